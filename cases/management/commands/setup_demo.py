@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cases.bundles import BundleError, import_bundle, parse_bundle
+from cases.models import Project
+
+DEMO_BUNDLE = Path(settings.BASE_DIR) / "fixtures" / "turkiye-azerbaijan.json"
+DEMO_SLUG = "turkiye-azerbaijan"
+# Demo data only: these accounts and their shared password are printed on every `make run`.
+DEMO_PASSWORD = "sccoder-demo"
+DEMO_SUPERUSER = "ada"
+
+
+class Command(BaseCommand):
+    help = "Load the Türkiye–Azerbaijan demo project and its demo accounts, once."
+
+    def handle(self, **options):
+        if not Project.objects.filter(slug=DEMO_SLUG).exists():
+            try:
+                with transaction.atomic():
+                    project = import_bundle(parse_bundle(DEMO_BUNDLE.read_bytes()))
+                    self._activate_demo_accounts(project)
+            except BundleError as exc:
+                raise CommandError(f"the demo bundle did not load:\n{exc}") from None
+            self.stdout.write(f"Loaded the demo project: {project.name}.")
+        project = Project.objects.get(slug=DEMO_SLUG)
+        self.stdout.write("\nDemo logins (password for each: %s)" % DEMO_PASSWORD)
+        for m in project.memberships.select_related("user").order_by("role", "user__username"):
+            note = " (also site administrator: /admin/)" if m.user.is_superuser else ""
+            self.stdout.write(f"  {m.user.username:<8} {m.role}{note}")
+        self.stdout.write("Open http://127.0.0.1:8000/ and sign in.\n")
+
+    def _activate_demo_accounts(self, project: Project) -> None:
+        User = get_user_model()
+        for user in User.objects.filter(memberships__project=project):
+            if not user.has_usable_password():
+                user.set_password(DEMO_PASSWORD)
+            if user.username == DEMO_SUPERUSER:
+                user.is_staff = user.is_superuser = True
+            user.save()

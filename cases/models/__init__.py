@@ -1,0 +1,34 @@
+"""The domain model: projects and their codebook, cases (dyads, periods, evidence), and coding."""
+
+from .case import Dyad, Evidence, EvidenceType, Period, Source
+from .coding import (
+    Assignment,
+    Coding,
+    Consensus,
+    PeriodOverride,
+    Stage,
+    Coupling,
+    StageJudgment,
+)
+from .project import Codebook, Criterion, Membership, Project, Role, ScaleValue
+
+__all__ = [
+    "Assignment",
+    "Codebook",
+    "Coding",
+    "Consensus",
+    "Coupling",
+    "Criterion",
+    "Dyad",
+    "Evidence",
+    "EvidenceType",
+    "Membership",
+    "Period",
+    "PeriodOverride",
+    "Project",
+    "Role",
+    "ScaleValue",
+    "Source",
+    "Stage",
+    "StageJudgment",
+]

@@ -1,0 +1,289 @@
+"""The cases: dyads observed over periods, the sources cited, and the evidence drawn from them."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Greatest, Least, Length, Upper
+from django.db.models.lookups import Exact
+from simple_history.models import HistoricalRecords
+
+from ..dates import EvidenceDateError, parse_evidence_date
+from ..locators import is_valid_locator
+from .project import Project
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+class Dyad(models.Model):
+    """An unordered pair of states: TUR-AZE and AZE-TUR are the same dyad.
+
+    The code is kept as the user wrote it; uniqueness is on the sorted pair.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dyads")
+    code = models.CharField(max_length=20)
+    state_a = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. TUR.")
+    state_b = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. AZE.")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["project", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="dyad_code_unique"),
+            models.UniqueConstraint(
+                "project",
+                Least("state_a", "state_b"),
+                Greatest("state_a", "state_b"),
+                name="dyad_pair_unique_in_either_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state_a=models.F("state_b")), name="dyad_two_states"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("state_a"), 3) & Exact(Upper("state_a"), models.F("state_a"))
+                & Exact(Length("state_b"), 3) & Exact(Upper("state_b"), models.F("state_b")),
+                name="dyad_states_are_alpha3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("state_a", "state_b"):
+            if not _ISO3.match(getattr(self, field) or ""):
+                errors[field] = "use an ISO 3166-1 alpha-3 code: three capital letters, e.g. TUR"
+        if not errors and self.state_a == self.state_b:
+            errors["state_b"] = "a dyad needs two different states"
+        if errors:
+            raise ValidationError(errors)
+        pair = sorted([self.state_a, self.state_b])
+        same_pair = (
+            Dyad.objects.filter(project_id=self.project_id)
+            .filter(
+                models.Q(state_a=pair[0], state_b=pair[1])
+                | models.Q(state_a=pair[1], state_b=pair[0])
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if same_pair:
+            raise ValidationError(
+                f"{self.state_a}–{self.state_b} is already in this project as {same_pair.code}"
+            )
+
+
+class PeriodQuerySet(models.QuerySet):
+    def containing_year(self, year: int) -> "PeriodQuerySet":
+        return self.filter(start_year__lte=year).filter(
+            models.Q(end_year__isnull=True) | models.Q(end_year__gte=year)
+        )
+
+
+class Period(models.Model):
+    """A span of years of one dyad; the periods of a dyad never overlap (enforced in the database)."""
+
+    dyad = models.ForeignKey(Dyad, on_delete=models.CASCADE, related_name="periods")
+    code = models.CharField(max_length=20)
+    label = models.CharField(max_length=200, blank=True)
+    start_year = models.SmallIntegerField()
+    end_year = models.SmallIntegerField(null=True, blank=True, help_text="Empty: still open.")
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dyad", "start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["dyad", "code"], name="period_code_unique_per_dyad"),
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="period_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dyad.code} {self.code} ({self.span})"
+
+    @property
+    def span(self) -> str:
+        return f"{self.start_year}–{self.end_year if self.end_year is not None else ''}"
+
+    def contains_year(self, year: int) -> bool:
+        return self.start_year <= year and (self.end_year is None or year <= self.end_year)
+
+    def clean(self) -> None:
+        if self.end_year is not None and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "a period cannot end before it starts"})
+        if not self.dyad_id:
+            return
+        overlapping = Period.objects.filter(dyad_id=self.dyad_id).exclude(pk=self.pk)
+        end = self.end_year if self.end_year is not None else 10**4
+        overlapping = overlapping.filter(start_year__lte=end).filter(
+            models.Q(end_year__isnull=True) | models.Q(end_year__gte=self.start_year)
+        )
+        other = overlapping.first()
+        if other:
+            raise ValidationError(
+                f"{self.code} ({self.span}) overlaps {other.code} ({other.span}) "
+                "of the same dyad"
+            )
+
+
+class Source(models.Model):
+    """A bibliographic record. ``csl`` holds the CSL-JSON item as given (the source of truth);
+    title, year and authors are copied out of it for search and sorting."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sources")
+    key = models.CharField(max_length=100)
+    csl = models.JSONField(default=dict)
+    title = models.TextField(blank=True, editable=False)
+    authors = models.TextField(blank=True, editable=False)
+    year = models.SmallIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["project", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="source_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def save(self, *args, **kwargs) -> None:
+        self.copy_fields_from_csl()
+        super().save(*args, **kwargs)
+
+    def copy_fields_from_csl(self) -> None:
+        csl = self.csl or {}
+        self.title = str(csl.get("title", ""))
+        names = []
+        for person in csl.get("author") or csl.get("editor") or []:
+            names.append(person.get("family") or person.get("literal") or "")
+        self.authors = "; ".join(n for n in names if n)
+        parts = (csl.get("issued") or {}).get("date-parts") or [[None]]
+        try:
+            self.year = int(parts[0][0]) if parts[0] and parts[0][0] is not None else None
+        except (TypeError, ValueError, IndexError):
+            self.year = None
+
+
+class EvidenceType(models.TextChoices):
+    EVENT = "event", "event"
+    AGREEMENT = "agreement", "agreement"
+    POLICY = "policy", "policy"
+    STATISTIC = "statistic", "statistic"
+    SURVEY = "survey", "survey"
+    DISCOURSE = "discourse", "discourse"
+    RESEARCH_FINDING = "research_finding", "research finding"
+    CONTEXT = "context", "context"
+    AUTHOR_ASSESSMENT = "author_assessment", "author assessment"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def for_project(self, project: Project) -> "EvidenceQuerySet":
+        return self.filter(project=project)
+
+
+class Evidence(models.Model):
+    """One dated fact, statistic, survey, discourse act or assessment, quoted from a source page."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evidence")
+    key = models.CharField(max_length=40)
+    dyad = models.ForeignKey(Dyad, on_delete=models.PROTECT, related_name="evidence")
+    # blank: forms may leave the period out; clean() then derives it from the date.
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="evidence", blank=True
+    )
+    date = models.CharField(
+        max_length=40, help_text="ISO 8601: 1993, 2008-10, 2010-08-16 or an interval 1994/1999."
+    )
+    date_start = models.DateField(editable=False)
+    date_end = models.DateField(editable=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    locator = models.CharField(max_length=60, blank=True, help_text="Page or pages, e.g. 391.")
+    locator_note = models.CharField(max_length=200, blank=True)
+    footnote = models.CharField(max_length=60, blank=True)
+    evidence_type = models.CharField(max_length=20, choices=EvidenceType.choices)
+    quote = models.TextField(help_text="Verbatim, as printed.")
+    summary = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "key"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="evidence_key_unique"),
+            models.CheckConstraint(
+                condition=models.Q(evidence_type__in=EvidenceType.values),
+                name="evidence_type_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(quote=""), name="evidence_quote_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(date_end__gte=models.F("date_start")),
+                name="evidence_date_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def clean(self) -> None:
+        """Check the fields and place the item in its period (derived from the date's start year)."""
+        errors: dict[str, str] = {}
+        if not (self.quote or "").strip():
+            errors["quote"] = "the verbatim quote cannot be empty"
+        if not is_valid_locator(self.locator or ""):
+            errors["locator"] = (
+                f'"{self.locator}" is not a page locator: use a page (391), '
+                "a range (380–381) or a list (386, 389)"
+            )
+        if self.source_id and self.project_id:
+            if Source.objects.filter(pk=self.source_id).values_list("project_id", flat=True).first() \
+                    != self.project_id:
+                errors["source"] = "the source belongs to another project"
+        try:
+            parsed = parse_evidence_date(self.date)
+        except EvidenceDateError as exc:
+            errors["date"] = str(exc)
+            parsed = None
+        if parsed and self.dyad_id:
+            period_error = self._place_in_period(parsed.start_year)
+            if period_error:
+                errors.update(period_error)
+        if errors:
+            raise ValidationError(errors)
+
+    def _place_in_period(self, year: int) -> dict[str, str]:
+        periods = list(Period.objects.filter(dyad_id=self.dyad_id))
+        if self.period_id:
+            period = next((p for p in periods if p.pk == self.period_id), None)
+            if period is None:
+                return {"period": "the period belongs to another dyad"}
+            if not period.contains_year(year):
+                return {"period": f"the date's start year {year} is not in {period.code} "
+                                  f"({period.span})"}
+            return {}
+        matching = [p for p in periods if p.contains_year(year)]
+        if not matching:
+            spans = ", ".join(f"{p.code} {p.span}" for p in periods) or "none defined"
+            return {"date": f"{year} falls outside every period of this dyad ({spans})"}
+        self.period = matching[0]
+        return {}
+
+    def save(self, *args, **kwargs) -> None:
+        parsed = parse_evidence_date(self.date)
+        self.date_start, self.date_end = parsed.start, parsed.end
+        super().save(*args, **kwargs)

@@ -1,0 +1,195 @@
+"""Coding: who codes what, their codes, the consensus, overrides and holistic stage judgments.
+
+"Not coded" is the absence of a Coding row; "coded 0" is a row with value 0 (contrary evidence).
+That a value lies on its codebook's scale is enforced by database triggers (migration 0002),
+because a check constraint cannot look at another table.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .case import Evidence, Period
+from .project import Criterion
+
+
+class Assignment(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "assigned"
+        SUBMITTED = "submitted", "submitted"
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="assignments")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["evidence", "coder__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "coder"], name="one_assignment_per_coder"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["assigned", "submitted"]),
+                name="assignment_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} → {self.coder} ({self.status})"
+
+
+class CodingQuerySet(models.QuerySet):
+    def for_project(self, project) -> "CodingQuerySet":
+        return self.filter(evidence__project=project)
+
+    def by(self, coder) -> "CodingQuerySet":
+        return self.filter(coder=coder)
+
+    def submitted(self) -> "CodingQuerySet":
+        """Codings whose coder has submitted the item (drafts are the coder's own business)."""
+        return self.filter(
+            evidence__assignments__coder=models.F("coder"),
+            evidence__assignments__status=Assignment.Status.SUBMITTED,
+        )
+
+
+class Coding(models.Model):
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="codings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="codings")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codings"
+    )
+    value = models.SmallIntegerField()
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = CodingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["evidence", "coder", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "criterion", "coder"], name="one_coding_per_item_criterion_coder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} {self.criterion} = {self.value} ({self.coder})"
+
+
+class Consensus(models.Model):
+    """The final code of one item for one criterion; ``value`` None records a decision not to code."""
+
+    class Method(models.TextChoices):
+        UNANIMOUS = "unanimous", "unanimous"
+        ADJUDICATED = "adjudicated", "adjudicated"
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="consensus")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="consensus")
+    value = models.SmallIntegerField(null=True, blank=True)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    rationale = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    decided_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["evidence", "criterion"]
+        verbose_name_plural = "consensus"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "criterion"], name="one_consensus_per_item_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=["unanimous", "adjudicated"]),
+                name="consensus_method_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} {self.criterion} = {self.value}"
+
+
+class PeriodOverride(models.Model):
+    """A reviewer's replacement for one derived period value, always with its reason."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="overrides")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="overrides")
+    value = models.SmallIntegerField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    rationale = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    decided_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "criterion"], name="one_override_per_period_criterion"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""), name="override_needs_rationale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.criterion} := {self.value}"
+
+
+class Stage(models.TextChoices):
+    NONE = "none", "none"
+    NASCENT = "nascent", "nascent"
+    ASCENDANT = "ascendant", "ascendant"
+    MATURE = "mature", "mature"
+
+
+class Coupling(models.TextChoices):
+    LOOSELY = "loosely", "loosely coupled"
+    TIGHTLY = "tightly", "tightly coupled"
+
+
+class StageJudgment(models.Model):
+    """A coder's holistic verdict on one period, compared with the rule in the report."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="stage_judgments")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stage_judgments"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    coupling = models.CharField(max_length=20, choices=Coupling.choices, null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "coder__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "coder"], name="one_judgment_per_coder"),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="judgment_stage_valid"
+            ),
+            # Coupling is a property of mature communities only (Adler & Barnett).
+            models.CheckConstraint(
+                condition=models.Q(coupling__isnull=True)
+                | models.Q(stage="mature", coupling__in=Coupling.values),
+                name="judgment_coupling_only_when_mature",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.coder}: {self.stage}"

@@ -1,0 +1,163 @@
+"""Projects, who belongs to them, and the codebook they code against."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Codebook(models.Model):
+    """A versioned set of criteria with one ordered value scale shared by all of them."""
+
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=40, default="1")
+
+    class Meta:
+        ordering = ["name", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    def scale_values(self) -> list[int]:
+        return [point.value for point in self.scale.all()]
+
+
+class ScaleValue(models.Model):
+    """One point of a codebook's ordinal scale (0 absent … 3 strong by default)."""
+
+    codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="scale")
+    value = models.SmallIntegerField()
+    label = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["codebook", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codebook", "value"], name="scale_value_unique_per_codebook"
+            ),
+            models.UniqueConstraint(
+                fields=["codebook", "label"], name="scale_label_unique_per_codebook"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
+
+
+class Criterion(models.Model):
+    """A code coders apply to evidence. Codes are stable identifiers: never renamed or reused."""
+
+    class Verification(models.TextChoices):
+        VERIFIED = "V", "checked against a public source"
+        SEED = "S", "stated in the seed article"
+        UNVERIFIED = "U", "standard reading, not checked page by page"
+
+    codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="criteria")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    framework = models.CharField(max_length=100)
+    group = models.CharField(max_length=100, help_text="Tier or group within the framework.")
+    definition = models.TextField()
+    indicators = models.JSONField(default=list, blank=True)
+    carry_forward = models.BooleanField(
+        default=False,
+        help_text="Carried into later periods unless coded 0 there (rule v1, step 0).",
+    )
+    order = models.PositiveIntegerField(default=0)
+    verification = models.CharField(
+        max_length=1, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["codebook", "order", "code"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["codebook", "code"], name="criterion_code_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(code=""), name="criterion_code_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Project(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="projects")
+    citation_style = models.CharField(
+        max_length=100,
+        default="chicago-author-date",
+        help_text="CSL style used to format citations in this project.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "admin"
+    REVIEWER = "reviewer", "reviewer"
+    CODER = "coder", "coder"
+    OBSERVER = "observer", "observer"
+
+
+class Membership(models.Model):
+    """A user's role in one project; the same user may hold other roles elsewhere."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["project", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+    # The rules of DESIGN.md's permission table, one property each.
+    @property
+    def can_edit_evidence(self) -> bool:
+        return self.role in (Role.ADMIN, Role.REVIEWER, Role.CODER)
+
+    @property
+    def can_code(self) -> bool:
+        return self.role == Role.CODER
+
+    @property
+    def can_review(self) -> bool:
+        """Agreement figures, the disagreement queue, adjudication, period overrides."""
+        return self.role in (Role.ADMIN, Role.REVIEWER)
+
+    @property
+    def can_read_all_codings(self) -> bool:
+        return self.role in (Role.ADMIN, Role.REVIEWER)
+
+    @property
+    def can_manage(self) -> bool:
+        """Edit the codebook, members and assignments."""
+        return self.role == Role.ADMIN
+
+    @property
+    def can_export_raw(self) -> bool:
+        """Raw codings export: everyone's for admins and reviewers, own only for coders."""
+        return self.role in (Role.ADMIN, Role.REVIEWER, Role.CODER)
