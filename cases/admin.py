@@ -67,7 +67,15 @@ class CodebookAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "framework", "group", "carry_forward", "verification", "codebook"]
+    list_display = [
+        "code",
+        "name",
+        "framework",
+        "group",
+        "carry_forward",
+        "verification",
+        "codebook",
+    ]
     list_filter = ["codebook", "framework", "group", "carry_forward", "verification"]
     search_fields = ["code", "name", "definition"]
     ordering = ["codebook", "order"]
@@ -132,7 +140,16 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Evidence)
 class EvidenceAdmin(ProjectScoped, SimpleHistoryAdmin):
-    list_display = ["key", "dyad", "period", "date", "evidence_type", "source", "locator", "summary"]
+    list_display = [
+        "key",
+        "dyad",
+        "period",
+        "date",
+        "evidence_type",
+        "source",
+        "locator",
+        "summary",
+    ]
     list_filter = ["project", "dyad", "period", "evidence_type", "source"]
     search_fields = ["key", "quote", "summary", "footnote"]
     list_select_related = ["dyad", "period", "source"]
@@ -157,8 +174,14 @@ class CodingAdmin(ProjectScoped, SimpleHistoryAdmin):
     project_path = "evidence__project"
     list_display = ["evidence", "criterion", "coder", "value", "note", "updated_at"]
     list_filter = [
-        "evidence__project", "evidence__dyad", "evidence__period", "criterion__code", "coder",
-        "value", "evidence__evidence_type", "evidence__source",
+        "evidence__project",
+        "evidence__dyad",
+        "evidence__period",
+        "criterion__code",
+        "coder",
+        "value",
+        "evidence__evidence_type",
+        "evidence__source",
     ]
     search_fields = ["evidence__key", "criterion__code", "note", "coder__username"]
     list_select_related = ["evidence", "criterion", "coder"]
@@ -170,7 +193,13 @@ class CodingAdmin(ProjectScoped, SimpleHistoryAdmin):
 class ConsensusAdmin(ProjectScoped, SimpleHistoryAdmin):
     project_path = "evidence__project"
     list_display = ["evidence", "criterion", "value", "method", "decided_by", "decided_at"]
-    list_filter = ["evidence__project", "method", "evidence__dyad", "evidence__period", "criterion__code"]
+    list_filter = [
+        "evidence__project",
+        "method",
+        "evidence__dyad",
+        "evidence__period",
+        "criterion__code",
+    ]
     search_fields = ["evidence__key", "criterion__code", "rationale"]
     list_select_related = ["evidence", "criterion", "decided_by"]
     raw_id_fields = ["evidence", "criterion", "decided_by"]

@@ -17,8 +17,15 @@ VERSION = 1
 
 ROLES = ("admin", "reviewer", "coder", "observer")
 EVIDENCE_TYPES = (
-    "event", "agreement", "policy", "statistic", "survey", "discourse",
-    "research_finding", "context", "author_assessment",
+    "event",
+    "agreement",
+    "policy",
+    "statistic",
+    "survey",
+    "discourse",
+    "research_finding",
+    "context",
+    "author_assessment",
 )
 STAGES = ("none", "nascent", "ascendant", "mature")
 COUPLINGS = ("loosely", "tightly")
@@ -78,6 +85,23 @@ def _label(section: str, index: int, entry: Any, *names: str) -> str:
     return where
 
 
+# Longest text the database columns take; checked here so PostgreSQL never has to refuse it.
+MAX_LENGTH = {
+    "slug": 100,
+    "name": 200,
+    "citation_style": 100,
+    "code": 40,
+    "framework": 100,
+    "group": 100,
+    "username": 150,
+    "label": 200,
+    "key": 100,
+    "locator": 60,
+    "locator_note": 200,
+    "footnote": 60,
+}
+
+
 def _text(problems: Problems, where: str, entry: dict, name: str, *, required: bool) -> str:
     value = entry.get(name)
     if value is None and not required:
@@ -87,6 +111,9 @@ def _text(problems: Problems, where: str, entry: dict, name: str, *, required: b
         return ""
     if required and not value.strip():
         problems.add(where, f'"{name}" cannot be empty')
+    limit = MAX_LENGTH.get(name)
+    if limit and len(value) > limit:
+        problems.add(where, f'"{name}" is longer than {limit} characters')
     return value
 
 
@@ -107,7 +134,9 @@ def check_bundle(doc: Any) -> Checked:
     if doc.get("format") != FORMAT:
         problems.add("format", f'must be "{FORMAT}", found {doc.get("format")!r}')
     if doc.get("version") != VERSION:
-        problems.add("version", f"this sccoder reads version {VERSION}, found {doc.get('version')!r}")
+        problems.add(
+            "version", f"this sccoder reads version {VERSION}, found {doc.get('version')!r}"
+        )
     _check_project(problems, doc.get("project"))
     _check_codebook(problems, checked, doc.get("codebook"))
     _check_members(problems, checked, _list(problems, doc, "members"))
@@ -196,7 +225,7 @@ def _check_members(problems: Problems, checked: Checked, members: list) -> None:
             problems.add(where, f'"{username}" is not a valid username')
         role = member.get("role")
         if role not in ROLES:
-            problems.add(where, f'role must be one of {", ".join(ROLES)}, found {role!r}')
+            problems.add(where, f"role must be one of {', '.join(ROLES)}, found {role!r}")
         if username in checked.members:
             problems.add(where, f'duplicate member "{username}"')
         elif username:
@@ -257,8 +286,10 @@ def _check_periods(problems: Problems, dyad_where: str, periods: Any) -> dict:
             problems.add(where, f"ends ({end}) before it starts ({start})")
             continue
         for other, (o_start, o_end) in spans.items():
-            if start <= (o_end if o_end is not None else 10**4) and \
-                    (end if end is not None else 10**4) >= o_start:
+            if (
+                start <= (o_end if o_end is not None else 10**4)
+                and (end if end is not None else 10**4) >= o_start
+            ):
                 problems.add(where, f"overlaps period {other} ({o_start}–{o_end or ''})")
         if code in spans:
             problems.add(where, f'duplicate period code "{code}"')
@@ -311,11 +342,13 @@ def _check_evidence(problems: Problems, checked: Checked, evidence: list) -> Non
         locator = _text(problems, where, item, "locator", required=False)
         if not is_valid_locator(locator):
             problems.add(where, f'malformed page locator "{locator}"')
-        if not isinstance(item.get("footnote", ""), str | int):
-            problems.add(where, '"footnote" must be a string')
+        if _is_int(item.get("footnote")):
+            item = {**item, "footnote": str(item["footnote"])}
+        _text(problems, where, item, "footnote", required=False)
         try:
-            year = parse_evidence_date(item.get("date") if isinstance(item.get("date"), str)
-                                       else "").start_year
+            year = parse_evidence_date(
+                item.get("date") if isinstance(item.get("date"), str) else ""
+            ).start_year
         except EvidenceDateError as exc:
             problems.add(where, f"date: {exc}")
             year = None
@@ -338,8 +371,9 @@ def _check_evidence(problems: Problems, checked: Checked, evidence: list) -> Non
             checked.derived_periods[key] = matching[0]
 
 
-def _check_values(problems: Problems, checked: Checked, where: str, values: Any,
-                  *, allow_null: bool = False) -> dict:
+def _check_values(
+    problems: Problems, checked: Checked, where: str, values: Any, *, allow_null: bool = False
+) -> dict:
     if not isinstance(values, dict):
         problems.add(where, '"values" must be an object mapping criterion codes to values')
         return {}
@@ -354,8 +388,9 @@ def _check_values(problems: Problems, checked: Checked, where: str, values: Any,
     return values
 
 
-def _check_member(problems: Problems, checked: Checked, where: str, entry: dict, name: str,
-                  *, required: bool) -> None:
+def _check_member(
+    problems: Problems, checked: Checked, where: str, entry: dict, name: str, *, required: bool
+) -> None:
     username = entry.get(name)
     if username is None and not required:
         return
@@ -402,8 +437,9 @@ def _check_consensus(problems: Problems, checked: Checked, consensus: list) -> N
         _check_member(problems, checked, where, entry, "decided_by", required=False)
         _text(problems, where, entry, "rationale", required=False)
         rationales = entry.get("rationales", {})
-        if not isinstance(rationales, dict) or not all(isinstance(r, str)
-                                                       for r in rationales.values()):
+        if not isinstance(rationales, dict) or not all(
+            isinstance(r, str) for r in rationales.values()
+        ):
             problems.add(where, '"rationales" must map criterion codes to text')
         if entry.get("method", "adjudicated") not in CONSENSUS_METHODS:
             problems.add(where, f'"method" must be one of {", ".join(CONSENSUS_METHODS)}')
@@ -452,9 +488,11 @@ def _check_judgments(problems: Problems, checked: Checked, judgments: list) -> N
         _check_member(problems, checked, where, entry, "coder", required=True)
         stage, coupling = entry.get("stage"), entry.get("coupling")
         if stage not in STAGES:
-            problems.add(where, f'stage must be one of {", ".join(STAGES)}, found {stage!r}')
+            problems.add(where, f"stage must be one of {', '.join(STAGES)}, found {stage!r}")
         if coupling is not None and coupling not in COUPLINGS:
-            problems.add(where, f'coupling must be null, "loosely" or "tightly", found {coupling!r}')
+            problems.add(
+                where, f'coupling must be null, "loosely" or "tightly", found {coupling!r}'
+            )
         if coupling is not None and stage != "mature":
             problems.add(where, "only a mature community is loosely or tightly coupled")
         _text(problems, where, entry, "rationale", required=False)

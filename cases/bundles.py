@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from .bundle_checks import FORMAT, VERSION, BundleError, Checked, check_bundle
@@ -74,14 +74,18 @@ def import_bundle(doc: Any, *, replace: bool = False) -> Project:
     slug = doc["project"]["slug"]
     existing = Project.objects.filter(slug=slug).first()
     if existing and not replace:
-        raise BundleError([f'project: a project with slug "{slug}" already exists '
-                           "(use --replace to overwrite it)"])
+        raise BundleError(
+            [
+                f'project: a project with slug "{slug}" already exists '
+                "(use --replace to overwrite it)"
+            ]
+        )
     try:
         with transaction.atomic():
             if existing:
                 delete_project(existing)
             return _write(doc, checked)
-    except IntegrityError as exc:
+    except DatabaseError as exc:
         # The checks should catch everything; the database's own rules are the last line.
         raise BundleError([f"bundle: refused by the database: {exc}"]) from None
 
@@ -169,14 +173,20 @@ def _write_dyads(project: Project, data: list[dict]):
     dyads, periods = {}, {}
     for entry in data:
         dyad = Dyad.objects.create(
-            project=project, code=entry["code"], state_a=entry["state_a"],
-            state_b=entry["state_b"], name=entry["name"],
+            project=project,
+            code=entry["code"],
+            state_a=entry["state_a"],
+            state_b=entry["state_b"],
+            name=entry["name"],
         )
         dyads[dyad.code] = dyad
         for p in entry.get("periods", []):
             period = Period.objects.create(
-                dyad=dyad, code=p["code"], label=p.get("label") or "",
-                start_year=p["start_year"], end_year=p.get("end_year"),
+                dyad=dyad,
+                code=p["code"],
+                label=p.get("label") or "",
+                start_year=p["start_year"],
+                end_year=p.get("end_year"),
             )
             periods[(dyad.code, period.code)] = period
     return dyads, periods
@@ -197,22 +207,24 @@ def _write_evidence(project, data, checked, dyads, periods, sources) -> dict[str
     for entry in data:
         parsed = parse_evidence_date(entry["date"])
         period_code = entry.get("period") or checked.derived_periods[entry["key"]]
-        objs.append(Evidence(
-            project=project,
-            key=entry["key"],
-            dyad=dyads[entry["dyad"]],
-            period=periods[(entry["dyad"], period_code)],
-            date=entry["date"],
-            date_start=parsed.start,
-            date_end=parsed.end,
-            source=sources[entry["source"]],
-            locator=entry.get("locator") or "",
-            locator_note=entry.get("locator_note") or "",
-            footnote=str(entry.get("footnote") or ""),
-            evidence_type=entry["evidence_type"],
-            quote=entry["quote"],
-            summary=entry.get("summary") or "",
-        ))
+        objs.append(
+            Evidence(
+                project=project,
+                key=entry["key"],
+                dyad=dyads[entry["dyad"]],
+                period=periods[(entry["dyad"], period_code)],
+                date=entry["date"],
+                date_start=parsed.start,
+                date_end=parsed.end,
+                source=sources[entry["source"]],
+                locator=entry.get("locator") or "",
+                locator_note=entry.get("locator_note") or "",
+                footnote=str(entry.get("footnote") or ""),
+                evidence_type=entry["evidence_type"],
+                quote=entry["quote"],
+                summary=entry.get("summary") or "",
+            )
+        )
     bulk_create_with_history(objs, Evidence)
     return {e.key: e for e in Evidence.objects.filter(project=project)}
 
@@ -222,16 +234,24 @@ def _write_codings(data, evidence, criteria, users) -> None:
     for entry in data:
         item, coder = evidence[entry["evidence"]], users[entry["coder"]]
         submitted = entry.get("submitted", False)
-        assignments.append(Assignment(
-            evidence=item, coder=coder,
-            status=Assignment.Status.SUBMITTED if submitted else Assignment.Status.ASSIGNED,
-        ))
+        assignments.append(
+            Assignment(
+                evidence=item,
+                coder=coder,
+                status=Assignment.Status.SUBMITTED if submitted else Assignment.Status.ASSIGNED,
+            )
+        )
         notes = entry.get("notes", {})
         for code, value in entry.get("values", {}).items():
-            codings.append(Coding(
-                evidence=item, criterion=criteria[code], coder=coder, value=value,
-                note=notes.get(code, ""),
-            ))
+            codings.append(
+                Coding(
+                    evidence=item,
+                    criterion=criteria[code],
+                    coder=coder,
+                    value=value,
+                    note=notes.get(code, ""),
+                )
+            )
     Assignment.objects.bulk_create(assignments)
     bulk_create_with_history(codings, Coding)
 
@@ -240,9 +260,9 @@ def _write_consensus(data, evidence, criteria, users) -> None:
     """A consensus entry is the item's final code set: criteria some coder coded but the entry
     leaves out are recorded as decided "not coded" (value None)."""
     coded = defaultdict(set)
-    for item_id, criterion_id in Coding.objects.filter(
-        evidence__in=evidence.values()
-    ).values_list("evidence_id", "criterion_id"):
+    for item_id, criterion_id in Coding.objects.filter(evidence__in=evidence.values()).values_list(
+        "evidence_id", "criterion_id"
+    ):
         coded[item_id].add(criterion_id)
     by_id = {c.pk: c for c in criteria.values()}
     rows = []
@@ -256,20 +276,26 @@ def _write_consensus(data, evidence, criteria, users) -> None:
             decided[criterion_id] = None
         for criterion_id, value in decided.items():
             code = by_id[criterion_id].code
-            rows.append(Consensus(
-                evidence=item, criterion=by_id[criterion_id], value=value,
-                method=entry.get("method", Consensus.Method.ADJUDICATED),
-                decided_by=decided_by,
-                rationale=rationales.get(code, entry.get("rationale") or ""),
-            ))
+            rows.append(
+                Consensus(
+                    evidence=item,
+                    criterion=by_id[criterion_id],
+                    value=value,
+                    method=entry.get("method", Consensus.Method.ADJUDICATED),
+                    decided_by=decided_by,
+                    rationale=rationales.get(code, entry.get("rationale") or ""),
+                )
+            )
     bulk_create_with_history(rows, Consensus)
 
 
 def _write_period_records(doc, periods, criteria, users) -> None:
     overrides = [
         PeriodOverride(
-            period=periods[(e["dyad"], e["period"])], criterion=criteria[e["criterion"]],
-            value=e["value"], rationale=e["rationale"],
+            period=periods[(e["dyad"], e["period"])],
+            criterion=criteria[e["criterion"]],
+            value=e["value"],
+            rationale=e["rationale"],
             decided_by=users.get(e["decided_by"]) if e.get("decided_by") else None,
         )
         for e in doc.get("period_overrides", [])
@@ -277,8 +303,11 @@ def _write_period_records(doc, periods, criteria, users) -> None:
     bulk_create_with_history(overrides, PeriodOverride)
     StageJudgment.objects.bulk_create(
         StageJudgment(
-            period=periods[(e["dyad"], e["period"])], coder=users[e["coder"]],
-            stage=e["stage"], coupling=e.get("coupling"), rationale=e.get("rationale") or "",
+            period=periods[(e["dyad"], e["period"])],
+            coder=users[e["coder"]],
+            stage=e["stage"],
+            coupling=e.get("coupling"),
+            rationale=e.get("rationale") or "",
         )
         for e in doc.get("stage_judgments", [])
     )
@@ -314,7 +343,9 @@ def export_bundle(project: Project) -> dict:
         "codebook": {
             "name": codebook.name,
             "version": codebook.version,
-            "scale": [{"value": p.value, "label": p.label} for p in codebook.scale.order_by("value")],
+            "scale": [
+                {"value": p.value, "label": p.label} for p in codebook.scale.order_by("value")
+            ],
             "criteria": [_export_criterion(c) for c in criteria],
         },
         "members": [
@@ -338,16 +369,25 @@ def export_bundle(project: Project) -> dict:
 
 def _export_criterion(c: Criterion) -> dict:
     return {
-        "code": c.code, "name": c.name, "framework": c.framework, "group": c.group,
-        "definition": c.definition, "indicators": list(c.indicators),
-        "carry_forward": c.carry_forward, "verification": c.verification, "notes": c.notes,
+        "code": c.code,
+        "name": c.name,
+        "framework": c.framework,
+        "group": c.group,
+        "definition": c.definition,
+        "indicators": list(c.indicators),
+        "carry_forward": c.carry_forward,
+        "verification": c.verification,
+        "notes": c.notes,
     }
 
 
 def _export_dyad(d: Dyad) -> dict:
     periods = sorted(d.periods.all(), key=lambda p: p.start_year)
     return {
-        "code": d.code, "state_a": d.state_a, "state_b": d.state_b, "name": d.name,
+        "code": d.code,
+        "state_a": d.state_a,
+        "state_b": d.state_b,
+        "name": d.name,
         "periods": [
             {"code": p.code, "label": p.label, "start_year": p.start_year, "end_year": p.end_year}
             for p in periods
@@ -357,9 +397,16 @@ def _export_dyad(d: Dyad) -> dict:
 
 def _export_evidence(e: Evidence) -> dict:
     return {
-        "key": e.key, "dyad": e.dyad.code, "period": e.period.code, "date": e.date,
-        "source": e.source.key, "locator": e.locator, "locator_note": e.locator_note,
-        "footnote": e.footnote, "evidence_type": e.evidence_type, "quote": e.quote,
+        "key": e.key,
+        "dyad": e.dyad.code,
+        "period": e.period.code,
+        "date": e.date,
+        "source": e.source.key,
+        "locator": e.locator,
+        "locator_note": e.locator_note,
+        "footnote": e.footnote,
+        "evidence_type": e.evidence_type,
+        "quote": e.quote,
         "summary": e.summary,
     }
 
@@ -370,15 +417,24 @@ def _export_codings(project: Project, order: dict, code_of: dict) -> list[dict]:
         "evidence", "coder"
     ):
         entries[(a.evidence.key, a.coder.username)] = {
-            "evidence": a.evidence.key, "coder": a.coder.username,
-            "submitted": a.status == Assignment.Status.SUBMITTED, "values": {}, "notes": {},
+            "evidence": a.evidence.key,
+            "coder": a.coder.username,
+            "submitted": a.status == Assignment.Status.SUBMITTED,
+            "values": {},
+            "notes": {},
         }
     codings = Coding.objects.filter(evidence__project=project).select_related("evidence", "coder")
     for c in sorted(codings, key=lambda c: order[c.criterion_id]):
-        entry = entries.setdefault((c.evidence.key, c.coder.username), {
-            "evidence": c.evidence.key, "coder": c.coder.username, "submitted": False,
-            "values": {}, "notes": {},
-        })
+        entry = entries.setdefault(
+            (c.evidence.key, c.coder.username),
+            {
+                "evidence": c.evidence.key,
+                "coder": c.coder.username,
+                "submitted": False,
+                "values": {},
+                "notes": {},
+            },
+        )
         entry["values"][code_of[c.criterion_id]] = c.value
         if c.note:
             entry["notes"][code_of[c.criterion_id]] = c.note
@@ -421,8 +477,11 @@ def _export_overrides(project: Project, order: dict) -> list[dict]:
     )
     return [
         {
-            "dyad": o.period.dyad.code, "period": o.period.code, "criterion": o.criterion.code,
-            "value": o.value, "decided_by": o.decided_by.username if o.decided_by else None,
+            "dyad": o.period.dyad.code,
+            "period": o.period.code,
+            "criterion": o.criterion.code,
+            "value": o.value,
+            "decided_by": o.decided_by.username if o.decided_by else None,
             "rationale": o.rationale,
         }
         for o in overrides
@@ -438,8 +497,12 @@ def _export_judgments(project: Project) -> list[dict]:
     )
     return [
         {
-            "dyad": j.period.dyad.code, "period": j.period.code, "coder": j.coder.username,
-            "stage": j.stage, "coupling": j.coupling, "rationale": j.rationale,
+            "dyad": j.period.dyad.code,
+            "period": j.period.code,
+            "coder": j.coder.username,
+            "stage": j.stage,
+            "coupling": j.coupling,
+            "rationale": j.rationale,
         }
         for j in judgments
     ]

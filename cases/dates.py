@@ -31,7 +31,7 @@ class EvidenceDate:
 
 
 def _parse_part(text: str, *, as_end: bool) -> date:
-    """A year or year-month stands for its whole span: its first day as a start, last day as an end."""
+    """A year or year-month stands for its whole span: first day as a start, last day as an end."""
     match = _PART.match(text)
     if not match:
         raise EvidenceDateError(
@@ -58,7 +58,9 @@ def parse_evidence_date(text: str) -> EvidenceDate:
     if len(parts) == 1:
         return EvidenceDate(text, _parse_part(text, as_end=False), _parse_part(text, as_end=True))
     if len(parts) != 2 or not all(parts):
-        raise EvidenceDateError(f'"{text}" is not an interval: write it as start/end, e.g. 1994/1999')
+        raise EvidenceDateError(
+            f'"{text}" is not an interval: write it as start/end, e.g. 1994/1999'
+        )
     start = _parse_part(parts[0], as_end=False)
     end = _parse_part(parts[1], as_end=True)
     if end < start:

@@ -5,9 +5,9 @@ from .coding import (
     Assignment,
     Coding,
     Consensus,
+    Coupling,
     PeriodOverride,
     Stage,
-    Coupling,
     StageJudgment,
 )
 from .project import Codebook, Criterion, Membership, Project, Role, ScaleValue

@@ -23,7 +23,7 @@ class Dyad(models.Model):
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dyads")
-    code = models.CharField(max_length=20)
+    code = models.CharField(max_length=40)
     state_a = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. TUR.")
     state_b = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. AZE.")
     name = models.CharField(max_length=200)
@@ -42,8 +42,10 @@ class Dyad(models.Model):
                 condition=~models.Q(state_a=models.F("state_b")), name="dyad_two_states"
             ),
             models.CheckConstraint(
-                condition=Exact(Length("state_a"), 3) & Exact(Upper("state_a"), models.F("state_a"))
-                & Exact(Length("state_b"), 3) & Exact(Upper("state_b"), models.F("state_b")),
+                condition=Exact(Length("state_a"), 3)
+                & Exact(Upper("state_a"), models.F("state_a"))
+                & Exact(Length("state_b"), 3)
+                & Exact(Upper("state_b"), models.F("state_b")),
                 name="dyad_states_are_alpha3",
             ),
         ]
@@ -84,10 +86,10 @@ class PeriodQuerySet(models.QuerySet):
 
 
 class Period(models.Model):
-    """A span of years of one dyad; the periods of a dyad never overlap (enforced in the database)."""
+    """A span of years of one dyad. The periods of a dyad never overlap (a database trigger)."""
 
     dyad = models.ForeignKey(Dyad, on_delete=models.CASCADE, related_name="periods")
-    code = models.CharField(max_length=20)
+    code = models.CharField(max_length=40)
     label = models.CharField(max_length=200, blank=True)
     start_year = models.SmallIntegerField()
     end_year = models.SmallIntegerField(null=True, blank=True, help_text="Empty: still open.")
@@ -128,8 +130,7 @@ class Period(models.Model):
         other = overlapping.first()
         if other:
             raise ValidationError(
-                f"{self.code} ({self.span}) overlaps {other.code} ({other.span}) "
-                "of the same dyad"
+                f"{self.code} ({self.span}) overlaps {other.code} ({other.span}) of the same dyad"
             )
 
 
@@ -192,7 +193,7 @@ class Evidence(models.Model):
     """One dated fact, statistic, survey, discourse act or assessment, quoted from a source page."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evidence")
-    key = models.CharField(max_length=40)
+    key = models.CharField(max_length=100)
     dyad = models.ForeignKey(Dyad, on_delete=models.PROTECT, related_name="evidence")
     # blank: forms may leave the period out; clean() then derives it from the date.
     period = models.ForeignKey(
@@ -211,7 +212,10 @@ class Evidence(models.Model):
     quote = models.TextField(help_text="Verbatim, as printed.")
     summary = models.TextField(blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1)
@@ -240,8 +244,13 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    def save(self, *args, **kwargs) -> None:
+        parsed = parse_evidence_date(self.date)
+        self.date_start, self.date_end = parsed.start, parsed.end
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
-        """Check the fields and place the item in its period (derived from the date's start year)."""
+        """Check the fields and place the item in its period (by the date's start year)."""
         errors: dict[str, str] = {}
         if not (self.quote or "").strip():
             errors["quote"] = "the verbatim quote cannot be empty"
@@ -250,10 +259,12 @@ class Evidence(models.Model):
                 f'"{self.locator}" is not a page locator: use a page (391), '
                 "a range (380–381) or a list (386, 389)"
             )
-        if self.source_id and self.project_id:
-            if Source.objects.filter(pk=self.source_id).values_list("project_id", flat=True).first() \
-                    != self.project_id:
-                errors["source"] = "the source belongs to another project"
+        if (
+            self.source_id
+            and self.project_id
+            and not Source.objects.filter(pk=self.source_id, project_id=self.project_id).exists()
+        ):
+            errors["source"] = "the source belongs to another project"
         try:
             parsed = parse_evidence_date(self.date)
         except EvidenceDateError as exc:
@@ -273,8 +284,10 @@ class Evidence(models.Model):
             if period is None:
                 return {"period": "the period belongs to another dyad"}
             if not period.contains_year(year):
-                return {"period": f"the date's start year {year} is not in {period.code} "
-                                  f"({period.span})"}
+                return {
+                    "period": f"the date's start year {year} is not in {period.code} "
+                    f"({period.span})"
+                }
             return {}
         matching = [p for p in periods if p.contains_year(year)]
         if not matching:
@@ -282,8 +295,3 @@ class Evidence(models.Model):
             return {"date": f"{year} falls outside every period of this dyad ({spans})"}
         self.period = matching[0]
         return {}
-
-    def save(self, *args, **kwargs) -> None:
-        parsed = parse_evidence_date(self.date)
-        self.date_start, self.date_end = parsed.start, parsed.end
-        super().save(*args, **kwargs)

@@ -74,7 +74,8 @@ class Coding(models.Model):
         ordering = ["evidence", "coder", "criterion"]
         constraints = [
             models.UniqueConstraint(
-                fields=["evidence", "criterion", "coder"], name="one_coding_per_item_criterion_coder"
+                fields=["evidence", "criterion", "coder"],
+                name="one_coding_per_item_criterion_coder",
             ),
         ]
 
@@ -83,7 +84,7 @@ class Coding(models.Model):
 
 
 class Consensus(models.Model):
-    """The final code of one item for one criterion; ``value`` None records a decision not to code."""
+    """The final code of one item for one criterion; value None records a decision not to code."""
 
     class Method(models.TextChoices):
         UNANIMOUS = "unanimous", "unanimous"
@@ -94,7 +95,10 @@ class Consensus(models.Model):
     value = models.SmallIntegerField(null=True, blank=True)
     method = models.CharField(max_length=20, choices=Method.choices)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     rationale = models.TextField(blank=True)
@@ -127,7 +131,10 @@ class PeriodOverride(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="overrides")
     value = models.SmallIntegerField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     rationale = models.TextField()
@@ -171,7 +178,10 @@ class StageJudgment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stage_judgments"
     )
     stage = models.CharField(max_length=20, choices=Stage.choices)
-    coupling = models.CharField(max_length=20, choices=Coupling.choices, null=True, blank=True)
+    # NULL, not "": "no coupling" is the null of the bundle format and the classify command.
+    coupling = models.CharField(  # noqa: DJ001
+        max_length=20, choices=Coupling.choices, null=True, blank=True
+    )
     rationale = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

@@ -75,9 +75,7 @@ class Criterion(models.Model):
         verbose_name_plural = "criteria"
         constraints = [
             models.UniqueConstraint(fields=["codebook", "code"], name="criterion_code_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(code=""), name="criterion_code_not_empty"
-            ),
+            models.CheckConstraint(condition=~models.Q(code=""), name="criterion_code_not_empty"),
         ]
 
     def __str__(self) -> str:

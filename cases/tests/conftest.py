@@ -26,3 +26,16 @@ def small_project(db):
 def people(small_project):
     User = get_user_model()
     return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    from .cli import MigratedDatabase
+
+    return MigratedDatabase(tmp_path_factory.mktemp("cli"))
+
+
+@pytest.fixture
+def cli_database(migrated_database):
+    """A migrated, empty SQLite file for commands run in a real process."""
+    return migrated_database.fresh_copy()

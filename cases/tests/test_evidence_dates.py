@@ -45,8 +45,13 @@ def test_malformed_dates_are_refused_with_a_reason(text, message):
 
 def _item(project, **fields) -> Evidence:
     defaults = {
-        "project": project, "key": "NEW", "dyad": project.dyads.get(), "date": "1970",
-        "source": project.sources.get(), "locator": "5", "evidence_type": "event",
+        "project": project,
+        "key": "NEW",
+        "dyad": project.dyads.get(),
+        "date": "1970",
+        "source": project.sources.get(),
+        "locator": "5",
+        "evidence_type": "event",
         "quote": "A quote.",
     }
     defaults.update(fields)
@@ -95,7 +100,9 @@ def test_a_given_period_wins_when_it_contains_the_year(small_project):
     item.save()
     item.refresh_from_db()
     assert (item.period.code, item.date_start, item.date_end) == (
-        "P1", date(1955, 1, 1), date(1955, 12, 31)
+        "P1",
+        date(1955, 1, 1),
+        date(1955, 12, 31),
     )
 
 

@@ -43,7 +43,10 @@ def test_a_coder_codes_a_criterion_of_an_item_once(item, people):
 def test_a_coding_value_off_the_scale_is_refused(item, people, value):
     criterion = Criterion.objects.get(code="AB-T3-TRUST")
     message = refused(
-        Coding.objects.create, evidence=item, criterion=criterion, coder=people["carl"],
+        Coding.objects.create,
+        evidence=item,
+        criterion=criterion,
+        coder=people["carl"],
         value=value,
     )
     assert "not on the codebook scale" in message
@@ -77,7 +80,10 @@ def test_consensus_and_overrides_are_held_to_the_scale_too(item, people, small_p
     )
     period = Period.objects.get(dyad__project=small_project, code="P1")
     assert "not on the codebook scale" in refused(
-        PeriodOverride.objects.create, period=period, criterion=criterion, value=5,
+        PeriodOverride.objects.create,
+        period=period,
+        criterion=criterion,
+        value=5,
         rationale="x",
     )
 
@@ -130,20 +136,28 @@ def test_period_clean_names_the_overlapping_period(small_project):
 
 def test_a_period_cannot_end_before_it_starts(small_project):
     assert "period_ends_after_it_starts" in refused(
-        Period.objects.create, dyad=small_project.dyads.get(), code="PX", start_year=1900,
+        Period.objects.create,
+        dyad=small_project.dyads.get(),
+        code="PX",
+        start_year=1900,
         end_year=1890,
     )
 
 
 def test_a_dyad_is_the_same_pair_in_either_order(small_project):
     message = refused(
-        Dyad.objects.create, project=small_project, code="DEU-FRA", state_a="DEU",
-        state_b="FRA", name="Germany–France",
+        Dyad.objects.create,
+        project=small_project,
+        code="DEU-FRA",
+        state_a="DEU",
+        state_b="FRA",
+        name="Germany–France",
     )
     assert "dyad_pair_unique_in_either_order" in message or "UNIQUE" in message.upper()
     with pytest.raises(ValidationError, match="already in this project as FRA-DEU"):
-        Dyad(project=small_project, code="DEU-FRA", state_a="DEU", state_b="FRA",
-             name="x").full_clean()
+        Dyad(
+            project=small_project, code="DEU-FRA", state_a="DEU", state_b="FRA", name="x"
+        ).full_clean()
 
 
 def test_the_dyad_code_is_kept_as_given(small_project):
@@ -162,9 +176,7 @@ def test_evidence_keys_are_unique_in_a_project(small_project):
 
 
 def test_an_evidence_quote_cannot_be_empty_in_the_database(small_project):
-    assert "evidence_quote_not_empty" in refused(
-        Evidence.objects.filter(key="E1").update, quote=""
-    )
+    assert "evidence_quote_not_empty" in refused(Evidence.objects.filter(key="E1").update, quote="")
 
 
 def test_an_evidence_type_must_be_one_of_the_codebook_types(small_project):
@@ -179,15 +191,23 @@ def test_a_user_has_one_role_per_project(small_project, people):
 
 def test_criterion_codes_are_unique_in_a_codebook(small_project):
     refused(
-        Criterion.objects.create, codebook=small_project.codebook, code="D-RESP", name="x",
-        framework="x", group="x", definition="x",
+        Criterion.objects.create,
+        codebook=small_project.codebook,
+        code="D-RESP",
+        name="x",
+        framework="x",
+        group="x",
+        definition="x",
     )
 
 
 def test_coupling_belongs_to_mature_stages_only(small_project, people):
     period = Period.objects.get(dyad__project=small_project, code="P1")
     assert "judgment_coupling_only_when_mature" in refused(
-        StageJudgment.objects.create, period=period, coder=people["cleo"], stage="ascendant",
+        StageJudgment.objects.create,
+        period=period,
+        coder=people["cleo"],
+        stage="ascendant",
         coupling="loosely",
     )
 

@@ -6,12 +6,15 @@ from cases.bundles import BundleError, import_bundle, parse_bundle
 
 
 class Command(BaseCommand):
-    help = "Import a project from a bundle file (format v1). Nothing is written if anything is wrong."
+    help = (
+        "Import a project from a bundle file (format v1). Nothing is written if anything is wrong."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the bundle file (JSON)")
         parser.add_argument(
-            "--replace", action="store_true",
+            "--replace",
+            action="store_true",
             help="replace an existing project with the same slug (its data is deleted first)",
         )
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 raise CommandError(f"the demo bundle did not load:\n{exc}") from None
             self.stdout.write(f"Loaded the demo project: {project.name}.")
         project = Project.objects.get(slug=DEMO_SLUG)
-        self.stdout.write("\nDemo logins (password for each: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for each: {DEMO_PASSWORD})")
         for m in project.memberships.select_related("user").order_by("role", "user__username"):
             note = " (also site administrator: /admin/)" if m.user.is_superuser else ""
             self.stdout.write(f"  {m.user.username:<8} {m.role}{note}")
