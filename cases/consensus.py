@@ -1,0 +1,85 @@
+"""The consensus of each evidence item: what the report and the classification read.
+
+Per criterion of an item: a recorded decision (Consensus row) wins; otherwise the submitted
+coders' codes count when they agree exactly (every one gave the same value, or none coded it);
+otherwise the criterion, and so the item, awaits adjudication. Drafts (items a coder has not
+submitted) never count. See DESIGN.md, bundle rules.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .models import Assignment, Coding, Consensus
+
+
+@dataclass(frozen=True)
+class ItemConsensus:
+    values: dict[str, int]  # criterion code -> value; criteria not coded are absent
+    pending: frozenset[str] = field(default_factory=frozenset)  # codes awaiting adjudication
+    decided: bool = False  # some value here comes from a recorded decision
+    submitted_coders: int = 0
+
+    @property
+    def awaits_adjudication(self) -> bool:
+        return bool(self.pending)
+
+    @property
+    def is_coded(self) -> bool:
+        return bool(self.values) or self.decided or self.submitted_coders > 0
+
+
+def derive_item_consensus(
+    submitted: dict[str, dict[str, int]], decisions: dict[str, int | None]
+) -> ItemConsensus:
+    """Pure: ``submitted`` maps each submitted coder to their codes; ``decisions`` maps criterion
+    codes to a recorded consensus value (None = decided not coded)."""
+    values: dict[str, int] = {}
+    pending = set()
+    codes = set(decisions)
+    for codes_of_coder in submitted.values():
+        codes.update(codes_of_coder)
+    for code in codes:
+        if code in decisions:
+            if decisions[code] is not None:
+                values[code] = decisions[code]
+            continue
+        given = {coder_codes.get(code) for coder_codes in submitted.values()}
+        if len(given) == 1:
+            (value,) = given
+            if value is not None:
+                values[code] = value
+        else:
+            pending.add(code)
+    return ItemConsensus(
+        values=values,
+        pending=frozenset(pending),
+        decided=bool(decisions),
+        submitted_coders=len(submitted),
+    )
+
+
+def consensus_for(evidence_ids) -> dict[int, ItemConsensus]:
+    """The consensus of many items in three queries, whatever their number."""
+    evidence_ids = list(evidence_ids)
+    submitted_pairs = set(
+        Assignment.objects.filter(
+            evidence_id__in=evidence_ids, status=Assignment.Status.SUBMITTED
+        ).values_list("evidence_id", "coder_id")
+    )
+    submitted: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
+    for item_id, coder_id in submitted_pairs:
+        submitted[item_id][coder_id] = {}
+    for item_id, coder_id, code, value in Coding.objects.filter(
+        evidence_id__in=evidence_ids
+    ).values_list("evidence_id", "coder_id", "criterion__code", "value"):
+        if (item_id, coder_id) in submitted_pairs:
+            submitted[item_id][coder_id][code] = value
+    decisions: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for item_id, code, value in Consensus.objects.filter(
+        evidence_id__in=evidence_ids
+    ).values_list("evidence_id", "criterion__code", "value"):
+        decisions[item_id][code] = value
+    return {
+        item_id: derive_item_consensus(submitted.get(item_id, {}), decisions.get(item_id, {}))
+        for item_id in evidence_ids
+    }

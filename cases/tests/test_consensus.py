@@ -1,0 +1,47 @@
+"""Item consensus: decisions win, exact agreement of submitted coders counts, the rest waits."""
+
+import pytest
+
+from cases.consensus import consensus_for, derive_item_consensus
+from cases.models import Assignment, Evidence
+
+
+def test_agreeing_coders_make_the_consensus():
+    result = derive_item_consensus({"a": {"X": 2, "Y": 0}, "b": {"X": 2, "Y": 0}}, {})
+    assert result.values == {"X": 2, "Y": 0}
+    assert not result.awaits_adjudication
+
+
+def test_a_criterion_one_coder_left_uncoded_is_a_disagreement():
+    result = derive_item_consensus({"a": {"X": 2, "Y": 1}, "b": {"X": 2}}, {})
+    assert result.values == {"X": 2}
+    assert result.pending == {"Y"}
+
+
+def test_a_recorded_decision_wins_including_a_decision_not_to_code():
+    result = derive_item_consensus({"a": {"X": 2, "Y": 1}, "b": {"X": 3}}, {"X": 3, "Y": None})
+    assert result.values == {"X": 3}
+    assert not result.awaits_adjudication
+    assert result.decided
+
+
+def test_a_single_submitted_coder_is_the_consensus():
+    assert derive_item_consensus({"a": {"X": 1}}, {}).values == {"X": 1}
+
+
+def test_an_item_nobody_submitted_is_uncoded_not_pending():
+    result = derive_item_consensus({}, {})
+    assert (result.values, result.awaits_adjudication, result.is_coded) == ({}, False, False)
+
+
+@pytest.mark.django_db
+def test_the_orm_adapter_reads_only_submitted_codings(small_project, django_assert_num_queries):
+    items = {e.key: e.pk for e in Evidence.objects.filter(project=small_project)}
+    with django_assert_num_queries(3):
+        result = consensus_for(items.values())
+    # E1: decided by rita (TRANS 2; D-RESP decided not coded).
+    assert result[items["E1"]].values == {"AB-T2-TRANS": 2}
+    # E3: carl's draft is not submitted, so it does not count.
+    assert result[items["E3"]].values == {}
+    Assignment.objects.filter(evidence_id=items["E3"]).update(status="submitted")
+    assert consensus_for([items["E3"]])[items["E3"]].values == {"AB-T3-TRUST": 3}
