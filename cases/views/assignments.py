@@ -1,0 +1,7 @@
+"""Placeholder: being written."""
+
+from django.http import Http404
+
+
+def assignments(request, *args, **kwargs):
+    raise Http404
