@@ -7,12 +7,31 @@
 - olaf, outsider: a user of another project; this one is a 404 for him.
 """
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
 from cases.bundles import import_bundle
 
 from .bundle_factory import small_bundle
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread
+# are safe here because the loop only drives the browser.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["cases.tests.browser"]
+PASSWORD = "pass-for-tests-1"
+
+
+def set_passwords(usernames=None) -> None:
+    """Bundle imports create accounts without a usable password; tests that sign in need one."""
+    users = get_user_model().objects.all()
+    if usernames:
+        users = users.filter(username__in=usernames)
+    for user in users:
+        user.set_password(PASSWORD)
+        user.save()
 
 
 @pytest.fixture
