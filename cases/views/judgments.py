@@ -1,11 +1,112 @@
-"""Placeholder: being written."""
+"""A coder's holistic stage verdict per dyad and period. Coders see and write only their own."""
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from ..access import get_project_for
+from ..models import Coupling, Period, Stage, StageJudgment
+
+STALE = "Changed in another tab or window since this page loaded; your verdict was not saved."
 
 
-def judgments(request, *args, **kwargs):
-    raise Http404
+def _card(period, judgment, *, message: str = "", level: str = "", form: dict | None = None):
+    return {
+        "period": period,
+        "judgment": judgment,
+        "version": judgment.version if judgment else 0,
+        "form": form
+        or (
+            {
+                "stage": judgment.stage,
+                "coupling": judgment.coupling or "",
+                "rationale": judgment.rationale,
+            }
+            if judgment
+            else {}
+        ),
+        "message": message,
+        "level": level,
+    }
 
 
-def save_judgment(request, *args, **kwargs):
-    raise Http404
+@login_required
+def judgments(request: HttpRequest, slug: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="code")
+    periods = (
+        Period.objects.filter(dyad__project=project)
+        .select_related("dyad")
+        .order_by("dyad__code", "start_year")
+    )
+    mine = {
+        j.period_id: j
+        for j in StageJudgment.objects.filter(period__dyad__project=project, coder=request.user)
+    }
+    cards = [_card(p, mine.get(p.pk)) for p in periods]
+    return render(
+        request,
+        "cases/judgments.html",
+        {
+            "project": project,
+            "membership": membership,
+            "cards": cards,
+            "stages": Stage.choices,
+            "couplings": Coupling.choices,
+        },
+    )
+
+
+def _validate(post) -> tuple[dict, str]:
+    form = {k: post.get(k, "").strip() for k in ("stage", "coupling", "rationale")}
+    if form["stage"] not in Stage.values:
+        return form, "Choose a stage."
+    if form["coupling"] and form["coupling"] not in Coupling.values:
+        return form, "Choose loosely or tightly coupled."
+    if form["coupling"] and form["stage"] != Stage.MATURE:
+        return form, "Only a mature community is loosely or tightly coupled: clear the coupling."
+    if form["stage"] == Stage.MATURE and not form["coupling"]:
+        return form, "A mature community is loosely or tightly coupled: choose one."
+    return form, ""
+
+
+@login_required
+@require_POST
+def save_judgment(request: HttpRequest, slug: str, period_pk: int) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="code")
+    period = get_object_or_404(
+        Period.objects.select_related("dyad"), pk=period_pk, dyad__project=project
+    )
+    context = {"project": project, "stages": Stage.choices, "couplings": Coupling.choices}
+    current = StageJudgment.objects.filter(period=period, coder=request.user).first()
+    form, problem = _validate(request.POST)
+    if problem:
+        context["card"] = _card(period, current, message=problem, level="error", form=form)
+        return render(request, "cases/_judgment_card.html", context, status=422)
+    try:
+        version = int(request.POST.get("version", "0"))
+    except ValueError:
+        version = -1
+    with transaction.atomic():
+        if current is None and version == 0:
+            current = StageJudgment.objects.create(
+                period=period,
+                coder=request.user,
+                stage=form["stage"],
+                coupling=form["coupling"] or None,
+                rationale=form["rationale"],
+            )
+        elif current is not None and StageJudgment.objects.filter(
+            pk=current.pk, version=version
+        ).update(version=F("version") + 1):
+            current.refresh_from_db()
+            current.stage, current.coupling = form["stage"], form["coupling"] or None
+            current.rationale = form["rationale"]
+            current.save(update_fields=["stage", "coupling", "rationale", "updated_at"])
+        else:
+            context["card"] = _card(period, current, message=STALE, level="error")
+            return render(request, "cases/_judgment_card.html", context, status=409)
+    context["card"] = _card(period, current, message="Saved", level="ok")
+    return render(request, "cases/_judgment_card.html", context)

@@ -1,0 +1,116 @@
+"""Writes a coder makes: save or clear one coding, submit and reopen an item.
+
+Every write that can race is a compare-and-set on a version number: the caller says which
+version it last saw, and a mismatch raises StaleWrite instead of overwriting someone's change
+(another tab, another window). The compare-and-set is a single UPDATE, atomic on SQLite and
+PostgreSQL alike; the save() that follows inside the same transaction records the history.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Assignment, Coding, Consensus, Criterion, Evidence
+
+
+class CodingRefused(Exception):
+    """The write is not allowed in the item's current state; the message says why."""
+
+
+class StaleWrite(CodingRefused):
+    """Someone changed the record since the caller last saw it."""
+
+    def __init__(self, message: str, current: Coding | None = None):
+        super().__init__(message)
+        self.current = current
+
+
+STALE = "Changed in another tab or window since this page loaded; your change was not saved."
+
+
+def assignment_for(*, evidence: Evidence, coder) -> Assignment | None:
+    return Assignment.objects.filter(evidence=evidence, coder=coder).first()
+
+
+def save_coding(
+    *, evidence: Evidence, criterion: Criterion, coder, value: int | None, note: str, version: int
+) -> Coding | None:
+    """Set (or, with value None, clear) the coder's value for one criterion on one item.
+
+    ``version`` is the version the coder's page showed: 0 when it showed "not coded".
+    Returns the saved coding, or None when it was cleared.
+    """
+    assignment = assignment_for(evidence=evidence, coder=coder)
+    if assignment is None:
+        raise CodingRefused("This item is not assigned to you.")
+    if assignment.status == Assignment.Status.SUBMITTED:
+        raise CodingRefused("You have submitted this item; reopen it to change your codes.")
+    if value is None and note.strip():
+        raise CodingRefused("Choose a value before writing a note: a note explains a code.")
+    with transaction.atomic():
+        current = Coding.objects.filter(evidence=evidence, criterion=criterion, coder=coder).first()
+        if current is None:
+            if version != 0:
+                raise StaleWrite(STALE, None)
+            if value is None:
+                return None
+            try:
+                with transaction.atomic():
+                    return Coding.objects.create(
+                        evidence=evidence, criterion=criterion, coder=coder, value=value, note=note
+                    )
+            except IntegrityError:  # another tab created it a moment ago
+                raise StaleWrite(STALE, _current(evidence, criterion, coder)) from None
+        claimed = Coding.objects.filter(pk=current.pk, version=version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise StaleWrite(STALE, current)
+        current.refresh_from_db()
+        if value is None:
+            current.delete()
+            return None
+        current.value, current.note = value, note
+        current.save(update_fields=["value", "note", "updated_at"])
+        return current
+
+
+def _current(evidence, criterion, coder) -> Coding | None:
+    return Coding.objects.filter(evidence=evidence, criterion=criterion, coder=coder).first()
+
+
+def review_started(evidence: Evidence) -> bool:
+    """Review has started on an item once a reviewer has recorded any decision on it."""
+    return Consensus.objects.filter(evidence=evidence).exists()
+
+
+def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
+    assignment = assignment_for(evidence=evidence, coder=coder)
+    if assignment is None:
+        raise CodingRefused("This item is not assigned to you.")
+    updated = Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ASSIGNED).update(
+        status=Assignment.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    if not updated:
+        raise CodingRefused("This item was already submitted.")
+    assignment.refresh_from_db()
+    return assignment
+
+
+def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
+    assignment = assignment_for(evidence=evidence, coder=coder)
+    if assignment is None:
+        raise CodingRefused("This item is not assigned to you.")
+    with transaction.atomic():
+        if review_started(evidence):
+            raise CodingRefused(
+                "Review has started on this item, so it can no longer be reopened. "
+                "Ask a reviewer if a code needs to change."
+            )
+        updated = Assignment.objects.filter(
+            pk=assignment.pk, status=Assignment.Status.SUBMITTED
+        ).update(status=Assignment.Status.ASSIGNED, submitted_at=None)
+    if not updated:
+        raise CodingRefused("This item is not submitted.")
+    assignment.refresh_from_db()
+    return assignment

@@ -1,0 +1,69 @@
+"""``python manage.py classify SLUG [--dyad CODE] --json`` (a contract, see DESIGN.md).
+
+Runs decision rule v1 (CODEBOOK.md §4) over a project's consensus codes. With ``--json``
+stdout carries exactly one JSON object; without it a readable table followed by each period's
+explanation. An unknown slug or dyad is a ``CommandError`` naming it (non-zero exit).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cases.classify_project import UnknownDyad, classify_project
+from cases.models import Project
+
+COLUMNS = ("dyad", "period", "years", "stage", "coupling", "loose", "tight", "pending")
+
+
+class Command(BaseCommand):
+    help = "Classify each period of a project's dyads by decision rule v1 (CODEBOOK.md §4)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="the project's slug")
+        parser.add_argument("--dyad", metavar="CODE", help="only this dyad, e.g. TUR-AZE")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["slug"]
+        project = Project.objects.filter(slug=slug).first()
+        if project is None:
+            raise CommandError(f'no project with slug "{slug}"')
+        try:
+            report = classify_project(project, dyad_code=options["dyad"])
+        except UnknownDyad as error:
+            raise CommandError(str(error)) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(format_table(report))
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """Aligned columns, one row per period, then the blockers and explanations below."""
+    rows = [COLUMNS]
+    notes = []
+    for dyad in report["dyads"]:
+        for p in dyad["periods"]:
+            end = "" if p["end_year"] is None else p["end_year"]
+            rows.append(
+                (
+                    dyad["code"],
+                    p["code"],
+                    f"{p['start_year']}–{end}",
+                    p["stage"],
+                    p["coupling"] or "-",
+                    str(p["loose_count"]),
+                    str(p["tight_count"]),
+                    str(p["pending_items"]),
+                )
+            )
+            notes.append(f"{dyad['code']} {p['code']}: {p['explanation']}")
+            if p["blocked_by"]:
+                notes.append(f"  blocked by: {'; '.join(p['blocked_by'])}")
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    header = f"Project {report['project']}, rule {report['rule']}"
+    return "\n".join([header, "", *(line.rstrip() for line in lines), "", *notes])

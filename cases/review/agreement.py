@@ -1,0 +1,244 @@
+"""Inter-coder agreement: the public entry point of the pure agreement engine.
+
+PURE: numpy and the standard library only, never Django, so it is tested on published examples
+without a database and reused by the ``agreement`` command, the reliability adapter and the API.
+
+Reliability data are a coders x units array-like (rows = coders, columns = units), as in the
+``krippendorff`` package; a missing value is ``None``, ``NaN`` or an empty string. The category
+list defaults to the sorted distinct observed values (numeric when all parse as numbers); a
+given list keeps its order, which ordinal alpha and the linear/quadratic weights use.
+
+Every coefficient comes back as a ``Coefficient`` (value, or None and a one-line reason);
+``krippendorff_alpha`` keeps the contract's plain ``float | None``. The helpers live in
+sibling modules: ``encoding`` (values, category list, per-unit counts), ``unit_stats`` (one
+pass over the units), ``alpha`` (coincidence-matrix alpha), ``kappas`` (p_a, Fleiss, AC1/AC2,
+Brennan-Prediger, Cohen, Scott) and ``bootstrap`` (Hayes & Krippendorff 2007).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from cases.review.alpha import LEVELS, alpha_from_stats, check_level, distance_matrix
+from cases.review.bootstrap import AlphaBootstrap, bootstrap_alpha, check_draws
+from cases.review.coefficient import Coefficient
+from cases.review.encoding import Encoded, encode
+from cases.review.kappas import (
+    WEIGHTS,
+    brennan_prediger_from,
+    cohen_kappa_from,
+    fleiss_kappa_from,
+    gwet_ac1_from,
+    gwet_ac2_from,
+    pair_table,
+    percent_agreement_from,
+    scott_pi_from,
+    weight_matrix,
+)
+from cases.review.unit_stats import UnitStats, collect_unit_stats
+
+__all__ = [
+    "LEVELS",
+    "WEIGHTS",
+    "AlphaBootstrap",
+    "Coefficient",
+    "agreement_report",
+    "alpha_coefficient",
+    "brennan_prediger",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "gwet_ac2",
+    "krippendorff_alpha",
+    "krippendorff_alpha_bootstrap",
+    "percent_agreement",
+    "scott_pi",
+    "weighted_cohen_kappa",
+]
+
+Categories = Sequence[Any] | None
+
+
+def krippendorff_alpha(
+    reliability_data: Any, level: str = "nominal", categories: Categories = None
+) -> float | None:
+    """Krippendorff's alpha (coincidence-matrix method), or None when the data cannot give one."""
+    return alpha_coefficient(reliability_data, level=level, categories=categories).value
+
+
+def alpha_coefficient(
+    reliability_data: Any, level: str = "nominal", categories: Categories = None
+) -> Coefficient:
+    """Krippendorff's alpha with the reason when it is undefined."""
+    encoded = encode(reliability_data, categories)
+    check_level(level, encoded)
+    return alpha_from_stats(collect_unit_stats(encoded, gwet=False), encoded, level)
+
+
+def percent_agreement(reliability_data: Any, categories: Categories = None) -> Coefficient:
+    """Share of agreeing pairs of values within a unit, averaged over units with ≥ 2 values."""
+    return percent_agreement_from(_stats(reliability_data, categories)[1])
+
+
+def fleiss_kappa(reliability_data: Any, categories: Categories = None) -> Coefficient:
+    """Fleiss' κ; with missing values Gwet's generalisation (irrCAC ``fleiss.kappa.raw``)."""
+    encoded, stats = _stats(reliability_data, categories)
+    return fleiss_kappa_from(stats, encoded)
+
+
+def gwet_ac1(reliability_data: Any, categories: Categories = None) -> Coefficient:
+    """Gwet's AC1 with q = length of the category list (irrCAC ``gwet.ac1.raw``)."""
+    encoded, stats = _stats(reliability_data, categories)
+    return gwet_ac1_from(stats, encoded)
+
+
+def gwet_ac2(
+    reliability_data: Any, weights: str = "linear", categories: Categories = None
+) -> Coefficient:
+    """Gwet's AC2: AC1 with agreement weights spaced by position in the category list."""
+    encoded = encode(reliability_data, categories)
+    matrix = weight_matrix(weights, encoded.n_categories)
+    stats = collect_unit_stats(encoded, matrix)
+    return gwet_ac2_from(stats, encoded, matrix)
+
+
+def brennan_prediger(reliability_data: Any, categories: Categories = None) -> Coefficient:
+    """Brennan-Prediger κ with q = length of the category list (irrCAC ``bp.coeff.raw``)."""
+    encoded, stats = _stats(reliability_data, categories)
+    return brennan_prediger_from(stats, encoded)
+
+
+def cohen_kappa(
+    reliability_data: Any, categories: Categories = None, weights: str = "identity"
+) -> Coefficient:
+    """Cohen's κ for exactly two coders over the units both coded; weighted unless identity."""
+    encoded = encode(reliability_data, categories)
+    matrix = weight_matrix(weights, encoded.n_categories)
+    return cohen_kappa_from(pair_table(encoded), encoded, matrix)
+
+
+def weighted_cohen_kappa(
+    reliability_data: Any, weights: str = "linear", categories: Categories = None
+) -> Coefficient:
+    """Cohen's weighted κ (linear or quadratic weights by position in the category list)."""
+    return cohen_kappa(reliability_data, categories=categories, weights=weights)
+
+
+def scott_pi(reliability_data: Any, categories: Categories = None) -> Coefficient:
+    """Scott's π for exactly two coders over the units both coded."""
+    encoded = encode(reliability_data, categories)
+    return scott_pi_from(pair_table(encoded), encoded)
+
+
+def krippendorff_alpha_bootstrap(
+    reliability_data: Any,
+    level: str = "nominal",
+    categories: Categories = None,
+    draws: int = 10_000,
+    seed: int | None = None,
+) -> AlphaBootstrap:
+    """95% interval of alpha and P(alpha < .800), P(alpha < .667) (Hayes & Krippendorff 2007)."""
+    encoded = encode(reliability_data, categories)
+    check_level(level, encoded)
+    stats = collect_unit_stats(encoded, gwet=False)
+    return _bootstrap(stats, encoded, level, draws, seed)
+
+
+def _bootstrap(
+    stats: UnitStats, encoded: Encoded, level: str, draws: int, seed: int | None
+) -> AlphaBootstrap:
+    check_draws(draws)
+    alpha = alpha_from_stats(stats, encoded, level)
+    if not alpha.is_defined:
+        method = "Hayes & Krippendorff (2007) bootstrap, not run: alpha is undefined"
+        return AlphaBootstrap(None, None, method, draws, 0, alpha.reason)
+    marginals = stats.coincidences.sum(axis=1)
+    delta = distance_matrix(level, marginals, encoded.numbers)
+    return bootstrap_alpha(
+        stats.coincidences,
+        delta,
+        n_coders=encoded.n_coders,
+        draws=draws,
+        seed=seed,
+    )
+
+
+def _stats(reliability_data: Any, categories: Categories) -> tuple[Encoded, UnitStats]:
+    encoded = encode(reliability_data, categories)
+    return encoded, collect_unit_stats(encoded)
+
+
+def agreement_report(
+    reliability_data: Any,
+    level: str = "nominal",
+    categories: Categories = None,
+    weights: str = "identity",
+    bootstrap: int | None = None,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """Everything the ``agreement`` command prints, as a JSON-ready dict (see the contract).
+
+    Coefficients that do not apply are absent (Cohen's κ and Scott's π need exactly two coders;
+    the weighted ones need linear or quadratic weights; the interval needs ``bootstrap``);
+    those that apply but are undefined are None, with their reason under ``undefined``.
+    """
+    encoded = encode(reliability_data, categories)
+    check_level(level, encoded)
+    matrix = weight_matrix(weights, encoded.n_categories)
+    weighted = weights != "identity"
+    if bootstrap is not None:
+        check_draws(bootstrap)
+    stats = collect_unit_stats(encoded, matrix if weighted else None)
+    coefficients = _coefficients(stats, encoded, level, matrix if weighted else None)
+    report: dict[str, Any] = {
+        "n_units": encoded.n_units,
+        "n_coders": encoded.n_coders,
+        "n_pairable_units": stats.n_pairable_units,
+        "level": level,
+        "categories": list(encoded.categories),
+        "weights": weights,
+    }
+    report.update({name: coefficient.value for name, coefficient in coefficients.items()})
+    undefined = {name: c.reason for name, c in coefficients.items() if not c.is_defined}
+    if bootstrap is not None:
+        report.update(_bootstrap_fields(_bootstrap(stats, encoded, level, bootstrap, seed)))
+        if report["krippendorff_alpha_ci"] is None:
+            undefined["krippendorff_alpha_ci"] = coefficients["krippendorff_alpha"].reason
+    report["undefined"] = undefined
+    return report
+
+
+def _coefficients(
+    stats: UnitStats, encoded: Encoded, level: str, weights: np.ndarray | None
+) -> dict[str, Coefficient]:
+    """Every coefficient that applies to these data, in the order the report lists them."""
+    found = {
+        "percent_agreement": percent_agreement_from(stats),
+        "krippendorff_alpha": alpha_from_stats(stats, encoded, level),
+        "fleiss_kappa": fleiss_kappa_from(stats, encoded),
+        "gwet_ac1": gwet_ac1_from(stats, encoded),
+        "brennan_prediger": brennan_prediger_from(stats, encoded),
+    }
+    table = pair_table(encoded) if encoded.n_coders == 2 else None
+    if table is not None:
+        found["cohen_kappa"] = cohen_kappa_from(table, encoded)
+        found["scott_pi"] = scott_pi_from(table, encoded)
+    if weights is not None:
+        if table is not None:
+            found["weighted_cohen_kappa"] = cohen_kappa_from(table, encoded, weights)
+        found["gwet_ac2"] = gwet_ac2_from(stats, encoded, weights)
+    return found
+
+
+def _bootstrap_fields(result: AlphaBootstrap) -> dict[str, Any]:
+    p_below = None
+    if result.p_below is not None:
+        p_below = {f"{minimum:.3f}": share for minimum, share in result.p_below.items()}
+    return {
+        "krippendorff_alpha_ci": list(result.ci) if result.ci is not None else None,
+        "krippendorff_alpha_ci_method": result.method,
+        "krippendorff_alpha_p_below": p_below,
+    }
