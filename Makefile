@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint demo install install-dev clean
+.PHONY: run test lint demo install install-dev clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,20 @@ demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_demo
 
-## Lint, then the whole test suite
-test: install-dev
+## Lint, then the whole test suite (browser tests drive Debian's chromium)
+test: install-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Playwright cannot download browsers here: the tests use the system's chromium.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	  else \
+	    echo "The browser tests need chromium at /usr/bin/chromium: sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
 
 lint: install-dev
 	$(BIN)/ruff check .
