@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import assignments, codebook, coding, evidence, home, judgments, sources
+from .views import (
+    assignments,
+    codebook,
+    coding,
+    evidence,
+    exports,
+    home,
+    judgments,
+    report,
+    review,
+    sources,
+)
 
 app_name = "cases"
 
@@ -27,6 +38,20 @@ urlpatterns = [
     path(project + "code/<int:pk>/reopen/", coding.reopen_item, name="reopen_item"),
     path(project + "judgments/", judgments.judgments, name="judgments"),
     path(project + "judgments/<int:period_pk>/", judgments.save_judgment, name="save_judgment"),
+    # Review: agreement, disagreements and adjudication, period overrides (admins, reviewers).
+    path(project + "review/agreement/", review.agreement, name="review_agreement"),
+    path(project + "review/agreement.svg", review.agreement_chart, name="review_agreement_chart"),
+    path(project + "review/disagreements/", review.disagreements, name="review_disagreements"),
+    path(project + "review/item/<int:pk>/", review.adjudicate_item, name="review_item"),
+    path(project + "review/overrides/", review.overrides, name="review_overrides"),
+    # Reports: consensus only, for every member.
+    path(project + "reports/", report.compare, name="compare"),
+    path(project + "reports/<str:code>/", report.report, name="report"),
+    path(project + "reports/<str:code>/stages.svg", report.report_chart, name="report_chart"),
+    path(project + "reports/<str:code>/report.json", report.report_json, name="report_json"),
+    # Exports: consensus for everyone, raw codings by the permission table.
+    path(project + "exports/", exports.exports, name="exports"),
+    path(project + "exports/<str:kind>/", exports.export_file, name="export_file"),
     # Administration of the project.
     path(project + "assignments/", assignments.assignments, name="assignments"),
 ]
