@@ -1,0 +1,247 @@
+"""HTML forms for evidence: the add/edit form and the list's filter bar.
+
+Source forms live in ``source_forms.py``. Every choice field is limited to the project, so a
+dyad, period or source of another project is refused as an unknown choice, named by its field.
+"""
+
+import re
+
+from django import forms
+from django.db.models import QuerySet
+
+from .models import Criterion, Dyad, Evidence, EvidenceType, Membership, Period, Project, Source
+
+DATE_PLACEHOLDER = "1993 · 2008-10 · 2010-08-16 · 1994/1999"
+_NUMBERED_KEY = re.compile(r"^(.*?)(\d+)$")
+
+
+def suggest_evidence_key(project: Project) -> str:
+    """The next key in the project's most recent numbering scheme: after KAR-N07 comes KAR-N08.
+
+    Two queries whatever the number of items: the latest item, then the keys sharing its prefix.
+    """
+    latest = Evidence.objects.filter(project=project).order_by("-created_at", "-pk").first()
+    match = _NUMBERED_KEY.match(latest.key) if latest else None
+    prefix, width = (match.group(1), len(match.group(2))) if match else ("E", 1)
+    keys = Evidence.objects.filter(project=project, key__startswith=prefix).values_list(
+        "key", flat=True
+    )
+    numbers = [
+        int(m.group(2)) for k in keys if (m := _NUMBERED_KEY.match(k)) and m.group(1) == prefix
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
+
+
+def project_periods(project: Project) -> QuerySet[Period]:
+    return (
+        Period.objects.filter(dyad__project=project)
+        .select_related("dyad")
+        .order_by("dyad__code", "start_year")
+    )
+
+
+class DyadChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Dyad) -> str:
+        return f"{obj.code} — {obj.name}" if obj.name else obj.code
+
+
+class SourceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Source) -> str:
+        who = ", ".join(filter(None, [obj.authors.replace("; ", " & "), str(obj.year or "")]))
+        title = obj.title if len(obj.title) <= 60 else obj.title[:59] + "…"
+        return " — ".join(filter(None, [obj.key, who, title]))
+
+
+class PeriodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Period) -> str:
+        label = f" {obj.label}" if obj.label else ""
+        return f"{obj.dyad.code} {obj.code}{label} ({obj.span})"
+
+
+class EvidenceForm(forms.ModelForm):
+    """Add or edit one evidence item. The model's clean() places the item in its period and
+    checks the date, the locator and the quote; its messages land beside those fields.
+
+    On edit the form carries the version it was opened at; the view refuses a save when the
+    item has moved on since (see ``views.evidence``).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "key",
+            "dyad",
+            "date",
+            "period",
+            "evidence_type",
+            "source",
+            "locator",
+            "footnote",
+            "locator_note",
+            "quote",
+            "summary",
+        ]
+        field_classes = {
+            "dyad": DyadChoiceField,
+            "source": SourceChoiceField,
+            "period": PeriodChoiceField,
+        }
+        labels = {
+            "locator": "Page",
+            "locator_note": "Locator note",
+            "evidence_type": "Evidence type",
+        }
+        help_texts = {
+            "key": "Unique in the project, e.g. KAR-N08. Suggested from the last item's numbering.",
+            "period": "Leave empty to place the item by its date's start year.",
+            "locator": "A page (391), a range (380–381) or a list (386, 389).",
+            "footnote": "The footnote number, when the quote is in a note.",
+            "locator_note": "Anything else that helps find the passage, e.g. 'table 2'.",
+            "quote": "Verbatim, as printed.",
+            "summary": "One or two sentences in your own words.",
+        }
+        widgets = {
+            "key": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "date": forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "text"}),
+            "locator": forms.TextInput(attrs={"placeholder": "391 or 380–381"}),
+            "footnote": forms.TextInput(attrs={"placeholder": "e.g. 25"}),
+            "quote": forms.Textarea(attrs={"rows": 5}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "quote": {"required": "the verbatim quote cannot be empty"},
+            "date": {"required": "a date is required: " + DATE_PLACEHOLDER},
+            "dyad": {"invalid_choice": "unknown dyad: choose one of this project's dyads"},
+            "source": {
+                "invalid_choice": "unknown source: choose one of this project's sources",
+                "required": "choose the source the quote comes from",
+            },
+            "period": {"invalid_choice": "unknown period: choose one of this project's periods"},
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        # The model's clean() checks the source and period against the item's project.
+        self.instance.project = project
+        self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
+        self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
+        self.fields["period"].queryset = project_periods(project)
+        self.fields["period"].empty_label = "— from the date —"
+        if self.instance.pk:
+            # A stored period always contains the date's start year (clean() refuses anything
+            # else), so it is the derived one: leave the field empty and a changed date moves the
+            # item to its new period instead of failing against the old one.
+            self.initial["period"] = None
+            self.initial.setdefault("version", self.instance.version)
+            current = self.instance.period
+            self.fields["period"].help_text = (
+                f"Now {current.code} ({current.span}). " + self.fields["period"].help_text
+            )
+        else:
+            del self.fields["version"]
+        if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault("key", suggest_evidence_key(project))
+            dyads = list(self.fields["dyad"].queryset[:2])
+            if len(dyads) == 1:  # one dyad: nothing to choose
+                self.initial.setdefault("dyad", dyads[0].pk)
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"].strip()
+        if not key:
+            raise forms.ValidationError("a key is required")
+        taken = Evidence.objects.filter(project=self.project, key=key).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                f'the key "{key}" is already used in this project: choose another'
+            )
+        return key
+
+
+_UNKNOWN = '"%(value)s" is not one of the choices'
+
+
+class EvidenceFilterForm(forms.Form):
+    """The list's filter bar (GET). A filter that names nothing in the project is reported and
+    ignored; the other filters still apply."""
+
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Search quotes and summaries  ( / )",
+                "data-slash-focus": "",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    dyad = DyadChoiceField(
+        queryset=Dyad.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": _UNKNOWN},
+    )
+    period = PeriodChoiceField(
+        queryset=Period.objects.none(),
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": _UNKNOWN},
+    )
+    evidence_type = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "All"), *EvidenceType.choices],
+        error_messages={"invalid_choice": _UNKNOWN},
+    )
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.none(),
+        to_field_name="key",
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": _UNKNOWN},
+    )
+    criterion = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": _UNKNOWN},
+    )
+    coded = forms.ChoiceField(
+        label="My coding",
+        required=False,
+        choices=[("", "All"), ("mine", "Coded by me"), ("notmine", "Not coded by me")],
+        error_messages={"invalid_choice": _UNKNOWN},
+    )
+
+    def __init__(self, *args, project: Project, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
+        self.fields["period"].queryset = project_periods(project)
+        self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
+        self.fields["criterion"].queryset = project.codebook.criteria.order_by("order", "code")
+        if membership.can_code:
+            self.fields["criterion"].help_text = "Among your own codes."
+        else:
+            # "Coded by me" means nothing to someone who does not code.
+            del self.fields["coded"]
+
+    def filters(self) -> dict:
+        """The valid filters, after is_valid(): invalid ones are left out."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def problems(self) -> list[str]:
+        """One line per refused filter, naming it."""
+        self.is_valid()
+        return [
+            f"{self.fields[name].label or name.capitalize()}: {' '.join(errors)} "
+            "— this filter was ignored."
+            for name, errors in self.errors.items()
+        ]
