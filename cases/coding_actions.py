@@ -80,24 +80,33 @@ def _current(evidence, criterion, coder) -> Coding | None:
 
 
 def review_started(evidence: Evidence) -> bool:
-    """Review has started on an item once a reviewer has recorded any decision on it."""
-    return Consensus.objects.filter(evidence=evidence).exists()
+    """Review has started on an item once a reviewer has adjudicated it. Unanimous consensus
+    rows only record the coders' agreement, so they do not lock the item."""
+    return Consensus.objects.filter(evidence=evidence, method=Consensus.Method.ADJUDICATED).exists()
 
 
 def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
+    # Imported here: the review module builds on this one (StaleWrite), not the other way round.
+    from .review.adjudication import record_unanimous_consensus
+
     assignment = assignment_for(evidence=evidence, coder=coder)
     if assignment is None:
         raise CodingRefused("This item is not assigned to you.")
-    updated = Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ASSIGNED).update(
-        status=Assignment.Status.SUBMITTED, submitted_at=timezone.now()
-    )
-    if not updated:
-        raise CodingRefused("This item was already submitted.")
+    with transaction.atomic():
+        updated = Assignment.objects.filter(
+            pk=assignment.pk, status=Assignment.Status.ASSIGNED
+        ).update(status=Assignment.Status.SUBMITTED, submitted_at=timezone.now())
+        if not updated:
+            raise CodingRefused("This item was already submitted.")
+        # The last coder to submit turns an exact agreement into the item's consensus.
+        record_unanimous_consensus(evidence)
     assignment.refresh_from_db()
     return assignment
 
 
 def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
+    from .review.adjudication import forget_unanimous_consensus  # see submit_assignment
+
     assignment = assignment_for(evidence=evidence, coder=coder)
     if assignment is None:
         raise CodingRefused("This item is not assigned to you.")
@@ -110,6 +119,8 @@ def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
         updated = Assignment.objects.filter(
             pk=assignment.pk, status=Assignment.Status.SUBMITTED
         ).update(status=Assignment.Status.ASSIGNED, submitted_at=None)
+        if updated:  # the agreement the unanimous rows recorded no longer holds
+            forget_unanimous_consensus(evidence)
     if not updated:
         raise CodingRefused("This item is not submitted.")
     assignment.refresh_from_db()
