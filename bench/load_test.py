@@ -251,7 +251,7 @@ def audit(recorder: Recorder) -> dict:
 
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def summarise(recorder: Recorder, seconds: float) -> dict:
