@@ -4,9 +4,11 @@ Superusers see everything. Other staff see only the projects where they are an a
 reviewer: the same rule as the rest of the app (coders are never staff and never see the admin).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from .exports import ExportRefused, write_replication_package
 from .models import (
     Assignment,
     Codebook,
@@ -24,6 +26,7 @@ from .models import (
     Source,
     StageJudgment,
 )
+from .views.exports import file_response
 
 STAFF_ROLES = [Role.ADMIN, Role.REVIEWER]
 
@@ -87,9 +90,36 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+@admin.action(description="Download replication package")
+def download_replication_package(modeladmin, request, queryset):
+    """One project's replication package (cases.exports.replication), for its admins and
+    reviewers; the queryset is already limited to them (ProjectScoped)."""
+    if queryset.count() != 1:
+        modeladmin.message_user(
+            request, "Choose exactly one project to download its package.", messages.ERROR
+        )
+        return None
+    project = queryset.select_related("codebook").get()
+    viewer = None  # a superuser is the operator: full access, as at the command line
+    if not request.user.is_superuser:
+        viewer = Membership.objects.filter(project=project, user=request.user).first()
+        if viewer is None:
+            raise PermissionDenied
+    try:
+        return file_response(
+            lambda out: write_replication_package(out, project, viewer=viewer),
+            None,
+            f"{project.slug}-replication.zip",
+        )
+    except ExportRefused as refused:
+        modeladmin.message_user(request, str(refused), messages.ERROR)
+        return None
+
+
 @admin.register(Project)
 class ProjectAdmin(ProjectScoped, admin.ModelAdmin):
     project_path = ""
+    actions = [download_replication_package]
     list_display = ["name", "slug", "codebook", "citation_style", "created_at"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,48 @@
+"""Exports: plain functions that write a project's data to a file object (docs/exports.md).
+
+- CSV: ``write_codings_csv`` (raw, per viewer), ``write_reliability_csv`` (admins and
+  reviewers), ``write_consensus_csv``, ``write_period_values_csv``, ``write_codebook_csv``;
+  ``write_codebook_markdown``;
+- ``write_xlsx``: the same tables as sheets; ``bundle_for``: the JSON bundle a viewer may take;
+- REFI-QDA: ``write_qdc`` (codebook), ``write_qdpx`` (project);
+- ``write_replication_package``: one zip for a journal's data editor.
+
+``viewer`` is the Membership asking (``None``: the operator at the command line);
+``export_scope`` maps it to what it may take away, following DESIGN.md's permission table.
+"""
+
+from .bundle_export import bundle_for
+from .csv_exports import (
+    csv_chunks,
+    write_codebook_csv,
+    write_codebook_markdown,
+    write_codings_csv,
+    write_consensus_csv,
+    write_period_values_csv,
+    write_reliability_csv,
+)
+from .refiqda import write_qdc, write_qdpx
+from .replication import write_replication_package
+from .scope import Codings, ExportRefused, ExportScope, export_scope
+from .tables import VARIANTS
+from .xlsx_export import write_xlsx
+
+__all__ = [
+    "VARIANTS",
+    "Codings",
+    "ExportRefused",
+    "ExportScope",
+    "bundle_for",
+    "csv_chunks",
+    "export_scope",
+    "write_codebook_csv",
+    "write_codebook_markdown",
+    "write_codings_csv",
+    "write_consensus_csv",
+    "write_period_values_csv",
+    "write_qdc",
+    "write_qdpx",
+    "write_reliability_csv",
+    "write_replication_package",
+    "write_xlsx",
+]

@@ -1,0 +1,27 @@
+"""The JSON bundle (format v1, docs/bundle-format.md) as a viewer may take it away.
+
+Admins and reviewers get the whole bundle, drafts included: it is the lossless backup that
+``import_bundle`` round-trips. A coder gets the same document with only their own codings and
+stage judgments; an observer gets none of either. Consensus decisions, overrides, evidence and
+sources are for every member. A filtered bundle still imports, but its derived consensus then
+rests on the codings it carries, so it is a copy of the viewer's own work, not a replication.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..bundles import export_bundle
+from ..models import Membership, Project
+from .scope import Codings, export_scope
+
+
+def bundle_for(project: Project, *, viewer: Membership | None) -> dict[str, Any]:
+    doc = export_bundle(project)
+    scope = export_scope(viewer)
+    if scope.codings is Codings.ALL:
+        return doc
+    mine = viewer.user.username if scope.codings is Codings.OWN else None
+    doc["codings"] = [entry for entry in doc["codings"] if entry["coder"] == mine]
+    doc["stage_judgments"] = [entry for entry in doc["stage_judgments"] if entry["coder"] == mine]
+    return doc

@@ -1,0 +1,195 @@
+"""The export files a project offers, and which of them a viewer's scope allows.
+
+One entry per file kind of the ``export_file`` URL; the export page lists them with the sentence
+that says what is in each for *this* viewer (a coder's bundle, say, holds only their own work).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .scope import Codings, ExportScope
+
+RESULTS, CODEBOOK, RAW, RELIABILITY, PACKAGE = (
+    "results",
+    "codebook",
+    "raw",
+    "reliability",
+    "package",
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the URL's kind and the end of the file name
+    title: str
+    format: str
+    content_type: str
+    section: str
+    needs: str  # "read", "raw", "reliability" or "replication"
+    about: str  # what is in it (for admins and reviewers, or for everyone)
+    about_own: str = ""  # what is in it for a coder, when that differs
+    about_none: str = ""  # what is in it for an observer, when that differs
+
+    def allowed(self, scope: ExportScope) -> bool:
+        return {
+            "read": True,
+            "raw": scope.raw,
+            "reliability": scope.reliability,
+            "replication": scope.replication,
+        }[self.needs]
+
+    def describe(self, scope: ExportScope) -> str:
+        if scope.codings is Codings.OWN and self.about_own:
+            return self.about_own
+        if scope.codings is Codings.NONE and self.about_none:
+            return self.about_none
+        return self.about
+
+
+CSV = "text/csv; charset=utf-8"
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in [
+        Kind(
+            "consensus.csv",
+            "Consensus codes",
+            "CSV",
+            CSV,
+            RESULTS,
+            "read",
+            "One row per evidence item and criterion of the settled consensus, with the item's "
+            "dyad, period, date, source, formatted citation and page, the value, and how it was "
+            "reached (adjudicated, unanimous, or agreed by the coders). Items awaiting "
+            "adjudication are left out, as the classification leaves them out.",
+        ),
+        Kind(
+            "periods.csv",
+            "Period values and classification",
+            "CSV",
+            CSV,
+            RESULTS,
+            "read",
+            "One row per dyad, period and criterion: the highest value among the period's own "
+            "items, the value rule v1 reads after carrying forward and overrides, and on every "
+            "row the period's stage, coupling, blocking conditions and explanation.",
+        ),
+        Kind(
+            "workbook.xlsx",
+            "Workbook",
+            "XLSX",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            RESULTS,
+            "read",
+            "The consensus, period values and codebook as sheets, with every coder's codings of "
+            "submitted items on a codings sheet.",
+            about_own="The consensus, period values and codebook as sheets, and your own "
+            "codings (drafts included) on a codings sheet: nobody else's.",
+            about_none="The consensus, period values and codebook as sheets. No raw codings.",
+        ),
+        Kind(
+            "codebook.md",
+            "Codebook",
+            "Markdown",
+            "text/markdown; charset=utf-8",
+            CODEBOOK,
+            "read",
+            "The value scale and every criterion with its definition, indicators, "
+            "carry-forward flag and verification tag, by framework and group: for a methods "
+            "appendix.",
+        ),
+        Kind(
+            "codebook.csv",
+            "Codebook table",
+            "CSV",
+            CSV,
+            CODEBOOK,
+            "read",
+            "The same criteria, one row each; indicators are joined with a vertical bar.",
+        ),
+        Kind(
+            "codebook.qdc",
+            "Codebook for QDA software",
+            "REFI-QDA",
+            "application/xml; charset=utf-8",
+            CODEBOOK,
+            "read",
+            "The codebook as a REFI-QDA codebook for NVivo, ATLAS.ti, MAXQDA or QualCoder: "
+            "one code per criterion and value.",
+        ),
+        Kind(
+            "codings.csv",
+            "Raw codings",
+            "CSV",
+            CSV,
+            RAW,
+            "raw",
+            "One row per coding of a submitted item, for every coder: evidence, citation and "
+            "page, criterion, coder, value and note. Ready for R and pandas.",
+            about_own="One row per coding of yours, drafts included (status “draft”): evidence, "
+            "citation and page, criterion, value and your note. Only your own codings.",
+        ),
+        Kind(
+            "bundle.json",
+            "Project bundle",
+            "JSON",
+            "application/json; charset=utf-8",
+            RAW,
+            "read",
+            "The whole project in sccoder's bundle format, every coder's codings and stage "
+            "judgments included (drafts too): the backup that import_bundle restores.",
+            about_own="The project in sccoder's bundle format with only your own codings and "
+            "stage judgments. It imports, but its consensus then rests on your codings alone.",
+            about_none="The project in sccoder's bundle format without any coder's codings or "
+            "stage judgments: evidence, sources, consensus decisions and overrides.",
+        ),
+        Kind(
+            "project.qdpx",
+            "Project for QDA software",
+            "REFI-QDA",
+            "application/zip",
+            RAW,
+            "read",
+            "A REFI-QDA project: each evidence item is a text source with its quote and "
+            "citation, each coder's codings are that user's codings, and the consensus is the "
+            "user “consensus”.",
+            about_own="A REFI-QDA project: each evidence item is a text source with its quote and "
+            "citation, with your own codings and the consensus (the user “consensus”).",
+            about_none="A REFI-QDA project: each evidence item is a text source with its quote "
+            "and citation, coded with the consensus only (the user “consensus”).",
+        ),
+        Kind(
+            "reliability.csv",
+            "Reliability data",
+            "CSV",
+            CSV,
+            RELIABILITY,
+            "reliability",
+            "For one criterion: a row per evidence item submitted by at least one coder and a "
+            "column per coder, in the format of the agreement command, R's irr and the "
+            "krippendorff package. “Values”: the coder's value, empty when not coded. "
+            "“Application”: 1 if the coder applied the criterion, 0 if not.",
+        ),
+        Kind(
+            "replication.zip",
+            "Replication package",
+            "ZIP",
+            "application/zip",
+            PACKAGE,
+            "replication",
+            "One archive for a journal's data editor: the codebook, the data files, a "
+            "reliability file per criterion and the agreement table, the classification with "
+            "its explanations, the bibliography, checksums and a README that says how each file "
+            "was produced and how to cite the dataset.",
+        ),
+    ]
+}
+
+SECTIONS = [
+    (RESULTS, "Consensus and results"),
+    (CODEBOOK, "Codebook"),
+    (RAW, "Codings and the whole project"),
+    (RELIABILITY, "Reliability"),
+    (PACKAGE, "Replication"),
+]

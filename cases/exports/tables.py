@@ -1,0 +1,483 @@
+"""The export tables as a header and a stream of rows: one source for CSV, XLSX and the package.
+
+Every table is built lazily, so a writer can stream it: the raw rows come from querysets read
+with ``.iterator(chunk_size=...)`` and flat ``values_list`` rows (no model instances, no N+1),
+and everything that needs more than one row at a time (formatted citations, the item consensus)
+is worked out per batch of rows. Cells are ``str``, ``int``, ``bool`` or ``None`` (missing);
+dates are ISO 8601 text, so no spreadsheet or data frame reinterprets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from itertools import groupby, islice
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+
+from ..citations import format_citations
+from ..classification import RULE_V1, classify, explain
+from ..classify_project import build_inputs, carry_forward_codes, find_dyads
+from ..consensus import consensus_for
+from ..models import (
+    Assignment,
+    Codebook,
+    Coding,
+    Consensus,
+    Criterion,
+    Evidence,
+    Project,
+    Source,
+)
+from .scope import Codings, ExportScope
+
+CHUNK = 2000  # rows fetched from the database at a time
+BATCH = 500  # rows whose citations (or item consensus) are worked out together
+
+Row = Sequence[Any]
+
+
+@dataclass
+class Table:
+    """A header and rows; ``rows`` is an iterator, so a table can be written once."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: Iterable[Row]
+
+
+def batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """UTC, to the second, with a Z: 2024-05-01T09:30:00Z."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+class Citations:
+    """In-text citations, "(Doe 2020, 12)", in the project's CSL style, formatted per batch.
+
+    Every source of the project goes to the formatter each time, so a style's disambiguation
+    (2020a, 2020b) is the same in every batch.
+    """
+
+    def __init__(self, project: Project):
+        self.style = project.citation_style
+        self.sources = dict(Source.objects.filter(project=project).values_list("key", "csl"))
+
+    def for_pairs(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        unique = list(dict.fromkeys(pairs))
+        texts = format_citations(self.sources, unique, self.style)
+        return dict(zip(unique, texts, strict=True))
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    order: int
+    framework: str
+    group: str
+
+
+def criteria_of(codebook_id: int) -> dict[str, CriterionInfo]:
+    """The codebook's criteria by code, in codebook order (one small query)."""
+    rows = (
+        Criterion.objects.filter(codebook_id=codebook_id)
+        .order_by("order", "code")
+        .values_list("code", "framework", "group")
+    )
+    return {code: CriterionInfo(i, fw, group) for i, (code, fw, group) in enumerate(rows)}
+
+
+# The evidence columns every item-level table starts with, and the query fields behind them.
+EVIDENCE_COLUMNS = (
+    "project",
+    "dyad",
+    "period",
+    "evidence",
+    "date",
+    "date_start",
+    "date_end",
+    "evidence_type",
+    "source",
+    "citation",
+    "locator",
+)
+
+
+def _evidence_cells(slug: str, item: Sequence[Any], citation: str) -> list[Any]:
+    dyad, period, key, when, start, end, kind, source, locator = item
+    return [
+        slug,
+        dyad,
+        period,
+        key,
+        when,
+        iso_date(start),
+        iso_date(end),
+        kind,
+        source,
+        citation,
+        locator or None,
+    ]
+
+
+def _evidence_fields(prefix: str = "") -> list[str]:
+    p = prefix
+    return [
+        f"{p}dyad__code",
+        f"{p}period__code",
+        f"{p}key",
+        f"{p}date",
+        f"{p}date_start",
+        f"{p}date_end",
+        f"{p}evidence_type",
+        f"{p}source__key",
+        f"{p}locator",
+    ]
+
+
+# --- raw codings --------------------------------------------------------------------------------
+
+CODING_COLUMNS = (
+    *EVIDENCE_COLUMNS,
+    "criterion",
+    "framework",
+    "group",
+    "coder",
+    "value",
+    "note",
+    "status",
+    "submitted_at",
+)
+
+
+def codings_table(project: Project, scope: ExportScope) -> Table:
+    """One row per coding: admins and reviewers get every coder's codings of submitted items;
+    a coder gets their own, drafts included (status "draft"); observers are refused."""
+    scope.check_raw()
+    return Table("codings", CODING_COLUMNS, _coding_rows(project, scope))
+
+
+def _coding_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
+    assignment = Assignment.objects.filter(
+        evidence_id=OuterRef("evidence_id"), coder_id=OuterRef("coder_id")
+    )
+    codings = Coding.objects.filter(evidence__project=project).annotate(
+        assignment_status=Subquery(assignment.values("status")[:1]),
+        assignment_submitted_at=Subquery(assignment.values("submitted_at")[:1]),
+    )
+    if scope.codings is Codings.OWN:
+        codings = codings.filter(coder_id=scope.user_id)
+    else:
+        codings = codings.filter(assignment_status=Assignment.Status.SUBMITTED)
+    rows = codings.order_by(
+        "evidence__dyad__code",
+        "evidence__date_start",
+        "evidence__key",
+        "criterion__order",
+        "criterion__code",
+        "coder__username",
+    ).values_list(
+        *_evidence_fields("evidence__"),
+        "criterion__code",
+        "criterion__framework",
+        "criterion__group",
+        "coder__username",
+        "value",
+        "note",
+        "assignment_status",
+        "assignment_submitted_at",
+    )
+    citations = Citations(project)
+    for batch in batched(rows.iterator(chunk_size=CHUNK), BATCH):
+        cited = citations.for_pairs((r[7], r[8]) for r in batch)
+        for r in batch:
+            code, framework, group, coder, value, note, status, submitted_at = r[9:]
+            yield [
+                *_evidence_cells(project.slug, r[:9], cited[(r[7], r[8])]),
+                code,
+                framework,
+                group,
+                coder,
+                value,
+                note or None,
+                "submitted" if status == Assignment.Status.SUBMITTED else "draft",
+                iso_datetime(submitted_at),
+            ]
+
+
+# --- consensus ----------------------------------------------------------------------------------
+
+CONSENSUS_COLUMNS = (
+    *EVIDENCE_COLUMNS,
+    "criterion",
+    "framework",
+    "group",
+    "value",
+    "method",
+    "decided_by",
+    "rationale",
+)
+
+
+def consensus_table(project: Project) -> Table:
+    """One row per item and criterion of the settled consensus: what the classification reads.
+
+    ``method``: ``adjudicated`` or ``unanimous`` for a recorded decision, ``agreed`` when the
+    submitted coders gave exactly the same codes and nobody recorded a decision. Items awaiting
+    adjudication are left out whole, as the classification leaves them out; criteria decided
+    "not coded" have no row (not coded is no row everywhere).
+    """
+    return Table("consensus", CONSENSUS_COLUMNS, _consensus_rows(project))
+
+
+def _consensus_rows(project: Project) -> Iterator[Row]:
+    criteria = criteria_of(project.codebook_id)
+    items = (
+        Evidence.objects.filter(project=project)
+        .order_by("dyad__code", "date_start", "key")
+        .values_list("pk", *_evidence_fields())
+    )
+    citations = Citations(project)
+    for batch in batched(items.iterator(chunk_size=CHUNK), BATCH):
+        ids = [r[0] for r in batch]
+        consensus = consensus_for(ids)
+        decisions = {
+            (item_id, code): (method, decided_by, rationale)
+            for item_id, code, method, decided_by, rationale in Consensus.objects.filter(
+                evidence_id__in=ids
+            ).values_list(
+                "evidence_id", "criterion__code", "method", "decided_by__username", "rationale"
+            )
+        }
+        settled = [r for r in batch if not consensus[r[0]].awaits_adjudication]
+        cited = citations.for_pairs((r[8], r[9]) for r in settled)
+        for r in settled:
+            values = consensus[r[0]].values
+            evidence = _evidence_cells(project.slug, r[1:], cited[(r[8], r[9])])
+            for code in sorted(values, key=lambda c: _criterion_order(criteria, c)):
+                method, decided_by, rationale = decisions.get((r[0], code), ("agreed", None, ""))
+                info = criteria.get(code)
+                yield [
+                    *evidence,
+                    code,
+                    info.framework if info else None,
+                    info.group if info else None,
+                    values[code],
+                    method,
+                    decided_by,
+                    rationale or None,
+                ]
+
+
+def _criterion_order(criteria: dict[str, CriterionInfo], code: str) -> tuple[int, str]:
+    info = criteria.get(code)
+    return (info.order if info else len(criteria), code)
+
+
+# --- period values and the classification ------------------------------------------------------
+
+PERIOD_COLUMNS = (
+    "project",
+    "dyad",
+    "dyad_name",
+    "period",
+    "label",
+    "start_year",
+    "end_year",
+    "criterion",
+    "framework",
+    "group",
+    "own_value",
+    "value",
+    "carried_from",
+    "overridden",
+    "derived_value",
+    "override_rationale",
+    "contested",
+    "stage",
+    "coupling",
+    "loose_count",
+    "tight_count",
+    "blocked_by",
+    "pending_items",
+    "rule",
+    "explanation",
+)
+
+
+def periods_table(project: Project) -> Table:
+    """One row per dyad × period × criterion, with the period's classification on every row.
+
+    ``own_value``: the highest consensus value among the period's own items (empty when none
+    codes the criterion); ``value``: what rule v1 reads after carrying forward and overrides
+    (0 when missing, CODEBOOK.md §4); ``derived_value``: the value an override replaced.
+    Criteria come in codebook order, then any code the rule reads that the codebook lacks.
+    """
+    return Table("periods", PERIOD_COLUMNS, _period_rows(project))
+
+
+def _period_rows(project: Project) -> Iterator[Row]:
+    criteria = criteria_of(project.codebook_id)
+    dyads = find_dyads(project)
+    inputs = build_inputs(project, dyads)
+    carry = carry_forward_codes(project)
+    for dyad in dyads:
+        periods = {p.code: p for p in dyad.periods.all()}
+        dyad_inputs = inputs[dyad.pk]
+        results = classify(dyad_inputs, carry_forward=carry, rule=RULE_V1)
+        for period_input, result in zip(dyad_inputs, results, strict=True):
+            own = _own_values(period_input.items)
+            overrides = {o.code: o for o in result.overrides}
+            per_period = [
+                result.stage,
+                result.coupling,
+                result.loose_count,
+                result.tight_count,
+                "; ".join(result.blocked_by) or None,
+                result.pending_items,
+                result.rule,
+                explain(result, RULE_V1),
+            ]
+            extra = [c for c in result.values if c not in criteria]
+            for code in [*criteria, *extra]:
+                info = criteria.get(code)
+                override = overrides.get(code)
+                yield [
+                    project.slug,
+                    dyad.code,
+                    dyad.name,
+                    result.code,
+                    periods[result.code].label or None,
+                    result.start_year,
+                    result.end_year,
+                    code,
+                    info.framework if info else None,
+                    info.group if info else None,
+                    own.get(code),
+                    result.values.get(code, 0),
+                    result.carried.get(code),
+                    override is not None,
+                    override.derived if override else None,
+                    override.rationale if override else None,
+                    code in result.contested,
+                    *per_period,
+                ]
+
+
+def _own_values(items: Iterable[dict[str, int]]) -> dict[str, int]:
+    values: dict[str, int] = {}
+    for item in items:
+        for code, value in item.items():
+            values[code] = max(value, values.get(code, value))
+    return values
+
+
+# --- the codebook -------------------------------------------------------------------------------
+
+CODEBOOK_COLUMNS = (
+    "codebook",
+    "codebook_version",
+    "order",
+    "code",
+    "name",
+    "framework",
+    "group",
+    "carry_forward",
+    "verification",
+    "definition",
+    "indicators",
+    "notes",
+)
+INDICATOR_SEPARATOR = " | "
+
+
+def codebook_table(codebook: Codebook) -> Table:
+    """One row per criterion in codebook order; indicators joined with " | "."""
+    rows = (
+        [
+            codebook.name,
+            codebook.version,
+            position,
+            c.code,
+            c.name,
+            c.framework,
+            c.group,
+            c.carry_forward,
+            c.verification,
+            c.definition,
+            INDICATOR_SEPARATOR.join(c.indicators or []) or None,
+            c.notes or None,
+        ]
+        for position, c in enumerate(codebook.criteria.order_by("order", "code"), start=1)
+    )
+    return Table("codebook", CODEBOOK_COLUMNS, rows)
+
+
+# --- reliability data (the ``agreement`` command's format) --------------------------------------
+
+VARIANTS = ("value", "application")
+
+
+def reliability_table(
+    project: Project, criterion: Criterion, scope: ExportScope, *, variant: str = "value"
+) -> Table:
+    """Units × coders for one criterion, in the ``agreement`` command's CSV format.
+
+    Units are the evidence items (by key) that at least one coder submitted; a column per coder
+    who submitted anything. ``value``: the coder's value, empty if the coder did not submit the
+    item *or did not code the criterion* (so "not coded" reads as missing). ``application``:
+    1 if the coder applied the criterion (any value, 0 included), 0 if they submitted the item
+    without it, empty if they did not submit the item.
+    """
+    scope.check_reliability()
+    if variant not in VARIANTS:
+        raise ValueError(f"variant: use one of {', '.join(VARIANTS)}, not {variant!r}")
+    submitted = Assignment.objects.filter(
+        evidence__project=project, status=Assignment.Status.SUBMITTED
+    )
+    coders = list(
+        submitted.order_by("coder__username").values_list("coder__username", flat=True).distinct()
+    )
+    return Table(
+        f"reliability-{criterion.code}",
+        ("unit", *coders),
+        _reliability_rows(submitted, criterion, coders, variant),
+    )
+
+
+def _reliability_rows(submitted, criterion: Criterion, coders: list[str], variant: str):
+    value = Coding.objects.filter(
+        evidence_id=OuterRef("evidence_id"), coder_id=OuterRef("coder_id"), criterion=criterion
+    ).values("value")[:1]
+    rows = (
+        submitted.annotate(coded=Subquery(value))
+        .order_by("evidence__dyad__code", "evidence__date_start", "evidence__key")
+        .values_list("evidence_id", "evidence__key", "coder__username", "coded")
+    )
+    for (_, key), cells in groupby(rows.iterator(chunk_size=CHUNK), lambda r: r[:2]):
+        given = {coder: coded for _, _, coder, coded in cells}
+        if variant == "application":
+            yield [key, *(_applied(coder, given) for coder in coders)]
+        else:
+            yield [key, *(given.get(coder) for coder in coders)]
+
+
+def _applied(coder: str, given: dict[str, int | None]) -> int | None:
+    if coder not in given:
+        return None
+    return 0 if given[coder] is None else 1
