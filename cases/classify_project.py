@@ -7,10 +7,11 @@ consensus, overrides, the codebook's carry-forward flags) and shapes the JSON of
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from .classification import RULE_V1, PeriodInput, PeriodResult, Rule, classify, explain
-from .consensus import consensus_for
+from .consensus import ItemConsensus, consensus_for
 from .models import Criterion, Dyad, Evidence, PeriodOverride, Project
 
 
@@ -39,11 +40,29 @@ def _same_pair(dyad: Dyad, code: str) -> bool:
     return len(states) == 2 and sorted(states) == sorted([dyad.state_a, dyad.state_b])
 
 
+@dataclass(frozen=True)
+class GatheredInputs:
+    """The rule's inputs with what the report needs to trace them back to the evidence.
+
+    ``item_ids[period_pk][i]`` is the evidence id behind ``PeriodInput.items[i]`` of that
+    period; ``consensus`` holds every item of the dyads, those awaiting adjudication included.
+    """
+
+    inputs: dict[int, list[PeriodInput]]
+    item_ids: dict[int, list[int]]
+    consensus: dict[int, ItemConsensus]
+
+
 def build_inputs(project: Project, dyads: list[Dyad]) -> dict[int, list[PeriodInput]]:
     """The rule's inputs per dyad id: periods in date order with their items' consensus codes.
 
     Items awaiting adjudication are left out and counted (the contract's ``pending_items``).
     """
+    return gather_inputs(project, dyads).inputs
+
+
+def gather_inputs(project: Project, dyads: list[Dyad]) -> GatheredInputs:
+    """``build_inputs`` plus the evidence id of each input item (for the report's traces)."""
     periods = [p for d in dyads for p in sorted(d.periods.all(), key=lambda p: p.start_year)]
     items = list(
         Evidence.objects.filter(project=project, dyad__in=[d.pk for d in dyads])
@@ -52,12 +71,14 @@ def build_inputs(project: Project, dyads: list[Dyad]) -> dict[int, list[PeriodIn
     )
     consensus = consensus_for(pk for pk, _ in items)
     coded: dict[int, list[dict[str, int]]] = defaultdict(list)
+    item_ids: dict[int, list[int]] = defaultdict(list)
     pending: dict[int, int] = defaultdict(int)
     for pk, period_id in items:
         if consensus[pk].awaits_adjudication:
             pending[period_id] += 1
         else:
             coded[period_id].append(dict(consensus[pk].values))
+            item_ids[period_id].append(pk)
     overrides = _overrides([p.pk for p in periods])
     inputs: dict[int, list[PeriodInput]] = defaultdict(list)
     for p in periods:
@@ -71,7 +92,7 @@ def build_inputs(project: Project, dyads: list[Dyad]) -> dict[int, list[PeriodIn
                 overrides=overrides[p.pk],
             )
         )
-    return inputs
+    return GatheredInputs(inputs=inputs, item_ids=item_ids, consensus=consensus)
 
 
 def _overrides(period_ids: list[int]) -> dict[int, dict[str, tuple[int, str]]]:
@@ -141,10 +162,12 @@ def period_json(result: PeriodResult, label: str = "", rule: Rule = RULE_V1) -> 
 
 
 __all__ = [
+    "GatheredInputs",
     "UnknownDyad",
     "build_inputs",
     "carry_forward_codes",
     "classify_project",
     "find_dyads",
+    "gather_inputs",
     "period_json",
 ]

@@ -1,19 +1,190 @@
-"""Placeholder: being written."""
+"""The dyad report (HTML, JSON, stage chart) and the comparison across dyads.
 
-from django.http import Http404
+Every member reads them; what a reader sees of the coders' own verdicts and of agreement is
+decided in ``cases.report_logic.audience_for``, never here. The pages show consensus only.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..access import get_project_for
+from ..classification import RULE_V1, classify
+from ..classify_project import UnknownDyad, build_inputs, carry_forward_codes, find_dyads
+from ..models import Evidence
+from ..report_logic import compare_table, span_text, stage_chart_svg
+from ..reports import build_report
+
+DYADS_PER_PAGE = 50
 
 
-def report(request, *args, **kwargs):
-    raise Http404
+def _dyad(project, code: str):
+    try:
+        return find_dyads(project, code)[0]
+    except UnknownDyad:
+        raise Http404("No such dyad in this project.") from None
 
 
-def report_chart(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="read")
+    data = build_report(project, _dyad(project, code), membership)
+    return render(
+        request,
+        "cases/report.html",
+        {"project": project, "membership": membership, "report": data, **_page(data)},
+    )
 
 
-def report_json(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def report_json(request: HttpRequest, slug: str, code: str) -> JsonResponse:
+    project, membership = get_project_for(request.user, slug, need="read")
+    data = build_report(project, _dyad(project, code), membership)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-def compare(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def report_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The stage over the years as SVG, shown with <img> so the page's CSP is unaffected."""
+    project, _ = get_project_for(request.user, slug, need="read")
+    dyad = _dyad(project, code)
+    periods = classify(
+        build_inputs(project, [dyad])[dyad.pk], carry_forward=carry_forward_codes(project)
+    )
+    latest = Evidence.objects.filter(dyad=dyad).aggregate(last=Max("date_end"))["last"]
+    starts = [p.start_year for p in periods]
+    last_year = max([latest.year] if latest else [], default=max(starts, default=0))
+    svg = stage_chart_svg(
+        [
+            {
+                "code": p.code,
+                "start_year": p.start_year,
+                "end_year": p.end_year,
+                "stage": p.stage,
+                "coupling": p.coupling,
+            }
+            for p in periods
+        ],
+        last_year,
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """One row per dyad, one column per distinct period span; each row links to its report."""
+    project, membership = get_project_for(request.user, slug, need="read")
+    dyads = find_dyads(project)
+    page = Paginator(dyads, DYADS_PER_PAGE).get_page(request.GET.get("page"))
+    # Columns come from every dyad's periods (already loaded), so they stay put across pages;
+    # only the dyads on this page are classified.
+    shown = list(page.object_list)
+    inputs = build_inputs(project, shown)
+    carry = carry_forward_codes(project)
+    labels = {(p.dyad_id, p.code): p.label for d in shown for p in d.periods.all()}
+    rows = []
+    for dyad in shown:
+        results = classify(inputs[dyad.pk], carry_forward=carry)
+        rows.append(
+            {
+                "code": dyad.code,
+                "name": dyad.name,
+                "periods": [
+                    {
+                        "code": r.code,
+                        "label": labels.get((dyad.pk, r.code), ""),
+                        "start_year": r.start_year,
+                        "end_year": r.end_year,
+                        "span": span_text(r.start_year, r.end_year),
+                        "stage": r.stage,
+                        "coupling": r.coupling,
+                    }
+                    for r in results
+                ],
+            }
+        )
+    every_span = [(p.start_year, p.end_year) for d in dyads for p in d.periods.all()]
+    table = compare_table(rows, spans=every_span)
+    return render(
+        request,
+        "cases/compare.html",
+        {
+            "project": project,
+            "membership": membership,
+            "table": table,
+            "page": page,
+            "stages": RULE_V1.stage_names,
+        },
+    )
+
+
+# --- the report page's view of the report data -------------------------------------------------
+
+
+def _page(data: dict) -> dict:
+    """What the template needs beyond the report itself: each grid cell's anchor, the citation
+    numbers behind it, and one evidence section per cell (shown when its anchor is targeted)."""
+    entries = {e["key"]: e for e in data["evidence"]}
+    labels = {s["value"]: s["label"] for s in data["scale"]}
+    spans = {p["code"]: p["span"] for p in data["periods"]}
+    sections = []
+    grid = []
+    for framework in data["grid"]:
+        groups = []
+        for group in framework["groups"]:
+            criteria = []
+            for criterion in group["criteria"]:
+                cells = []
+                for cell in criterion["cells"]:
+                    shown = _cell(cell, criterion, entries, labels, spans)
+                    if shown["anchor"]:
+                        sections.append(shown)
+                    cells.append(shown)
+                criteria.append({**criterion, "cells": cells})
+            groups.append({**group, "criteria": criteria})
+        grid.append({**framework, "groups": groups})
+    agreement = data["agreement"] or []
+    return {
+        "grid": grid,
+        "cell_sections": sections,
+        # The whole codebook first, then its groups.
+        "agreement_summary": sorted(
+            (r for r in agreement if r["scope"] != "criterion"),
+            key=lambda r: r["scope"] != "overall",
+        ),
+        "agreement_criteria": [r for r in agreement if r["scope"] == "criterion"],
+        "scale_labels": labels,
+        "entries": entries,
+        "robustness": [
+            {**r, "hangs_on": [{**h, "entry": entries.get(h["key"])} for h in r["hangs_on"]]}
+            for r in data["robustness"]
+        ],
+    }
+
+
+def _cell(cell: dict, criterion: dict, entries: dict, labels: dict, spans: dict) -> dict:
+    items = [entries[k] for k in cell["items"] if k in entries]
+    others = [
+        {"entry": entries[o["key"]], "value": o["value"], "label": labels.get(o["value"], "")}
+        for o in cell["other_items"]
+        if o["key"] in entries
+    ]
+    has_detail = bool(items or others or cell["override"] or cell["carried_from"])
+    return {
+        **cell,
+        "code": criterion["code"],
+        "name": criterion["name"],
+        "span": spans.get(cell["period"], ""),
+        "label": labels.get(cell["value"], "not coded") if cell["value"] is not None else "",
+        "anchor": f"cell-{cell['period']}-{criterion['code']}" if has_detail else "",
+        "entries": sorted(items, key=lambda e: e["number"]),
+        "others": others,
+        "numbers": sorted(e["number"] for e in items),
+    }

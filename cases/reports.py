@@ -1,0 +1,305 @@
+"""The dyad report: verdicts per period, the evidence and pages behind every value, robustness,
+the coders' verdicts beside the rule's, agreement, citations and bibliography.
+
+``build_report`` returns one JSON-ready dict; the HTML page renders it and the API serves it as
+is. It reads the database in a fixed number of queries whatever the dyad's size and decides in
+one place (``report_logic.audience_for``) what the reader's role may see. The report reads the
+consensus only: never a coder's raw codings or notes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any
+
+from .citations import format_bibliography, format_citations
+from .classification import RULE_V1, Rule, classify, explain
+from .classify_project import carry_forward_codes, find_dyads, gather_inputs
+from .models import (
+    Dyad,
+    Evidence,
+    EvidenceType,
+    Membership,
+    PeriodOverride,
+    Project,
+    StageJudgment,
+)
+from .report_logic import (
+    Audience,
+    Judgment,
+    audience_for,
+    classify_leaving_out,
+    grid_rows,
+    judgments_beside_rule,
+    leave_one_out,
+    next_stage_gaps,
+    robustness_entry,
+    span_text,
+)
+from .review.reliability import agreement_rows, stage_judgment_agreement
+
+REPORT_FORMAT = "sccoder-report"
+REPORT_VERSION = 1
+
+
+def audience_of(membership: Membership | None) -> Audience:
+    if membership is None:
+        return audience_for(None)
+    return audience_for(membership.role, can_read_all_codings=membership.can_read_all_codings)
+
+
+def build_report(
+    project: Project,
+    dyad: Dyad | str,
+    viewer: Membership | None = None,
+    *,
+    rule: Rule = RULE_V1,
+) -> dict[str, Any]:
+    """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
+    a member may see, i.e. a coder's view)."""
+    dyad = _the_dyad(project, dyad)
+    audience = audience_of(viewer)
+    periods = sorted(dyad.periods.all(), key=lambda p: p.start_year)
+    gathered = gather_inputs(project, [dyad])
+    inputs = gathered.inputs[dyad.pk]
+    carry = carry_forward_codes(project)
+    results = classify(inputs, carry_forward=carry, rule=rule)
+
+    evidence = list(
+        Evidence.objects.filter(project=project, dyad=dyad)
+        .select_related("source")
+        .order_by("date_start", "key")
+    )
+    key_of = {e.pk: e.key for e in evidence}
+    code_of_period = {p.pk: p.code for p in periods}
+    item_keys = {p.code: [key_of[pk] for pk in gathered.item_ids.get(p.pk, [])] for p in periods}
+    items_by_period = {p.code: list(zip(item_keys[p.code], p.items, strict=True)) for p in inputs}
+    criteria = list(
+        project.codebook.criteria.order_by("order", "code").values(
+            "code", "name", "framework", "group", "carry_forward"
+        )
+    )
+    entries = _evidence_entries(evidence, gathered.consensus, code_of_period, periods, criteria)
+    _cite(project, evidence, entries)
+
+    return {
+        "format": REPORT_FORMAT,
+        "version": REPORT_VERSION,
+        "project": {"slug": project.slug, "name": project.name},
+        "dyad": {
+            "code": dyad.code,
+            "name": dyad.name,
+            "state_a": dyad.state_a,
+            "state_b": dyad.state_b,
+        },
+        "rule": rule.name,
+        "audience": audience.name,
+        "scale": [{"value": v, "label": label} for v, label in rule.scale.items()],
+        "stages": list(rule.stage_names),
+        "periods": _periods(results, periods, dyad, rule),
+        "grid": grid_rows(criteria, results, items_by_period),
+        "robustness": _robustness(
+            inputs, results, item_keys, items_by_period, entries, carry, rule
+        ),
+        "stage_judgments": _judgments(project, dyad, results, audience),
+        "agreement": _agreement(project, dyad, audience),
+        "evidence": entries,
+        "bibliography": _bibliography(project, evidence),
+    }
+
+
+def _the_dyad(project: Project, dyad: Dyad | str) -> Dyad:
+    """A Dyad of the project, found by code in either order (``UnknownDyad`` if there is none).
+
+    A dyad of another project is looked up by its code here, so it cannot leak across projects.
+    """
+    if isinstance(dyad, Dyad) and dyad.project_id == project.pk:
+        return dyad
+    code = dyad if isinstance(dyad, str) else dyad.code
+    return find_dyads(project, code)[0]
+
+
+def _periods(results, periods, dyad: Dyad, rule: Rule) -> list[dict[str, Any]]:
+    label_of = {p.code: p.label for p in periods}
+    who = {
+        (period, code): name
+        for period, code, name in PeriodOverride.objects.filter(period__dyad=dyad).values_list(
+            "period__code", "criterion__code", "decided_by__username"
+        )
+    }
+    out = []
+    for r in results:
+        out.append(
+            {
+                "code": r.code,
+                "label": label_of.get(r.code, ""),
+                "start_year": r.start_year,
+                "end_year": r.end_year,
+                "span": span_text(r.start_year, r.end_year),
+                "stage": r.stage,
+                "coupling": r.coupling,
+                "explanation": explain(r, rule),
+                "blocked_by": list(r.blocked_by),
+                "loose_count": r.loose_count,
+                "tight_count": r.tight_count,
+                "pending_items": r.pending_items,
+                "values": dict(r.values),
+                "carried": dict(r.carried),
+                "contested": list(r.contested),
+                "overrides": [
+                    {
+                        "criterion": o.code,
+                        "value": o.value,
+                        "derived": o.derived,
+                        "rationale": o.rationale,
+                        "decided_by": who.get((r.code, o.code)),
+                    }
+                    for o in r.overrides
+                ],
+            }
+        )
+    return out
+
+
+def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) -> list[dict]:
+    """Every item of the dyad, in period and date order, numbered for the notes."""
+    order = {code: i for i, code in enumerate(c["code"] for c in criteria)}
+    period_order = {p.pk: i for i, p in enumerate(periods)}
+    ordered = sorted(
+        evidence, key=lambda e: (period_order.get(e.period_id, 0), e.date_start, e.key)
+    )
+    entries = []
+    for number, e in enumerate(ordered, start=1):
+        state = consensus.get(e.pk)
+        pending = bool(state and state.awaits_adjudication)
+        values = {} if pending or state is None else state.values
+        entries.append(
+            {
+                "id": e.pk,
+                "key": e.key,
+                "number": number,
+                "date": e.date,
+                "period": code_of_period.get(e.period_id),
+                "evidence_type": e.evidence_type,
+                "evidence_type_label": EvidenceType(e.evidence_type).label,
+                "quote": e.quote,
+                "summary": e.summary,
+                "source": e.source.key,
+                "locator": e.locator,
+                "locator_note": e.locator_note,
+                "footnote": e.footnote,
+                "citation": "",
+                "values": dict(sorted(values.items(), key=lambda kv: order.get(kv[0], 10**6))),
+                "awaits_adjudication": pending,
+            }
+        )
+    return entries
+
+
+def _cite(project: Project, evidence, entries: list[dict]) -> None:
+    """Fill in each entry's formatted citation with its page, in the project's CSL style."""
+    sources = {e.source.key: e.source.csl for e in sorted(evidence, key=lambda e: e.source.key)}
+    pairs = tuple(sorted({(entry["source"], entry["locator"]) for entry in entries}))
+    texts = _formatted(project.citation_style, json.dumps(sources, sort_keys=True), pairs)
+    for entry in entries:
+        entry["citation"] = texts[(entry["source"], entry["locator"])]
+
+
+@lru_cache(maxsize=64)
+def _formatted(style: str, sources_json: str, pairs: tuple[tuple[str, str], ...]) -> dict:
+    """citeproc-py takes about 60 ms a citation, so each distinct (source, page) is formatted
+    once, and a report whose sources have not changed reuses the texts."""
+    texts = format_citations(json.loads(sources_json), list(pairs), style)
+    return dict(zip(pairs, texts, strict=True))
+
+
+def _bibliography(project: Project, evidence) -> list[dict[str, Any]]:
+    """The sources cited in the report as escaped HTML, sorted by their text (author first, as
+    the author-date styles order them) and numbered."""
+    sources = {e.source.key: e.source.csl for e in sorted(evidence, key=lambda e: e.source.key)}
+    # format_bibliography keeps the order the sources are given in.
+    formatted = zip(sources, format_bibliography(sources, project.citation_style), strict=True)
+    ordered = sorted(formatted, key=lambda pair: (_plain(pair[1]).casefold(), pair[0]))
+    return [
+        {"number": n, "key": key, "html": text, "text": _plain(text)}
+        for n, (key, text) in enumerate(ordered, start=1)
+    ]
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup)).strip()
+
+
+def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rule) -> list[dict]:
+    """Leave-one-out per item, and the rule re-run without the authors' own assessments."""
+    hangs_on = leave_one_out(inputs, item_keys, carry_forward=carry, rule=rule)
+    assessed = [
+        e
+        for e in entries
+        if e["evidence_type"] == EvidenceType.AUTHOR_ASSESSMENT and not e["awaits_adjudication"]
+    ]
+    assessments = {e["key"] for e in assessed}
+    without = classify_leaving_out(inputs, item_keys, assessments, carry_forward=carry, rule=rule)
+    return [
+        robustness_entry(
+            result,
+            hangs_on[result.code],
+            changed,
+            len(assessments),
+            next_stage_gaps(result, items_by_period.get(result.code, ()), rule),
+            rule,
+            assessments_here=sum(e["period"] == result.code for e in assessed),
+        )
+        for result, changed in zip(results, without, strict=True)
+    ]
+
+
+def _judgments(project: Project, dyad: Dyad, results, audience: Audience) -> dict | None:
+    """The coders' holistic verdicts, as far as the reader may see them. For coders nothing is
+    even loaded: what is not read cannot leak."""
+    if not audience.judgment_summary:
+        return None
+    loaded = [
+        Judgment(j.period.code, j.coder.username, j.stage, j.coupling, j.rationale)
+        for j in StageJudgment.objects.filter(period__dyad=dyad).select_related("period", "coder")
+    ]
+    return {
+        "periods": judgments_beside_rule(results, loaded, audience),
+        "agreement": stage_judgment_agreement(project, dyad=dyad),
+    }
+
+
+def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] | None:
+    """Inter-coder agreement on this dyad's items: one row per criterion, group and overall,
+    pairing the two measures (application, value) of the review module."""
+    if not audience.agreement:
+        return None
+    paired: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for row in agreement_rows(project, dyad=dyad):
+        key = (row["scope"], row["key"])
+        paired[key].update(
+            scope=row["scope"], key=row["key"], framework=row["framework"], group=row["group"]
+        )
+        paired[key][row["measure"]] = {
+            k: row[k]
+            for k in (
+                "n_units",
+                "alpha",
+                "level",
+                "percent_agreement",
+                "ac1",
+                "ci_low",
+                "ci_high",
+                "ci_method",
+                "reading",
+                "undefined_reason",
+            )
+        }
+    return list(paired.values())
+
+
+__all__ = ["REPORT_FORMAT", "audience_of", "build_report"]

@@ -1,0 +1,99 @@
+"""The Türkiye–Azerbaijan demo, classified from the reviewer's consensus, and what its report says.
+
+The article concludes 1991–2009 nascent, 2010–2019 ascendant, 2020– mature and loosely coupled.
+Coded faithfully, the evidence gives nascent for 2010–2019: no item dated in that period shows
+collective identity (AB-T3-ID) at 2 or more, and the rule never carries identity forward. The
+rule and the codes are not bent to match; the report has to say so, and to show that the mature
+verdict for 2020– hangs on single items, the author's own assessment KAR-064 among them.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cases.bundles import import_bundle, parse_bundle
+from cases.classify_project import classify_project
+from cases.models import Membership
+from cases.reports import build_report
+
+from .cli import REPO
+
+DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
+
+
+@pytest.fixture
+def demo(db):
+    return import_bundle(parse_bundle(DEMO.read_bytes()))
+
+
+def as_member(project, username):
+    return Membership.objects.get(project=project, user__username=username)
+
+
+def test_the_demo_consensus_gives_nascent_nascent_then_mature_and_loosely_coupled(demo):
+    (dyad,) = classify_project(demo)["dyads"]
+    verdicts = [(p["code"], p["stage"], p["coupling"]) for p in dyad["periods"]]
+    assert verdicts == [
+        ("P1", "nascent", None),
+        ("P2", "nascent", None),
+        ("P3", "mature", "loosely"),
+    ]
+    assert [p["pending_items"] for p in dyad["periods"]] == [4, 2, 2]  # 8 await adjudication
+    p2 = dyad["periods"][1]
+    assert p2["blocked_by"] == ["AB-T3-ID < 2"]
+    assert p2["values"]["AB-T3-ID"] == 1 and "AB-T3-ID" not in p2["carried"]
+
+
+def test_the_mature_verdict_hangs_on_the_authors_assessment_kar_064(demo):
+    report = build_report(demo, "TUR-AZE", as_member(demo, "olga"))
+    p3 = report["robustness"][2]
+    assert p3["period"] == "P3" and p3["fragile"] is True
+    hangs = {h["key"]: (h["item_period"], h["stage"]) for h in p3["hangs_on"]}
+    assert hangs["KAR-064"] == ("P3", "ascendant")
+    entry = next(e for e in report["evidence"] if e["key"] == "KAR-064")
+    assert entry["evidence_type"] == "author_assessment"
+    assert entry["values"] == {"AB-T4-DEP": 2}
+    assert "KAR-064" in p3["summary"] and "it would be ascendant" in p3["summary"]
+
+
+def test_leaving_out_the_authors_assessments_changes_the_2020_verdict_only(demo):
+    report = build_report(demo, "TUR-AZE", as_member(demo, "olga"))
+    without = [r["without_author_assessment"] for r in report["robustness"]]
+    assert [(w["stage"], w["coupling"], w["changed"]) for w in without] == [
+        ("nascent", None, False),
+        ("nascent", None, False),
+        ("ascendant", None, True),
+    ]
+    assert without[2]["left_out"] == 13
+    assert (
+        "Without the dyad's 13 author-assessment items (4 in this period) it would be ascendant."
+        in (report["robustness"][2]["summary"])
+    )
+
+
+def test_the_report_says_why_2010_2019_is_not_ascendant_as_the_article_concludes(demo, client):
+    report = build_report(demo, "TUR-AZE", as_member(demo, "olga"))
+    p2 = report["robustness"][1]
+    reason = (
+        "Not ascendant because identity (AB-T3-ID) is 1 (needs 2): no item dated 2010–2019 shows "
+        "it at 2 or more, and the rule never carries it from an earlier period."
+    )
+    assert reason in p2["summary"]
+    coders = report["stage_judgments"]["periods"][1]
+    assert coders["summary"] == (
+        "Both coders judged it ascendant; the rule gives nascent: "
+        "the holistic reading and the coded evidence differ."
+    )
+    # The article's own dating of the ascendant stage is in the report as evidence, quoted.
+    kar_061 = next(e for e in report["evidence"] if e["key"] == "KAR-061")
+    assert "believed to have started around 2010" in kar_061["quote"]
+
+    client.force_login(get_user_model().objects.get(username="olga"))
+    page = client.get("/p/turkiye-azerbaijan/reports/TUR-AZE/").content.decode()
+    assert reason in page
+    assert "Both coders judged it ascendant; the rule gives nascent" in page
+    assert "hangs on single items" in page and 'href="#ev-KAR-064"' in page
+
+
+def test_the_demo_report_is_built_in_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(25):
+        build_report(demo, "AZE-TUR", as_member(demo, "rita"))

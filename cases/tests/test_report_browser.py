@@ -1,0 +1,73 @@
+"""The demo report in a real browser: from a grid cell to its evidence, the chart, and print."""
+
+import re
+
+import pytest
+
+from cases.bundles import import_bundle, parse_bundle
+
+from .browser import sign_in
+from .cli import REPO
+from .conftest import PASSWORD, set_passwords
+from .test_coding_browser import page_artefact
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
+REPORT = "/p/turkiye-azerbaijan/reports/TUR-AZE/"
+
+
+@pytest.fixture
+def demo():
+    project = import_bundle(parse_bundle(DEMO.read_bytes()))
+    set_passwords(["olga", "alice"])
+    return project
+
+
+def test_an_observer_follows_a_grid_cell_to_the_quotes_and_pages_behind_it(page, demo):
+    sign_in(page, "olga", PASSWORD)
+    page.goto(REPORT)
+    detail = page.locator("#cell-P2-AB-T3-TRUST")
+    assert not detail.is_visible()  # shown only when its cell is followed
+    page.click('a[href="#cell-P2-AB-T3-TRUST"]')
+    detail.wait_for(state="visible")
+    text = detail.inner_text()
+    assert "Mutual trust in P2 (2010–2019): 2 moderate" in text
+    assert "if one party is under an armed attack" in text  # KAR-022's quote
+    assert "(Karayel 2024, 388)" in text
+    page.screenshot(path=str(page_artefact("report_cell_evidence")))
+
+    page.click('#cell-P2-AB-T3-TRUST a[href="#ev-KAR-022"]')
+    note = page.locator("#ev-KAR-022")
+    assert note.is_visible()
+    assert "armed attack" in note.inner_text() and "(Karayel 2024, 388)" in note.inner_text()
+
+
+def test_a_coder_reads_the_verdicts_chart_and_robustness_but_no_coders_verdicts(page, demo):
+    sign_in(page, "alice", PASSWORD)
+    page.goto("/p/turkiye-azerbaijan/reports/")
+    page.click("table.compare-table th[scope=row] a")
+    page.wait_for_url(re.compile(r".*/reports/TUR-AZE/$"))
+    stages = page.locator("ol.timeline .period-stage").all_inner_texts()
+    assert [s.lower() for s in stages] == ["nascent", "nascent", "mature"]
+    chart_width = page.eval_on_selector("figure.stage-chart img", "img => img.naturalWidth")
+    assert chart_width > 0
+    assert "KAR-064" in page.locator("#robust-P3").inner_text()
+    assert page.locator("#judgments").count() == 0
+    assert page.locator("#agreement").count() == 0
+    assert "bob" not in page.content()
+
+
+def test_the_printed_report_is_a_clean_document(page, demo):
+    sign_in(page, "olga", PASSWORD)
+    page.goto(REPORT)
+    page.emulate_media(media="print")
+    assert page.locator("nav.project").is_hidden()
+    assert page.locator("#print-report").is_hidden()
+    assert page.locator(".cell-details").is_hidden()
+    # In print each grid value carries the numbers of the evidence notes behind it.
+    refs = page.locator('td.cell a[href="#cell-P3-AB-T4-DEP"] + .refs')
+    assert refs.is_visible()
+    number = page.eval_on_selector("#ev-KAR-064", "li => li.value")
+    assert f"{number}" in refs.inner_text()
+    page.screenshot(path=str(page_artefact("report_print")), full_page=True)
