@@ -4,6 +4,10 @@ Per criterion of an item: a recorded decision (Consensus row) wins; otherwise th
 coders' codes count when they agree exactly (every one gave the same value, or none coded it);
 otherwise the criterion, and so the item, awaits adjudication. Drafts (items a coder has not
 submitted) never count. See DESIGN.md, bundle rules.
+
+Coders' codes count only once every coder assigned to the item has submitted it. Before that, a
+consensus shown to everyone would show a coder who has not yet submitted what a colleague coded
+(blind coding is the point of the tool); such an item is simply not coded yet.
 """
 
 from collections import defaultdict
@@ -18,6 +22,7 @@ class ItemConsensus:
     pending: frozenset[str] = field(default_factory=frozenset)  # codes awaiting adjudication
     decided: bool = False  # some value here comes from a recorded decision
     submitted_coders: int = 0
+    awaiting_coders: int = 0  # assigned coders who have not submitted yet
 
     @property
     def awaits_adjudication(self) -> bool:
@@ -29,15 +34,20 @@ class ItemConsensus:
 
 
 def derive_item_consensus(
-    submitted: dict[str, dict[str, int]], decisions: dict[str, int | None]
+    submitted: dict[str, dict[str, int]],
+    decisions: dict[str, int | None],
+    *,
+    awaiting: int = 0,
 ) -> ItemConsensus:
     """Pure: ``submitted`` maps each submitted coder to their codes; ``decisions`` maps criterion
-    codes to a recorded consensus value (None = decided not coded)."""
+    codes to a recorded consensus value (None = decided not coded); ``awaiting`` counts the
+    assigned coders who have not submitted (their colleagues' codes do not count until then)."""
     values: dict[str, int] = {}
     pending = set()
     codes = set(decisions)
-    for codes_of_coder in submitted.values():
-        codes.update(codes_of_coder)
+    if not awaiting:
+        for codes_of_coder in submitted.values():
+            codes.update(codes_of_coder)
     for code in codes:
         if code in decisions:
             if decisions[code] is not None:
@@ -55,17 +65,22 @@ def derive_item_consensus(
         pending=frozenset(pending),
         decided=bool(decisions),
         submitted_coders=len(submitted),
+        awaiting_coders=awaiting,
     )
 
 
 def consensus_for(evidence_ids) -> dict[int, ItemConsensus]:
     """The consensus of many items in three queries, whatever their number."""
     evidence_ids = list(evidence_ids)
-    submitted_pairs = set(
-        Assignment.objects.filter(
-            evidence_id__in=evidence_ids, status=Assignment.Status.SUBMITTED
-        ).values_list("evidence_id", "coder_id")
-    )
+    submitted_pairs = set()
+    awaiting: dict[int, int] = defaultdict(int)
+    for item_id, coder_id, status in Assignment.objects.filter(
+        evidence_id__in=evidence_ids
+    ).values_list("evidence_id", "coder_id", "status"):
+        if status == Assignment.Status.SUBMITTED:
+            submitted_pairs.add((item_id, coder_id))
+        else:
+            awaiting[item_id] += 1
     submitted: dict[int, dict[int, dict[str, int]]] = defaultdict(dict)
     for item_id, coder_id in submitted_pairs:
         submitted[item_id][coder_id] = {}
@@ -75,11 +90,13 @@ def consensus_for(evidence_ids) -> dict[int, ItemConsensus]:
         if (item_id, coder_id) in submitted_pairs:
             submitted[item_id][coder_id][code] = value
     decisions: dict[int, dict[str, int | None]] = defaultdict(dict)
-    for item_id, code, value in Consensus.objects.filter(
-        evidence_id__in=evidence_ids
-    ).values_list("evidence_id", "criterion__code", "value"):
+    for item_id, code, value in Consensus.objects.filter(evidence_id__in=evidence_ids).values_list(
+        "evidence_id", "criterion__code", "value"
+    ):
         decisions[item_id][code] = value
     return {
-        item_id: derive_item_consensus(submitted.get(item_id, {}), decisions.get(item_id, {}))
+        item_id: derive_item_consensus(
+            submitted.get(item_id, {}), decisions.get(item_id, {}), awaiting=awaiting[item_id]
+        )
         for item_id in evidence_ids
     }

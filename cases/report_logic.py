@@ -56,9 +56,10 @@ def audience_for(role: str | None, *, can_read_all_codings: bool = False) -> Aud
     """The one place that decides what a report shows to a reader of the given role."""
     if can_read_all_codings:
         return FULL
-    if role == "observer":
-        return AGGREGATE
-    return CONSENSUS_ONLY  # coders, and anyone we cannot place
+    # Observers and coders alike: DESIGN.md's table gives neither of them other people's stage
+    # judgments or agreement figures, and even counts of verdicts would tell a coder what a
+    # colleague thought. AGGREGATE stays available for a project that chooses to show counts.
+    return CONSENSUS_ONLY
 
 
 # --- verdicts in words ------------------------------------------------------------------------

@@ -105,14 +105,25 @@ def test_a_single_coders_codes_are_not_called_unanimous(items, people):
     assert consensus(items["E2"]) == {}
 
 
-def test_reopening_is_allowed_after_a_unanimous_consensus_and_removes_it(items, people, criteria):
+def test_reopening_is_refused_once_every_coder_has_submitted(items, people, criteria):
+    """From then on the consensus shows whether the coders agreed: reopening would let a coder
+    bend their codes towards a colleague's."""
     e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})
-    reopen_assignment(evidence=e3, coder=people["cleo"])
-    assert consensus(e3) == {}
-    history = Consensus.history.filter(evidence=e3).order_by("history_id")
-    assert [h.history_type for h in history] == ["+", "-"]  # the agreement stays on record
-    submit_assignment(evidence=e3, coder=people["cleo"])
+    with pytest.raises(CodingRefused, match="every coder has submitted it"):
+        reopen_assignment(evidence=e3, coder=people["cleo"])
     assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous")}
+
+
+def test_reopening_is_allowed_while_a_colleague_is_still_coding(items, people, criteria):
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})
+    cora = get_user_model().objects.create_user("cora")
+    Membership.objects.create(project=e3.project, user=cora, role=Role.CODER)
+    Assignment.objects.create(evidence=e3, coder=cora)  # a third coder has not submitted
+    reopen_assignment(evidence=e3, coder=people["cleo"])
+    assert Assignment.objects.get(evidence=e3, coder=people["cleo"]).status == "assigned"
+    assert consensus(e3) == {}  # the agreement the unanimous rows recorded no longer holds
+    history = Consensus.history.filter(evidence=e3).order_by("history_id")
+    assert [h.history_type for h in history] == ["+", "-"]  # and stays on record
 
 
 def test_reopening_is_refused_once_a_reviewer_has_adjudicated(items, people):

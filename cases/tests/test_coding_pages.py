@@ -243,9 +243,15 @@ def test_reopen_works_until_review_starts(client, people, items):
     # E1 already has a consensus decision (rita's): review has started.
     client.post(url("reopen_item", items["E1"].pk))
     assert Assignment.objects.get(evidence=items["E1"], coder=people["carl"]).status == "submitted"
+    # Without the decision, both coders have still submitted it: the consensus shows whether
+    # they agreed, so carl must not be able to change his codes now.
     Consensus.objects.filter(evidence=items["E1"]).delete()
     client.post(url("reopen_item", items["E1"].pk))
-    assert Assignment.objects.get(evidence=items["E1"], coder=people["carl"]).status == "assigned"
+    assert Assignment.objects.get(evidence=items["E1"], coder=people["carl"]).status == "submitted"
+    # E2: cleo is still coding it, so carl may submit and reopen as often as he likes.
+    client.post(url("submit_item", items["E2"].pk))
+    client.post(url("reopen_item", items["E2"].pk))
+    assert Assignment.objects.get(evidence=items["E2"], coder=people["carl"]).status == "assigned"
 
 
 def test_the_page_offers_reopen_only_before_review(client, people, items):

@@ -29,6 +29,16 @@ def test_a_single_submitted_coder_is_the_consensus():
     assert derive_item_consensus({"a": {"X": 1}}, {}).values == {"X": 1}
 
 
+def test_codes_count_only_once_every_assigned_coder_has_submitted():
+    """Otherwise the consensus (readable by every member) would show a coder who has not
+    submitted yet what a colleague coded."""
+    waiting = derive_item_consensus({"a": {"X": 2}}, {}, awaiting=1)
+    assert (waiting.values, waiting.awaits_adjudication) == ({}, False)
+    assert waiting.awaiting_coders == 1
+    decided = derive_item_consensus({"a": {"X": 2}}, {"X": 3}, awaiting=1)
+    assert decided.values == {"X": 3}
+
+
 def test_an_item_nobody_submitted_is_uncoded_not_pending():
     result = derive_item_consensus({}, {})
     assert (result.values, result.awaits_adjudication, result.is_coded) == ({}, False, False)

@@ -52,10 +52,10 @@ def by_period(periods):
 # --- who sees what ----------------------------------------------------------------------------
 
 
-def test_admins_and_reviewers_see_everything_observers_the_aggregate_coders_the_consensus():
+def test_admins_and_reviewers_see_everything_observers_and_coders_the_consensus():
     assert audience_for("admin", can_read_all_codings=True) is FULL
     assert audience_for("reviewer", can_read_all_codings=True) is FULL
-    assert audience_for("observer") is AGGREGATE
+    assert audience_for("observer") is CONSENSUS_ONLY
     assert audience_for("coder") is CONSENSUS_ONLY
     assert audience_for(None) is CONSENSUS_ONLY
 
