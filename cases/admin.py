@@ -83,6 +83,12 @@ class CriterionAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "definition"]
     ordering = ["codebook", "order"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are stable identifiers: once coded with, a criterion keeps its code.
+        if obj is not None and obj.in_use():
+            return ["code", "codebook"]
+        return []
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership

@@ -1,6 +1,7 @@
 """Projects, who belongs to them, and the codebook they code against."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -80,6 +81,22 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        if not self.pk:
+            return
+        stored = Criterion.objects.filter(pk=self.pk).values_list("code", flat=True).first()
+        if stored is not None and stored != self.code and self.in_use():
+            raise ValidationError(
+                {
+                    "code": f"{stored} is already used in codings: codes are stable identifiers "
+                    "and never change. Add a new criterion instead."
+                }
+            )
+
+    def in_use(self) -> bool:
+        """Coded, decided or overridden anywhere: from then on the code may never change."""
+        return self.codings.exists() or self.consensus.exists() or self.overrides.exists()
 
 
 class Project(models.Model):

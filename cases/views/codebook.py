@@ -1,10 +1,12 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..access import get_project_for
+from ..models import Criterion
 
 
 def grouped_criteria(codebook) -> list[tuple[str, list[tuple[str, list]]]]:
@@ -20,6 +22,13 @@ def grouped_criteria(codebook) -> list[tuple[str, list[tuple[str, list]]]]:
 @login_required
 def codebook(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug)
+    # Definitions may be refined while coding goes on; every edit is kept and counted here.
+    revisions = {
+        row["id"]: row
+        for row in Criterion.history.filter(codebook=project.codebook)
+        .values("id")
+        .annotate(versions=Count("history_id"), last=Max("history_date"))
+    }
     return render(
         request,
         "cases/codebook.html",
@@ -28,5 +37,6 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "frameworks": grouped_criteria(project.codebook),
             "scale": project.codebook.scale.all(),
+            "revisions": revisions,
         },
     )
