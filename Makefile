@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint demo install install-dev clean chromium
+.PHONY: run test lint demo install install-dev clean chromium serve-prod
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ run: install
 demo: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_demo
+
+## The production configuration, locally: collectstatic, gunicorn, debug off (docs/deploy.md)
+serve-prod: install
+	DJANGO_DEBUG=0 DJANGO_SECURE=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))")} \
+	  sh -c '$(BIN)/python manage.py collectstatic --no-input -v0 && \
+	         $(BIN)/python manage.py migrate --no-input && \
+	         $(BIN)/gunicorn sccoder.wsgi --workers 4 --bind 127.0.0.1:8001 --timeout 300'
 
 ## Lint, then the whole test suite (browser tests drive Debian's chromium)
 test: install-dev chromium

@@ -301,6 +301,7 @@ def main() -> int:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE": "0",
             "SCCODER_LOGIN_THROTTLE": "0",
+            "SCCODER_MANIFEST_STATIC": "0",
         }
         server = subprocess.Popen(
             [

@@ -34,6 +34,13 @@ def set_passwords(usernames=None) -> None:
         user.save()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests hash many passwords; the real hasher is deliberately slow (the security test checks
+    it in production settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def small_project(db):
     project = import_bundle(small_bundle())

@@ -4,6 +4,7 @@ corrected item then appears in the list, which filters as you type."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Evidence
 
@@ -57,7 +58,7 @@ def test_a_coder_fixes_a_date_outside_every_period_and_finds_the_item_in_the_lis
     page.locator("body").press("/")
     assert page.evaluate("document.activeElement.id") == "id_q"
     page.keyboard.type("reconciliation")
-    page.wait_for_function("document.querySelectorAll('#evidence-results td.key').length === 1")
+    expect(page.locator("#evidence-results td.key")).to_have_count(1)
     assert page.locator("td.key").all_inner_texts() == ["E4"]
     assert "q=reconciliation" in page.url
 
@@ -82,7 +83,7 @@ def test_a_reviewer_pages_through_the_list_and_reads_an_items_codings(page, smal
     assert "Page 1 of 2" in page.locator("nav.pager").inner_text()
     page.screenshot(path=str(ARTEFACTS / "evidence_list_reviewer.png"), full_page=True)
     page.click("nav.pager >> text=Next ›")
-    page.wait_for_function("document.querySelector('nav.pager .current').textContent.includes('2')")
+    expect(page.locator("nav.pager .current")).to_contain_text("2")
     page.wait_for_url(re.compile(r"page=2"))
     # E3 (1990/1999) sorts by its start year, before M26 (1990) by key.
     assert page.locator("td.key").all_inner_texts() == [

@@ -38,9 +38,14 @@ def test_a_reviewer_follows_a_low_alpha_criterion_to_its_disagreements_and_settl
     page.wait_for_selector("#criteria-table")
     trust = page.locator('tr[data-code="AB-T3-TRUST"]')
     assert "low" in trust.get_attribute("class")  # application alpha .598, below .667
-    page.wait_for_function(  # the server-rendered SVG chart loads and is drawn
-        "() => document.querySelector(\"img[alt^='Chart']\").naturalWidth > 0"
-    )
+    # The server-rendered SVG chart loads and is drawn. (Polled from here: the page's CSP
+    # rightly forbids the string evaluation wait_for_function would use.)
+    chart = page.locator("img[alt^='Chart']")
+    for _ in range(100):
+        if chart.evaluate("img => img.naturalWidth") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert chart.evaluate("img => img.naturalWidth") > 0
     shot(page, "review_agreement_page")
 
     trust.locator("a", has_text="AB-T3-TRUST").click()
