@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from .assigning import assign_items
 from .exports import ExportRefused, write_replication_package
 from .models import (
     Assignment,
@@ -190,6 +191,24 @@ class EvidenceAdmin(ProjectScoped, SimpleHistoryAdmin):
     search_fields = ["key", "quote", "summary", "footnote"]
     list_select_related = ["dyad", "period", "source"]
     readonly_fields = ["date_start", "date_end", "version"]
+    actions = ["assign_to_every_coder"]
+
+    @admin.action(description="Assign the selected items to every coder of their project")
+    def assign_to_every_coder(self, request, queryset):
+        created = 0
+        for project in Project.objects.filter(evidence__in=queryset).distinct():
+            created += assign_items(
+                project=project,
+                items=queryset,
+                coders=[
+                    m.user
+                    for m in Membership.objects.filter(
+                        project=project, role=Role.CODER
+                    ).select_related("user")
+                ],
+            )
+        self.message_user(request, f"{created} assignment(s) created.")
+
     raw_id_fields = ["source", "period", "dyad"]
     inlines = [AssignmentInline]
 

@@ -125,3 +125,15 @@ def test_asking_for_more_coders_than_chosen_is_an_error(client, people):
     response = client.post(url("assignments"), {"coders": ["carl"], "per_item": "2"})
     assert response.status_code == 200
     assert "You chose 1 coder(s); ask for at most that." in response.content.decode()
+
+
+def test_the_admin_assigns_selected_items_to_every_coder(admin_client, small_project):
+    Assignment.objects.all().delete()
+    items = list(Evidence.objects.filter(key__in=["E1", "E2"]).values_list("pk", flat=True))
+    response = admin_client.post(
+        "/admin/cases/evidence/",
+        {"action": "assign_to_every_coder", "_selected_action": [str(pk) for pk in items]},
+    )
+    assert response.status_code == 302
+    pairs = set(Assignment.objects.values_list("evidence__key", "coder__username"))
+    assert pairs == {(k, c) for k in ("E1", "E2") for c in ("carl", "cleo")}

@@ -1,17 +1,14 @@
 """Admins give items to coders: every coder, or k coders per item spread evenly."""
 
-from collections import defaultdict
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ..access import get_project_for
-from ..assignment_plan import plan_assignments
+from ..assigning import assign_items
 from ..models import Assignment, Evidence, Membership, Period, Role
 
 
@@ -43,38 +40,6 @@ class AssignmentForm(forms.Form):
         if per_item and per_item > len(chosen):
             self.add_error("per_item", f"You chose {len(chosen)} coder(s); ask for at most that.")
         return data
-
-
-def assign_items(
-    *, project, coders: list, period=None, only_unassigned=False, per_item=None
-) -> int:
-    """Create the planned assignments; returns how many were created."""
-    items = Evidence.objects.filter(project=project)
-    if period is not None:
-        items = items.filter(period=period)
-    if only_unassigned:
-        items = items.filter(assignments__isnull=True)
-    item_ids = list(items.order_by("date_start", "key").values_list("id", flat=True))
-    by_name = {u.username: u for u in coders}
-    existing = defaultdict(set)
-    for item_id, username in Assignment.objects.filter(evidence_id__in=item_ids).values_list(
-        "evidence_id", "coder__username"
-    ):
-        existing[item_id].add(username)
-    load = dict(
-        Assignment.objects.filter(evidence__project=project, coder__in=coders)
-        .values_list("coder__username")
-        .annotate(n=Count("id"))
-    )
-    pairs = plan_assignments(
-        item_ids, sorted(by_name), per_item=per_item, existing=existing, load=load
-    )
-    with transaction.atomic():
-        Assignment.objects.bulk_create(
-            [Assignment(evidence_id=item, coder=by_name[name]) for item, name in pairs],
-            ignore_conflicts=True,
-        )
-    return len(pairs)
 
 
 @login_required
