@@ -11,6 +11,7 @@ from typing import Any
 
 from .dates import EvidenceDateError, parse_evidence_date
 from .locators import is_valid_locator
+from .source_import import check_key
 
 FORMAT = "sccoder-bundle"
 VERSION = 1
@@ -305,6 +306,8 @@ def _check_sources(problems: Problems, checked: Checked, sources: list) -> None:
             problems.add(where, "must be an object with key and csl")
             continue
         key = _text(problems, where, source, "key", required=True)
+        if key and check_key(key):
+            problems.add(where, check_key(key))
         if not isinstance(source.get("csl"), dict):
             problems.add(where, '"csl" must be a CSL-JSON object')
         if key in checked.sources:
@@ -324,6 +327,8 @@ def _check_evidence(problems: Problems, checked: Checked, evidence: list) -> Non
             problems.add(where, "must be an object")
             continue
         key = _text(problems, where, item, "key", required=True)
+        if key and check_key(key):
+            problems.add(where, check_key(key))
         if key in checked.evidence_dyad:
             problems.add(where, f'duplicate evidence key "{key}"')
             continue

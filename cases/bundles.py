@@ -59,6 +59,8 @@ def parse_bundle(data: bytes | str) -> Any:
         raise BundleError(
             [f"bundle: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]
         ) from None
+    except RecursionError:
+        raise BundleError(["bundle: JSON nested too deeply to be a bundle"]) from None
 
 
 def dump_bundle(doc: dict) -> str:

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from .models import Criterion, Dyad, Evidence, EvidenceType, Membership, Period, Project, Source
+from .source_import import check_key
 
 DATE_PLACEHOLDER = "1993 · 2008-10 · 2010-08-16 · 1994/1999"
 _NUMBERED_KEY = re.compile(r"^(.*?)(\d+)$")
@@ -152,6 +153,9 @@ class EvidenceForm(forms.ModelForm):
         key = self.cleaned_data["key"].strip()
         if not key:
             raise forms.ValidationError("a key is required")
+        problem = check_key(key)  # the same rule as source keys: no spaces, no markup
+        if problem:
+            raise forms.ValidationError(problem)
         taken = Evidence.objects.filter(project=self.project, key=key).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(

@@ -260,3 +260,14 @@ def test_a_failure_halfway_through_the_writes_leaves_nothing_behind(monkeypatch)
 
     monkeypatch.setattr(cases.bundles, "_write_period_records", fail)
     assert "refused by the database: simulated failure" in refused(small_bundle())
+
+
+@pytest.mark.django_db
+def test_keys_with_spaces_or_markup_are_refused():
+    def change(doc):
+        doc["evidence"][0]["key"] = "<b>E1</b>"
+        doc["sources"][0]["key"] = "doe 2020"
+
+    message = refused(broken(change))
+    assert 'evidence[0] (<b>E1</b>): "<b>E1</b>" cannot be a key' in message
+    assert 'sources[0] (doe 2020): "doe 2020" cannot be a key' in message

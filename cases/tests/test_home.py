@@ -38,3 +38,19 @@ def test_members_see_their_projects_with_their_role(client, people):
     client.force_login(people["rita"])
     page = client.get("/").content.decode()
     assert "Small project" in page and "Another project" in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_says_which_role_is_missing(client, people):
+    client.force_login(people["otto"])
+    response = client.get("/p/small/evidence/new/")
+    assert response.status_code == 403
+    assert "Your role (observer) does not allow this." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_missing_page_says_nothing_about_what_exists(client, people):
+    client.force_login(people["olaf"])
+    response = client.get("/p/small/")
+    assert response.status_code == 404
+    assert "Small project" not in response.content.decode()
