@@ -64,12 +64,12 @@ def build_inputs(project: Project, dyads: list[Dyad]) -> dict[int, list[PeriodIn
 def gather_inputs(project: Project, dyads: list[Dyad]) -> GatheredInputs:
     """``build_inputs`` plus the evidence id of each input item (for the report's traces)."""
     periods = [p for d in dyads for p in sorted(d.periods.all(), key=lambda p: p.start_year)]
-    items = list(
-        Evidence.objects.filter(project=project, dyad__in=[d.pk for d in dyads])
-        .order_by("key")
-        .values_list("pk", "period_id")
+    selected = Evidence.objects.filter(project=project, dyad__in=[d.pk for d in dyads])
+    items = list(selected.order_by("key").values_list("pk", "period_id"))
+    # The selection as a subquery, not as thousands of ids in the SQL.
+    consensus = consensus_for(
+        (pk for pk, _ in items), among=selected.order_by().values_list("pk", flat=True)
     )
-    consensus = consensus_for(pk for pk, _ in items)
     coded: dict[int, list[dict[str, int]]] = defaultdict(list)
     item_ids: dict[int, list[int]] = defaultdict(list)
     pending: dict[int, int] = defaultdict(int)

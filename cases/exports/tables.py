@@ -78,11 +78,17 @@ class Citations:
     def __init__(self, project: Project):
         self.style = project.citation_style
         self.sources = dict(Source.objects.filter(project=project).values_list("key", "csl"))
+        # Pairs already formatted: the same pair recurs in every batch of a long export, and
+        # citeproc took most of its time (bounded by the number of distinct pairs, not rows).
+        self.known: dict[tuple[str, str], str] = {}
 
     def for_pairs(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
         unique = list(dict.fromkeys(pairs))
-        texts = format_citations(self.sources, unique, self.style)
-        return dict(zip(unique, texts, strict=True))
+        new = [pair for pair in unique if pair not in self.known]
+        if new:
+            texts = format_citations(self.sources, new, self.style)
+            self.known.update(zip(new, texts, strict=True))
+        return {pair: self.known[pair] for pair in unique}
 
 
 @dataclass(frozen=True)
@@ -173,9 +179,11 @@ def codings_table(project: Project, scope: ExportScope) -> Table:
 
 
 def _coding_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
+    # .order_by(): Assignment's default ordering joined and sorted inside the subquery for
+    # every row (seconds on a large project); there is one assignment per (item, coder).
     assignment = Assignment.objects.filter(
         evidence_id=OuterRef("evidence_id"), coder_id=OuterRef("coder_id")
-    )
+    ).order_by()
     codings = Coding.objects.filter(evidence__project=project).annotate(
         assignment_status=Subquery(assignment.values("status")[:1]),
         assignment_submitted_at=Subquery(assignment.values("submitted_at")[:1]),

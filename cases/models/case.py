@@ -228,6 +228,10 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["project", "key"]
         verbose_name_plural = "evidence"
+        indexes = [
+            # The evidence list's order: a page is read from the index, not sorted from a scan.
+            models.Index(fields=["project", "date_start", "key"], name="evidence_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["project", "key"], name="evidence_key_unique"),
             models.CheckConstraint(

@@ -1,0 +1,346 @@
+"""Scale benchmark: the pages and computations on a 25,000-item project on PostgreSQL.
+
+Builds its own database on 127.0.0.1:5432 (trust auth), migrates it, builds two synthetic
+projects with `make_synthetic` (the full size and a small one, to show that the number of
+queries per page does not grow with the project), then measures in this process with Django's
+test Client:
+
+- pages: coding page (a coder), evidence list (first page, and a page filtered by dyad and
+  criterion), agreement page (reviewer; cold = cache cleared before each request, and warm),
+  report page of one dyad, comparison page: p50/p95 over N requests after a warm-up, and the
+  largest number of queries one request made;
+- the whole-project agreement computation (cold), the classification of every dyad, and the
+  codings CSV export (rows/s and the peak of Python allocations, tracemalloc).
+
+With --explain it also runs EXPLAIN (ANALYZE) on every query the pages made on the full project
+and lists the sequential scans of the project's tables.
+
+    .venv/bin/python bench/scale_bench.py [--dyads 50] [--small-dyads 5] [--requests 30]
+        [--explain] [--keep] [--reuse NAME]
+
+Prints a table and writes JSON to bench/results/scale-<timestamp>.json (git-ignored).
+"""
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+# Tables big enough that a sequential scan over them on a page is worth an index.
+LARGE_TABLES = {
+    "cases_evidence",
+    "cases_coding",
+    "cases_assignment",
+    "cases_consensus",
+    "cases_historicalcoding",
+    "cases_historicalevidence",
+}
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql], check=True)
+
+
+def setup_django(name: str) -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sccoder.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's "testserver" host, in-memory e-mail
+
+
+def build(slug: str, dyads: int) -> float:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("make_synthetic", slug=slug, dyads=dyads, replace=True)
+    return time.perf_counter() - started
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def page_plan(slug: str) -> list[dict]:
+    """The requests to time for one project: (name, persona, url, clears the cache first)."""
+    from cases.models import Criterion, Dyad, Evidence, Project
+
+    project = Project.objects.get(slug=slug)
+    dyads = list(Dyad.objects.filter(project=project).order_by("code"))
+    middle = dyads[len(dyads) // 2]
+    item = Evidence.objects.filter(dyad=middle).order_by("key")[len(dyads) % 7 + 10]
+    criterion = Criterion.objects.filter(codebook_id=project.codebook_id).order_by("order")[0]
+    coder, reviewer = f"{slug}-coder1", f"{slug}-reviewer"
+    base = f"/p/{slug}/"
+    return [
+        {"name": "coding page", "user": coder, "url": f"{base}code/{item.pk}/"},
+        {"name": "evidence list, page 1", "user": coder, "url": f"{base}evidence/"},
+        {
+            "name": "evidence list, filtered",
+            "user": reviewer,
+            "url": f"{base}evidence/?dyad={middle.code}&criterion={criterion.code}&page=2",
+        },
+        {
+            "name": "agreement (cold)",
+            "user": reviewer,
+            "url": f"{base}review/agreement/",
+            "cold": 1,
+        },
+        {"name": "agreement (warm)", "user": reviewer, "url": f"{base}review/agreement/"},
+        {"name": "report (one dyad)", "user": reviewer, "url": f"{base}reports/{middle.code}/"},
+        {"name": "comparison", "user": reviewer, "url": f"{base}reports/"},
+    ]
+
+
+def time_page(spec: dict, requests: int, warmup: int = 3) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=spec["user"]))
+    cold = spec.get("cold")
+    times, queries, sql = [], [], []
+    for n in range(warmup + requests):
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(spec["url"])
+            elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{spec['name']}: HTTP {response.status_code} for {spec['url']}")
+        if n >= warmup:
+            times.append(elapsed * 1000)
+            queries.append(len(captured))
+        if n == 0:
+            sql = [q["sql"] for q in captured.captured_queries]
+    print(
+        f"  {spec['name']}: p95 {percentile(times, 95):.0f} ms, {max(queries)} queries",
+        file=sys.stderr,
+        flush=True,
+    )
+    return {
+        "name": spec["name"],
+        "url": spec["url"],
+        "persona": spec["user"],
+        "requests": requests,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "max_ms": round(max(times), 1),
+        "queries": max(queries),
+        "_sql": sql,
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least p% of the values at or below."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+# --- EXPLAIN -----------------------------------------------------------------------------------
+
+
+def seq_scans(sql_list: list[str]) -> list[dict]:
+    """Sequential scans of the large tables in these queries' actual plans."""
+    from django.db import connection
+
+    found = []
+    with connection.cursor() as cursor:
+        for sql in sql_list:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0][0]
+            for node in walk(plan["Plan"]):
+                if node.get("Node Type") == "Seq Scan" and node["Relation Name"] in LARGE_TABLES:
+                    found.append(
+                        {
+                            "table": node["Relation Name"],
+                            "filter": node.get("Filter", ""),
+                            "rows_removed": node.get("Rows Removed by Filter", 0),
+                            "loops": node.get("Actual Loops", 1),
+                            "query_ms": round(plan["Execution Time"], 1),
+                            "sql": sql[:400],
+                        }
+                    )
+    return found
+
+
+def walk(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from walk(child)
+
+
+# --- computations ------------------------------------------------------------------------------
+
+
+def computations(slug: str) -> dict:
+    from django.core.cache import cache
+
+    from cases.classify_project import classify_project
+    from cases.exports.csv_exports import write_codings_csv
+    from cases.models import Coding, Dyad, Membership, Project
+    from cases.review.reliability import agreement_figures
+
+    project = Project.objects.get(slug=slug)
+    cache.clear()
+    started = time.perf_counter()
+    agreement_figures(project, draws=1000, seed=1)  # what the agreement page computes, cold
+    agreement_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    classified = classify_project(project)
+    classify_s = time.perf_counter() - started
+
+    reviewer = Membership.objects.select_related("user").get(
+        project=project, user__username=f"{slug}-reviewer"
+    )
+    sink = CountingSink()
+    started = time.perf_counter()
+    write_codings_csv(sink, project, viewer=reviewer)
+    export_s = time.perf_counter() - started
+    # Memory in a second run: tracemalloc slows Python down, so it stays out of the timing.
+    tracemalloc.start()
+    write_codings_csv(CountingSink(), project, viewer=reviewer)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rows = sink.lines - 1  # the header
+    expected = Coding.objects.filter(evidence__project=project).count()
+    return {
+        "dyads": Dyad.objects.filter(project=project).count(),
+        "agreement_cold_s": round(agreement_s, 3),
+        "classify_all_s": round(classify_s, 3),
+        "classified_dyads": len(classified["dyads"]),
+        "csv_rows": rows,
+        "csv_rows_expected": expected,
+        "csv_s": round(export_s, 3),
+        "csv_rows_per_s": round(rows / export_s),
+        "csv_mib": round(sink.chars / 2**20, 1),
+        "csv_peak_python_mib": round(peak / 2**20, 1),
+    }
+
+
+class CountingSink(io.TextIOBase):
+    """A text file that keeps nothing: counts characters and lines, so memory stays the export's."""
+
+    def __init__(self):
+        self.chars = 0
+        self.lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.chars += len(text)
+        self.lines += text.count("\n")
+        return len(text)
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def print_pages(sizes: dict) -> None:
+    labels = list(sizes)
+    head = f"{'page':28}" + "".join(
+        f"{f'{s} p50':>12}{f'{s} p95':>12}{f'{s} q':>9}" for s in labels
+    )
+    print(head)
+    print("-" * len(head))
+    by_name = {s: {p["name"]: p for p in sizes[s]["pages"]} for s in labels}
+    for name in by_name[labels[0]]:
+        line = f"{name:28}"
+        for s in labels:
+            p = by_name[s][name]
+            line += f"{p['p50_ms']:>12.1f}{p['p95_ms']:>12.1f}{p['queries']:>9}"
+        print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dyads", type=int, default=50)
+    parser.add_argument("--small-dyads", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--explain", action="store_true", help="list sequential scans")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", metavar="NAME", help="use this existing benchmark database")
+    args = parser.parse_args()
+
+    name = args.reuse or f"sccoder_scale_{os.getpid()}"
+    if not args.reuse:
+        psql(f"CREATE DATABASE {name}")
+    print(f"database {name}", file=sys.stderr, flush=True)
+    try:
+        setup_django(name)
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        sizes = {"full": args.dyads, "small": args.small_dyads}
+        results: dict = {
+            "database": "PostgreSQL " + connection.pg_version.__str__(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "requests_per_page": args.requests,
+            "sizes": {},
+        }
+        for label, dyads in sizes.items():
+            slug = f"scale-{label}"
+            built = None
+            if not args.reuse:
+                built = round(build(slug, dyads), 1)
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            print(f"{slug}: {dyads} dyads (built in {built} s)", file=sys.stderr, flush=True)
+            pages = [time_page(spec, args.requests) for spec in page_plan(slug)]
+            entry = {"dyads": dyads, "build_s": built, "pages": pages}
+            if label == "full" and args.explain:
+                entry["seq_scans"] = {
+                    p["name"]: seq_scans(p["_sql"]) for p in pages if "warm" not in p["name"]
+                }
+            entry["computations"] = computations(slug)
+            for p in pages:
+                del p["_sql"]
+            results["sizes"][label] = entry
+        print_pages(results["sizes"])
+        print()
+        for label, entry in results["sizes"].items():
+            print(label, json.dumps(entry["computations"]))
+            for page, scans in entry.get("seq_scans", {}).items():
+                for scan in scans:
+                    print(
+                        f"  seq scan on {page}: {scan['table']} filter={scan['filter'][:90]} "
+                        f"removed={scan['rows_removed']} loops={scan['loops']} "
+                        f"query={scan['query_ms']} ms"
+                    )
+        RESULTS.mkdir(exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        out = RESULTS / f"scale-{stamp}.json"
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nwrote {out.relative_to(REPO)}")
+    finally:
+        if not (args.keep or args.reuse):
+            from django.db import connections
+
+            connections.close_all()
+            psql(f"DROP DATABASE IF EXISTS {name}")
+
+
+if __name__ == "__main__":
+    main()
