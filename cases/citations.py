@@ -6,6 +6,7 @@ locator replace an article's page range in the bibliography.
 """
 
 import html
+import json
 import re
 import warnings
 from functools import lru_cache
@@ -113,12 +114,31 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
+# Formatted in-text citations, remembered per process: citeproc-py takes tens of milliseconds a
+# citation, and list pages show the same (source, page) pairs again and again. The key holds the
+# whole set of records the citation was formatted among, because a style may disambiguate
+# ("2020a") against the others; an edited record changes the key.
+_CITES: dict[tuple, str] = {}
+_CITES_MAX = 50_000
+
+
 def format_citations(
     sources: dict[str, dict], cites: list[tuple[str, str]], style: str = DEFAULT_STYLE
 ) -> list[str]:
     """Plain-text in-text citations, one per (source key, locator) pair, in order."""
     if not cites:
         return []
+    among = json.dumps([style, sources], sort_keys=True, ensure_ascii=False)
+    missing = [cite for cite in dict.fromkeys(cites) if (among, *cite) not in _CITES]
+    if missing:
+        if len(_CITES) > _CITES_MAX:
+            _CITES.clear()
+        for cite, text in zip(missing, _format(sources, missing, style), strict=True):
+            _CITES[(among, *cite)] = text
+    return [_CITES[(among, *cite)] for cite in cites]
+
+
+def _format(sources: dict[str, dict], cites: list[tuple[str, str]], style: str) -> list[str]:
     bibliography = CitationStylesBibliography(_style(style), _csl_items(sources), formatter.html)
     citations = []
     for key, locator in cites:

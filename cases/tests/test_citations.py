@@ -60,3 +60,21 @@ def test_entries_stay_paired_with_their_sources_in_the_order_given():
 
 def test_an_unknown_style_falls_back_to_chicago():
     assert format_citation(ARTICLE, "k", "1", style="no-such-style") == "(Karayel 2024, 1)"
+
+
+def test_a_remembered_citation_follows_an_edited_record():
+    record = dict(ARTICLE)
+    assert format_citation(record, "k", "5") == "(Karayel 2024, 5)"
+    record["issued"] = {"date-parts": [[2025]]}
+    assert format_citation(record, "k", "5") == "(Karayel 2025, 5)"
+
+
+def test_repeated_cites_come_back_in_order():
+    sources = {"a": ARTICLE, "b": {**ARTICLE, "author": [{"family": "Other", "given": "O"}]}}
+    cites = [("a", "1"), ("b", "2"), ("a", "1"), ("a", "3")]
+    assert format_citations(sources, cites) == [
+        "(Karayel 2024, 1)",
+        "(Other 2024, 2)",
+        "(Karayel 2024, 1)",
+        "(Karayel 2024, 3)",
+    ]
