@@ -40,7 +40,10 @@ from .report_logic import (
     robustness_entry,
     span_text,
 )
-from .review.reliability import agreement_rows, stage_judgment_agreement
+from .review.reliability import ROW_KEYS, agreement_rows, stage_judgment_agreement
+
+# What each measure (application, value) of an agreement row carries, once its scope is known.
+MEASURE_KEYS = ROW_KEYS[ROW_KEYS.index("n_units") :]
 
 REPORT_FORMAT = "sccoder-report"
 REPORT_VERSION = 1
@@ -284,21 +287,7 @@ def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] |
         paired[key].update(
             scope=row["scope"], key=row["key"], framework=row["framework"], group=row["group"]
         )
-        paired[key][row["measure"]] = {
-            k: row[k]
-            for k in (
-                "n_units",
-                "alpha",
-                "level",
-                "percent_agreement",
-                "ac1",
-                "ci_low",
-                "ci_high",
-                "ci_method",
-                "reading",
-                "undefined_reason",
-            )
-        }
+        paired[key][row["measure"]] = {k: row[k] for k in MEASURE_KEYS}
     return list(paired.values())
 
 
