@@ -99,8 +99,15 @@ def page_plan(slug: str) -> list[dict]:
             "cold": 1,
         },
         {"name": "agreement (warm)", "user": reviewer, "url": f"{base}review/agreement/"},
-        {"name": "report (one dyad)", "user": reviewer, "url": f"{base}reports/{middle.code}/"},
-        {"name": "comparison", "user": reviewer, "url": f"{base}reports/"},
+        {
+            "name": "report (cold)",
+            "user": reviewer,
+            "url": f"{base}reports/{middle.code}/",
+            "cold": 1,
+        },
+        {"name": "report (warm)", "user": reviewer, "url": f"{base}reports/{middle.code}/"},
+        {"name": "comparison (cold)", "user": reviewer, "url": f"{base}reports/", "cold": 1},
+        {"name": "comparison (warm)", "user": reviewer, "url": f"{base}reports/"},
     ]
 
 

@@ -103,10 +103,18 @@ def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
         ).update(status=Assignment.Status.SUBMITTED, submitted_at=timezone.now())
         if not updated:
             raise CodingRefused("This item was already submitted.")
+        _record_history(assignment)
         # The last coder to submit turns an exact agreement into the item's consensus.
         record_unanimous_consensus(evidence)
     assignment.refresh_from_db()
     return assignment
+
+
+def _record_history(assignment: Assignment) -> None:
+    """The conditional UPDATE above decides the race; this save, in the same transaction,
+    writes the history row of the new status."""
+    assignment.refresh_from_db(fields=["status", "submitted_at"])
+    assignment.save(update_fields=["status", "submitted_at"])
 
 
 def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
@@ -126,6 +134,7 @@ def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
             pk=assignment.pk, status=Assignment.Status.SUBMITTED
         ).update(status=Assignment.Status.ASSIGNED, submitted_at=None)
         if updated:  # the agreement the unanimous rows recorded no longer holds
+            _record_history(assignment)
             forget_unanimous_consensus(evidence)
     if not updated:
         raise CodingRefused("This item is not submitted.")

@@ -19,6 +19,7 @@ from typing import Any
 from .citations import format_bibliography, format_citations
 from .classification import RULE_V1, Rule, classify, explain
 from .classify_project import carry_forward_codes, find_dyads, gather_inputs
+from .fingerprint import cached_for_project
 from .models import (
     Dyad,
     Evidence,
@@ -113,6 +114,21 @@ def build_report(
         "evidence": entries,
         "bibliography": _bibliography(project, evidence),
     }
+
+
+def cached_report(
+    project: Project, dyad: Dyad | str, viewer: Membership | None = None
+) -> dict[str, Any]:
+    """``build_report`` (rule v1), kept until anything of the project it reads changes: the
+    leave-one-out trace and the bootstrap make it the slowest page to compute."""
+    dyad = _the_dyad(project, dyad)
+    audience = audience_of(viewer)
+    return cached_for_project(
+        "dyad-report",
+        project,
+        [REPORT_VERSION, RULE_V1.name, dyad.pk, repr(audience)],
+        lambda: build_report(project, dyad, viewer),
+    )
 
 
 def _the_dyad(project: Project, dyad: Dyad | str) -> Dyad:
@@ -291,4 +307,4 @@ def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] |
     return list(paired.values())
 
 
-__all__ = ["REPORT_FORMAT", "audience_of", "build_report"]
+__all__ = ["REPORT_FORMAT", "audience_of", "build_report", "cached_report"]

@@ -8,7 +8,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from ..classify_project import UnknownDyad
-from ..reports import build_report
+from ..reports import cached_report
 from ..review.reliability import agreement_rows
 from .permissions import ProjectAccess
 
@@ -84,7 +84,7 @@ class ReportView(generics.GenericAPIView):
     )
     def get(self, request, slug: str, code: str):
         try:
-            report = build_report(self.project, code, self.membership)
+            report = cached_report(self.project, code, self.membership)
         except UnknownDyad as exc:
             raise Http404(str(exc)) from None
         return Response(report)

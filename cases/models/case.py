@@ -144,6 +144,8 @@ class Source(models.Model):
     title = models.TextField(blank=True, editable=False)
     authors = models.TextField(blank=True, editable=False)
     year = models.SmallIntegerField(null=True, blank=True, editable=False)
+    # Cached reports and pages see an edited record by this (cases.fingerprint).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "key"]

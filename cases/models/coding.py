@@ -26,6 +26,9 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    # Who submitted or reopened what, when; and a cheap sign of change for cases.fingerprint.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["evidence", "coder__username"]
         constraints = [

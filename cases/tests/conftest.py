@@ -11,6 +11,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from cases.bundles import import_bundle
 
@@ -39,6 +40,15 @@ def fast_password_hashing(settings):
     """Tests hash many passwords; the real hasher is deliberately slow (the security test checks
     it in production settings)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Derived pages cache their figures under a fingerprint of the data; a test database rolled
+    back to an earlier state could otherwise meet a figure cached by an earlier test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -535,7 +535,7 @@ def test_every_review_page_runs_a_bounded_number_of_queries(
     client.force_login(people["rita"])
     pages = [
         (url("review_agreement"), 25),
-        (url("review_agreement_chart"), 22),
+        (url("review_agreement_chart"), 24),
         (url("review_disagreements"), 20),
         (url("review_item", disputes["E2"].pk), 22),
         (url("review_overrides"), 22),

@@ -9,14 +9,17 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from ..access import get_project_for
 from ..classification import RULE_V1, classify
 from ..classify_project import UnknownDyad, build_inputs, carry_forward_codes, find_dyads
+from ..fingerprint import cached_for_project
 from ..models import Evidence
 from ..report_logic import compare_table, span_text, stage_chart_svg
-from ..reports import build_report
+from ..reports import REPORT_VERSION, audience_of, build_report, cached_report
 
 DYADS_PER_PAGE = 50
 
@@ -32,19 +35,38 @@ def _dyad(project, code: str):
 @require_GET
 def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="read")
-    data = build_report(project, _dyad(project, code), membership)
+    dyad = _dyad(project, code)
+    # Rendering a large dyad's report (hundreds of items, each in several cells) costs more
+    # than building it, so the rendered article is what is kept.
+    article = cached_for_project(
+        "dyad-report-article",
+        project,
+        [REPORT_VERSION, RULE_V1.name, dyad.pk, repr(audience_of(membership))],
+        lambda: _article(project, build_report(project, dyad, membership)),
+    )
     return render(
         request,
         "cases/report.html",
-        {"project": project, "membership": membership, "report": data, **_page(data)},
+        {
+            "project": project,
+            "membership": membership,
+            "dyad": dyad,
+            # Our own template's output, escaped as it was rendered.
+            "article": mark_safe(article),
+        },
     )
+
+
+def _article(project, data: dict) -> str:
+    context = {"project": project, "report": data, **_page(data)}
+    return render_to_string("cases/_report_article.html", context)
 
 
 @login_required
 @require_GET
 def report_json(request: HttpRequest, slug: str, code: str) -> JsonResponse:
     project, membership = get_project_for(request.user, slug, need="read")
-    data = build_report(project, _dyad(project, code), membership)
+    data = cached_report(project, _dyad(project, code), membership)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
@@ -54,13 +76,50 @@ def report_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The stage over the years as SVG, shown with <img> so the page's CSP is unaffected."""
     project, _ = get_project_for(request.user, slug, need="read")
     dyad = _dyad(project, code)
+    svg = cached_for_project("dyad-chart", project, [dyad.pk], lambda: _chart(project, dyad))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """One row per dyad, one column per distinct period span; each row links to its report."""
+    project, membership = get_project_for(request.user, slug, need="read")
+    dyads = find_dyads(project)
+    page = Paginator(dyads, DYADS_PER_PAGE).get_page(request.GET.get("page"))
+    # Columns come from every dyad's periods (already loaded), so they stay put across pages;
+    # only the dyads on this page are classified, once until the project's data change.
+    shown = list(page.object_list)
+    rows = cached_for_project(
+        "compare-rows",
+        project,
+        [DYADS_PER_PAGE, page.number],
+        lambda: _compare_rows(project, shown),
+    )
+    every_span = [(p.start_year, p.end_year) for d in dyads for p in d.periods.all()]
+    table = compare_table(rows, spans=every_span)
+    return render(
+        request,
+        "cases/compare.html",
+        {
+            "project": project,
+            "membership": membership,
+            "table": table,
+            "page": page,
+            "stages": RULE_V1.stage_names,
+        },
+    )
+
+
+def _chart(project, dyad) -> str:
+    """The dyad's rule verdicts per period, drawn up to its latest evidence."""
     periods = classify(
         build_inputs(project, [dyad])[dyad.pk], carry_forward=carry_forward_codes(project)
     )
     latest = Evidence.objects.filter(dyad=dyad).aggregate(last=Max("date_end"))["last"]
     starts = [p.start_year for p in periods]
     last_year = max([latest.year] if latest else [], default=max(starts, default=0))
-    svg = stage_chart_svg(
+    return stage_chart_svg(
         [
             {
                 "code": p.code,
@@ -73,19 +132,10 @@ def report_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         ],
         last_year,
     )
-    return HttpResponse(svg, content_type="image/svg+xml")
 
 
-@login_required
-@require_GET
-def compare(request: HttpRequest, slug: str) -> HttpResponse:
-    """One row per dyad, one column per distinct period span; each row links to its report."""
-    project, membership = get_project_for(request.user, slug, need="read")
-    dyads = find_dyads(project)
-    page = Paginator(dyads, DYADS_PER_PAGE).get_page(request.GET.get("page"))
-    # Columns come from every dyad's periods (already loaded), so they stay put across pages;
-    # only the dyads on this page are classified.
-    shown = list(page.object_list)
+def _compare_rows(project, shown) -> list[dict]:
+    """Each dyad of one comparison page classified, one entry per period."""
     inputs = build_inputs(project, shown)
     carry = carry_forward_codes(project)
     labels = {(p.dyad_id, p.code): p.label for d in shown for p in d.periods.all()}
@@ -110,19 +160,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
                 ],
             }
         )
-    every_span = [(p.start_year, p.end_year) for d in dyads for p in d.periods.all()]
-    table = compare_table(rows, spans=every_span)
-    return render(
-        request,
-        "cases/compare.html",
-        {
-            "project": project,
-            "membership": membership,
-            "table": table,
-            "page": page,
-            "stages": RULE_V1.stage_names,
-        },
-    )
+    return rows
 
 
 # --- the report page's view of the report data -------------------------------------------------

@@ -6,13 +6,11 @@ and observers read the consensus, not the raw codings behind it. The figures com
 parses requests and shapes pages.
 """
 
-import hashlib
 import io
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +22,7 @@ from ..citations import format_citation
 from ..classification import classify
 from ..classify_project import build_inputs, carry_forward_codes, find_dyads
 from ..coding_actions import StaleWrite
+from ..fingerprint import cached_for_project
 from ..models import (
     Assignment,
     Coding,
@@ -36,10 +35,9 @@ from ..models import (
 )
 from ..review import adjudication
 from ..review.adjudication import AdjudicationRefused
-from ..review.reliability import TENTATIVE, agreement_figures, reliability_fingerprint
+from ..review.reliability import TENTATIVE, agreement_figures
 
 DRAWS, SEED = 1000, 1  # the page's bootstrap: fast, and the same figures on every visit
-CACHE_SECONDS = 24 * 60 * 60  # the key changes with the data, so this only frees memory
 PAGE_SIZE = 25
 STALE_DECISION = (
     "Someone changed this item's consensus since this page loaded, so your decision was not "
@@ -125,21 +123,12 @@ def _query(filters: dict, **extra) -> str:
 
 def _figures(project, dyad, pair) -> dict:
     """Every figure of the agreement page, cached until anything they read changes."""
-    key = ":".join(
-        [
-            "review-agreement",
-            str(project.pk),
-            dyad.code if dyad else "-",
-            ",".join(pair) if pair else "-",
-            f"{DRAWS}-{SEED}",
-            hashlib.sha256(reliability_fingerprint(project).encode()).hexdigest()[:32],
-        ]
+    return cached_for_project(
+        "review-agreement",
+        project,
+        [dyad.code if dyad else "-", ",".join(pair) if pair else "-", f"{DRAWS}-{SEED}"],
+        lambda: agreement_figures(project, dyad=dyad, coders=pair, draws=DRAWS, seed=SEED),
     )
-    figures = cache.get(key)
-    if figures is None:
-        figures = agreement_figures(project, dyad=dyad, coders=pair, draws=DRAWS, seed=SEED)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
 
 
 def _shown(row: dict) -> dict:

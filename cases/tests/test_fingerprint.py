@@ -1,0 +1,257 @@
+"""The project fingerprint and the derived pages cached under it (cases.fingerprint).
+
+The agreement page, the dyad report (page, JSON, chart) and the comparison keep what they
+computed until the project's data change. The tests change each kind of data these pages read,
+through the same paths the application writes by, and check two things: the fingerprint moved,
+and the page served after the change is byte for byte the page computed afresh (cache emptied).
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.bundles import import_bundle
+from cases.coding_actions import reopen_assignment, submit_assignment
+from cases.fingerprint import project_fingerprint
+from cases.models import (
+    Assignment,
+    Coding,
+    Consensus,
+    Criterion,
+    Dyad,
+    Evidence,
+    Membership,
+    Period,
+    PeriodOverride,
+    ScaleValue,
+    Source,
+    StageJudgment,
+)
+from cases.review.adjudication import set_period_override
+
+from .bundle_factory import small_bundle
+
+pytestmark = pytest.mark.django_db
+
+REPORT = "/p/small/reports/FRA-DEU/"
+PAGES = [
+    REPORT,
+    REPORT + "report.json",
+    REPORT + "stages.svg",
+    "/p/small/reports/",
+    "/p/small/review/agreement/",
+    "/api/projects/small/reports/FRA-DEU/",
+]
+
+
+# Each response masks the CSRF token afresh; everything else must be identical.
+CSRF_TOKEN = re.compile(rb'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+')
+
+
+def served(client) -> dict[str, bytes]:
+    pages = {}
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = CSRF_TOKEN.sub(rb"\1-", response.content)
+    return pages
+
+
+@pytest.fixture
+def project(db):
+    return import_bundle(small_bundle())
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+# Each change goes through a model save (which writes history) or the application's own
+# functions, as the pages, the API and the admin do.
+
+
+def edit_coding(project):
+    coding = Coding.objects.get(evidence__key="E1", coder__username="cleo")
+    coding.value = 2  # now agrees with carl's
+    coding.save()
+
+
+def edit_consensus(project):
+    row = Consensus.objects.get(evidence__key="E1", criterion__code="AB-T2-TRANS")
+    row.value = 3
+    row.save()
+
+
+def add_override(project):
+    period = Period.objects.get(dyad__code="FRA-DEU", code="P1")
+    set_period_override(
+        period=period,
+        criterion=Criterion.objects.get(code="D-RESP"),
+        reviewer=user("rita"),
+        value=3,
+        rationale="Seen in the archives.",
+        version=0,
+    )
+
+
+def edit_override(project):
+    row = PeriodOverride.objects.get()
+    row.value = 0
+    row.save()
+
+
+def edit_evidence(project):
+    item = Evidence.objects.get(key="E1")
+    item.quote = "A different quote altogether."
+    item.save()
+
+
+def edit_criterion(project):
+    criterion = Criterion.objects.get(code="D-RESP")
+    criterion.name = "Responsiveness, mutual"
+    criterion.save()
+
+
+def edit_source(project):
+    source = Source.objects.get(key="doe2020")
+    source.csl = {**source.csl, "title": "Neighbours, revised"}
+    source.save()
+
+
+def add_sources_in_bulk(project):
+    Source.objects.bulk_create([Source(project=project, key="new2021", csl={"title": "New"})])
+
+
+def edit_period(project):
+    Period.objects.filter(dyad__code="FRA-DEU", code="P1").update(label="After the war")
+
+
+def edit_dyad(project):
+    Dyad.objects.filter(code="FRA-DEU").update(name="France and Germany")
+
+
+def submit_an_item(project):
+    submit_assignment(evidence=Evidence.objects.get(key="E3"), coder=user("carl"))
+
+
+def submit_and_reopen(project):
+    item = Evidence.objects.get(key="E3")
+    submit_assignment(evidence=item, coder=user("carl"))
+    reopen_assignment(evidence=item, coder=user("carl"))
+
+
+def assign_another_coder_in_bulk(project):
+    newcomer = get_user_model().objects.create_user("cora")
+    Membership.objects.create(project=project, user=newcomer, role="coder")
+    Assignment.objects.bulk_create(
+        [Assignment(evidence=Evidence.objects.get(key="E1"), coder=newcomer)]
+    )
+
+
+def edit_stage_judgment(project):
+    judgment = StageJudgment.objects.get(coder__username="carl", period__code="P2")
+    judgment.rationale = "The EU, above all."
+    judgment.version += 1
+    judgment.save()
+
+
+def rename_a_coder(project):
+    get_user_model().objects.filter(username="carl").update(first_name="Carlo")
+
+
+def edit_project(project):
+    project.citation_style = "apa"
+    project.save()
+
+
+def edit_scale(project):
+    ScaleValue.objects.filter(codebook_id=project.codebook_id, value=3).update(label="very strong")
+
+
+# Changes that no page of the small project shows (an uncited source, a submission taken back,
+# a coder assigned to an already decided item, a first name, a scale label the rule does not
+# print) still move the fingerprint: other projects' pages may show them.
+UNSEEN_HERE = [
+    add_sources_in_bulk,
+    submit_and_reopen,
+    assign_another_coder_in_bulk,
+    rename_a_coder,
+    edit_scale,
+]
+
+CHANGES = [
+    edit_coding,
+    edit_consensus,
+    add_override,
+    edit_override,
+    edit_evidence,
+    edit_criterion,
+    edit_source,
+    add_sources_in_bulk,
+    edit_period,
+    edit_dyad,
+    submit_an_item,
+    submit_and_reopen,
+    assign_another_coder_in_bulk,
+    edit_stage_judgment,
+    rename_a_coder,
+    edit_project,
+    edit_scale,
+]
+
+
+def test_the_fingerprint_stays_put_while_nothing_changes(project, client):
+    before = project_fingerprint(project)
+    client.force_login(user("rita"))
+    served(client)
+    assert project_fingerprint(project) == before
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__)
+def test_every_change_moves_the_fingerprint(project, change):
+    before = project_fingerprint(project)
+    change(project)
+    project.refresh_from_db()
+    assert project_fingerprint(project) != before
+
+
+@pytest.mark.parametrize(
+    "change", [c for c in CHANGES if c not in UNSEEN_HERE], ids=lambda f: f.__name__
+)
+def test_after_a_change_every_cached_page_is_the_page_computed_afresh(project, client, change):
+    client.force_login(user("rita"))
+    before = served(client)  # now cached
+    change(project)
+    after = served(client)
+    cache.clear()
+    assert after == served(client)
+    # The check has teeth only if some page did change.
+    assert after != before
+
+
+def test_the_report_served_from_the_cache_skips_the_computation(project, client):
+    client.force_login(user("rita"))
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(REPORT + "report.json")
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(REPORT + "report.json")
+    assert first.json() == second.json()
+    read_consensus = [q for q in warm.captured_queries if "cases_consensus" in q["sql"]]
+    assert not read_consensus, "a cached report read the consensus again"
+    assert len(warm) < len(cold)
+
+
+def test_readers_of_different_roles_never_share_a_cached_report(project, client):
+    """A coder must not be served the reviewer's report, cached a moment earlier."""
+    client.force_login(user("rita"))
+    reviewer_view = client.get(REPORT + "report.json").json()
+    client.force_login(user("carl"))
+    coder_view = client.get(REPORT + "report.json").json()
+    assert reviewer_view["audience"] == "full"
+    assert coder_view["audience"] == "consensus"
+    assert coder_view["agreement"] is None and coder_view["stage_judgments"] is None
+    assert reviewer_view["stage_judgments"] is not None
