@@ -1,6 +1,13 @@
 """Formatted citations and bibliographies (citeproc-py, with our two corrections)."""
 
-from cases.citations import format_bibliography, format_citation, format_citations
+from cases.citations import (
+    _CALLS_VARIABLE,
+    OFFERED_STYLES,
+    _style,
+    format_bibliography,
+    format_citation,
+    format_citations,
+)
 
 ARTICLE = {
     "type": "article-journal",
@@ -78,3 +85,27 @@ def test_repeated_cites_come_back_in_order():
         "(Karayel 2024, 1)",
         "(Karayel 2024, 3)",
     ]
+
+
+def test_the_remembered_answer_of_every_style_element_is_the_walk_it_replaces():
+    """citeproc asks each group whether anything below it calls a variable; we remember the
+    answer per element. For every element of every offered style, after citations have been
+    formatted (so the answers are remembered), it equals citeproc's own walk of the subtree."""
+    checked = 0
+    for style, _ in OFFERED_STYLES:
+        format_citations({"karayel2024": ARTICLE}, [("karayel2024", "12")], style)
+        for element in _style(style).root.iter():
+            for element_class, original in _CALLS_VARIABLE.items():
+                # Only elements whose own answer is the remembered one (Names, say, answers
+                # True itself).
+                answers = getattr(type(element), "calls_variable", None)
+                if answers is not element_class.calls_variable:
+                    continue
+                try:
+                    expected = original(element)
+                except TypeError:  # metadata (cs:info and the like), which citeproc never asks
+                    continue
+                assert element.calls_variable() == expected, (style, element.tag)
+                assert element.calls_variable() == expected  # now remembered
+                checked += 1
+    assert checked > 500
