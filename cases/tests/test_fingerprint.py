@@ -255,3 +255,12 @@ def test_readers_of_different_roles_never_share_a_cached_report(project, client)
     assert coder_view["audience"] == "consensus"
     assert coder_view["agreement"] is None and coder_view["stage_judgments"] is None
     assert reviewer_view["stage_judgments"] is not None
+
+
+def test_the_cached_article_sits_inside_the_page_without_template_syntax(project, client):
+    client.force_login(user("otto"))
+    for _ in range(2):  # rendered, then from the cache
+        page = client.get(REPORT).content.decode()
+        assert page.count('<article class="report">') == 1
+        assert "<title>France–Germany · report" in page
+        assert not any(mark in page for mark in ("{#", "#}", "{%", "%}", "{{", "}}"))
