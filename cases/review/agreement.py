@@ -18,18 +18,20 @@ Brennan-Prediger, Cohen, Scott) and ``bootstrap`` (Hayes & Krippendorff 2007).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from cases.review.alpha import LEVELS, alpha_from_stats, check_level, distance_matrix
 from cases.review.bootstrap import AlphaBootstrap, bootstrap_alpha, check_draws
-from cases.review.coefficient import Coefficient
+from cases.review.coefficient import NO_VALUES, Coefficient, no_variation
 from cases.review.encoding import Encoded, encode
 from cases.review.kappas import (
     WEIGHTS,
     brennan_prediger_from,
     cohen_kappa_from,
+    cohen_kappa_value,
     fleiss_kappa_from,
     gwet_ac1_from,
     gwet_ac2_from,
@@ -44,11 +46,14 @@ __all__ = [
     "LEVELS",
     "WEIGHTS",
     "AlphaBootstrap",
+    "AlphaFigures",
     "Coefficient",
     "agreement_report",
     "alpha_coefficient",
+    "alpha_figures",
     "brennan_prediger",
     "cohen_kappa",
+    "cohen_kappa_table",
     "fleiss_kappa",
     "gwet_ac1",
     "gwet_ac2",
@@ -120,6 +125,22 @@ def cohen_kappa(
     return cohen_kappa_from(pair_table(encoded), encoded, matrix)
 
 
+def cohen_kappa_table(table: np.ndarray, categories: Sequence[Any]) -> Coefficient:
+    """Cohen's κ of two coders who both gave every unit a value, from their contingency table
+    (``table[i, j]``: the units the first coder put in category i and the second in j, in
+    category-list order): the value and reasons ``cohen_kappa`` gives on the units themselves.
+    For complete data so large that only their table is worth building, such as every
+    (item, criterion) of a project with "not coded" as a category.
+    """
+    shown = encode(np.empty((2, 0)), categories).categories  # checks the list as cohen_kappa
+    if table.sum() == 0:
+        return Coefficient.undefined(NO_VALUES)
+    used = np.flatnonzero(table.sum(axis=0) + table.sum(axis=1))
+    if used.size == 1:
+        return Coefficient.undefined(no_variation(shown[used[0]], everywhere=True))
+    return Coefficient.of(cohen_kappa_value(table, np.eye(len(shown))))
+
+
 def weighted_cohen_kappa(
     reliability_data: Any, weights: str = "linear", categories: Categories = None
 ) -> Coefficient:
@@ -145,6 +166,40 @@ def krippendorff_alpha_bootstrap(
     check_level(level, encoded)
     stats = collect_unit_stats(encoded, gwet=False)
     return _bootstrap(stats, encoded, level, draws, seed)
+
+
+@dataclass(frozen=True)
+class AlphaFigures:
+    """Alpha with the figures reported beside it; ``interval`` is None when alpha is undefined
+    (the bootstrap is then not run)."""
+
+    alpha: Coefficient
+    percent_agreement: Coefficient
+    ac1: Coefficient
+    interval: AlphaBootstrap | None
+
+
+def alpha_figures(
+    reliability_data: Any,
+    level: str = "nominal",
+    categories: Categories = None,
+    draws: int = 10_000,
+    seed: int | None = None,
+) -> AlphaFigures:
+    """Alpha, percent agreement, Gwet's AC1 and the bootstrap interval of alpha, each exactly
+    as its own function gives it, from a single count of the data: counting, not arithmetic,
+    is what costs on large tables, and every one of them reads the same sums."""
+    encoded = encode(reliability_data, categories)
+    check_level(level, encoded)
+    stats = collect_unit_stats(encoded)
+    alpha = alpha_from_stats(stats, encoded, level)
+    interval = _bootstrap(stats, encoded, level, draws, seed) if alpha.is_defined else None
+    return AlphaFigures(
+        alpha=alpha,
+        percent_agreement=percent_agreement_from(stats),
+        ac1=gwet_ac1_from(stats, encoded),
+        interval=interval,
+    )
 
 
 def _bootstrap(

@@ -157,11 +157,16 @@ def cohen_kappa_from(
         return Coefficient.undefined(reason)
     if weights is None:
         weights = np.eye(encoded.n_categories)
+    return Coefficient.of(cohen_kappa_value(table, weights))
+
+
+def cohen_kappa_value(table: np.ndarray, weights: np.ndarray) -> float:
+    """The arithmetic of Cohen's κ on a two-coder table whose κ is defined."""
     shares = table / table.sum()
     first, second = shares.sum(axis=1), shares.sum(axis=0)
     agreement = float((weights * shares).sum())
     chance = float(first @ weights @ second)
-    return Coefficient.of(_kappa(agreement, chance))
+    return _kappa(agreement, chance)
 
 
 def scott_pi_from(table: np.ndarray, encoded: Encoded) -> Coefficient:

@@ -26,20 +26,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Max, Sum
+from django.contrib.auth import get_user_model
 
-from ..models import Assignment, Coding, Criterion, Dyad, Evidence, Project, Stage, StageJudgment
-from .agreement import (
-    alpha_coefficient,
-    cohen_kappa,
-    gwet_ac1,
-    krippendorff_alpha_bootstrap,
-    percent_agreement,
+from ..models import (
+    Assignment,
+    Coding,
+    Criterion,
+    Dyad,
+    Project,
+    ScaleValue,
+    Stage,
+    StageJudgment,
 )
+from .agreement import alpha_coefficient, alpha_figures, cohen_kappa_table
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
@@ -90,49 +93,69 @@ class CriterionInfo:
 
 @dataclass(frozen=True)
 class SubmittedCodes:
-    """Every submitted code set of a project (or one dyad), as loaded in four queries.
+    """Every submitted code set of a project (or one dyad), as loaded in five queries.
 
-    ``codes[(item_id, coder)]`` maps criterion ids to values for each submitted (item, coder),
-    an empty dict when the coder submitted the item without coding anything.
+    ``coders`` (usernames, sorted) and ``items`` (ids, ascending) are the rows and columns of
+    ``submitted``, which says who submitted what. The codings of those submitted (item, coder)
+    pairs are kept as parallel arrays: ``coder`` and ``item`` are positions in those lists,
+    ``column`` the criterion's position in ``criteria``. Arrays rather than a dict per
+    (item, coder), because building the dicts cost most of the agreement page on large projects.
     """
 
     criteria: list[CriterionInfo]
     scale: list[int]
-    codes: dict[tuple[int, str], dict[int, int]]
+    coders: list[str]
+    items: np.ndarray
+    submitted: np.ndarray
+    coder: np.ndarray
+    item: np.ndarray
+    column: np.ndarray
+    value: np.ndarray
 
-    @property
-    def coders(self) -> list[str]:
-        return sorted({coder for _, coder in self.codes})
+    def common_items(self, coders: list[str]) -> np.ndarray:
+        """Positions in ``items`` of the items every one of the coders submitted, in id order."""
+        rows = self._rows(coders)
+        if not coders or None in rows:
+            return np.empty(0, dtype=np.intp)
+        return np.flatnonzero(self.submitted[rows].all(axis=0))
 
-    def items_of(self, coder: str) -> set[int]:
-        return {item for item, who in self.codes if who == coder}
+    def value_cube(self, coders: list[str], items: np.ndarray) -> np.ndarray:
+        """coders x items x criteria, NaN where the coder did not code the criterion.
 
-    def common_items(self, coders: list[str]) -> list[int]:
-        """The items every one of the coders has submitted, in id order."""
-        if not coders:
-            return []
-        common = set.intersection(*(self.items_of(c) for c in coders))
-        return sorted(common)
-
-    def value_cube(self, coders: list[str], items: list[int]) -> np.ndarray:
-        """coders x items x criteria, NaN where the coder did not code the criterion."""
-        column = {c.pk: j for j, c in enumerate(self.criteria)}
+        ``items`` are positions in ``items``, as ``common_items`` gives them."""
         cube = np.full((len(coders), len(items), len(self.criteria)), np.nan)
-        # Gather the cells in lists and fill the cube in one assignment: setting numpy cells
-        # one by one dominated the agreement page on large projects.
-        where: tuple[list[int], list[int], list[int]] = ([], [], [])
-        values: list[int] = []
-        for i, coder in enumerate(coders):
-            for u, item in enumerate(items):
-                for criterion_id, value in self.codes[(item, coder)].items():
-                    j = column.get(criterion_id)
-                    if j is not None:
-                        where[0].append(i)
-                        where[1].append(u)
-                        where[2].append(j)
-                        values.append(value)
-        cube[where] = values
+        row, unit, kept = self._cells(coders, items)
+        cube[row, unit, self.column[kept]] = self.value[kept]
         return cube
+
+    def category_cube(self, coders: list[str], items: np.ndarray) -> np.ndarray:
+        """``value_cube`` as positions in [not coded, *scale]: 0 where nothing was coded."""
+        cube = np.zeros((len(coders), len(items), len(self.criteria)), dtype=np.intp)
+        row, unit, kept = self._cells(coders, items)
+        values = self.value[kept]
+        position = _positions(np.asarray(self.scale, dtype=np.int64), values)
+        if (position < 0).any():
+            raise ValueError(f"value {values[position < 0][0]} is not in the category list")
+        cube[row, unit, self.column[kept]] = position + 1
+        return cube
+
+    def _cells(self, coders: list[str], items: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Where the codings of those coders on those items go in their cube (coder row and
+        item row), and which codings those are."""
+        coder_row = np.full(len(self.coders), -1, dtype=np.intp)
+        for i, row in enumerate(self._rows(coders)):
+            if row is not None:
+                coder_row[row] = i
+        item_row = np.full(len(self.items), -1, dtype=np.intp)
+        item_row[items] = np.arange(len(items))
+        row, unit = coder_row[self.coder], item_row[self.item]
+        kept = (row >= 0) & (unit >= 0)
+        return row[kept], unit[kept], kept
+
+    def _rows(self, coders: list[str]) -> list[int | None]:
+        """Each coder's row in ``submitted``, None for a coder who submitted nothing."""
+        row = {name: i for i, name in enumerate(self.coders)}
+        return [row.get(name) for name in coders]
 
 
 def resolve_dyad(project: Project, dyad: Dyad | str | None) -> Dyad | None:
@@ -147,13 +170,7 @@ def resolve_dyad(project: Project, dyad: Dyad | str | None) -> Dyad | None:
 
 
 def load_submitted_codes(project: Project, dyad: Dyad | None = None) -> SubmittedCodes:
-    criteria = [
-        CriterionInfo(*row)
-        for row in Criterion.objects.filter(codebook_id=project.codebook_id)
-        .order_by("order", "code")
-        .values_list("pk", "code", "name", "framework", "group")
-    ]
-    scale = project.codebook.scale_values()
+    criteria, scale = _codebook(project)
     assignments = Assignment.objects.filter(
         evidence__project=project, status=Assignment.Status.SUBMITTED
     ).order_by()
@@ -163,20 +180,74 @@ def load_submitted_codes(project: Project, dyad: Dyad | None = None) -> Submitte
     if dyad is not None:
         assignments = assignments.filter(evidence__dyad=dyad)
         codings = codings.filter(evidence__dyad=dyad)
-    names: dict[int, str] = {}
-    codes: dict[tuple[int, str], dict[int, int]] = {}
-    for item, coder_id, coder in assignments.values_list(
-        "evidence_id", "coder_id", "coder__username"
-    ):
-        names[coder_id] = coder
-        codes[(item, coder)] = {}
-    for item, coder_id, criterion_id, value in codings.values_list(
-        "evidence_id", "coder_id", "criterion_id", "value"
-    ):
-        found = codes.get((item, names.get(coder_id)))
-        if found is not None:
-            found[criterion_id] = value
-    return SubmittedCodes(criteria=criteria, scale=scale, codes=codes)
+    coders, coder_ids, items, submitted = _submissions(assignments)
+    item, coder, criterion, value = _int_columns(
+        codings, "evidence_id", "coder_id", "criterion_id", "value"
+    )
+    coder, item = _positions(coder_ids, coder), _positions(items, item)
+    column = _positions(np.array([c.pk for c in criteria], dtype=np.int64), criterion)
+    kept = (coder >= 0) & (item >= 0) & (column >= 0)
+    kept[kept] = submitted[coder[kept], item[kept]]
+    return SubmittedCodes(
+        criteria=criteria,
+        scale=scale,
+        coders=coders,
+        items=items,
+        submitted=submitted,
+        coder=coder[kept],
+        item=item[kept],
+        column=column[kept],
+        value=value[kept],
+    )
+
+
+def _codebook(project: Project) -> tuple[list[CriterionInfo], list[int]]:
+    """The project's criteria in codebook order, and its scale."""
+    criteria = [
+        CriterionInfo(*row)
+        for row in Criterion.objects.filter(codebook_id=project.codebook_id)
+        .order_by("order", "code")
+        .values_list("pk", "code", "name", "framework", "group")
+    ]
+    # Straight from the codebook's id, ordered as ``Codebook.scale_values``: going through
+    # ``project.codebook`` would cost one query more.
+    scale = ScaleValue.objects.filter(codebook_id=project.codebook_id).order_by("value")
+    return criteria, list(scale.values_list("value", flat=True))
+
+
+def _submissions(assignments) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The coders (usernames, sorted) and their ids, the submitted items (ids, ascending) and
+    the coders x items ``submitted`` table of some submitted assignments.
+
+    The usernames come from their own small query: joining them to every assignment would
+    fetch one string per assignment."""
+    item, coder = _int_columns(assignments, "evidence_id", "coder_id")
+    names = dict(
+        get_user_model()
+        .objects.filter(pk__in=np.unique(coder).tolist())
+        .values_list("pk", "username")
+    )
+    coder_ids = np.array(sorted(names, key=names.__getitem__), dtype=np.int64)
+    items = np.unique(item)
+    submitted = np.zeros((coder_ids.size, items.size), dtype=bool)
+    submitted[_positions(coder_ids, coder), _positions(items, item)] = True
+    return [names[pk] for pk in coder_ids.tolist()], coder_ids, items, submitted
+
+
+def _int_columns(queryset, *fields: str) -> tuple[np.ndarray, ...]:
+    """Integer fields of a query as int64 arrays, one per field, filled straight from the
+    fetched rows: no Python work per row, which is what made loading slow."""
+    flat = np.fromiter(chain.from_iterable(queryset.values_list(*fields)), dtype=np.int64)
+    return tuple(flat.reshape(-1, len(fields)).T)
+
+
+def _positions(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The position of each id in ``keys`` (distinct ids, in any order), -1 when absent."""
+    if keys.size == 0:
+        return np.full(ids.shape, -1, dtype=np.intp)
+    order = np.argsort(keys, kind="stable")
+    found = np.minimum(np.searchsorted(keys[order], ids), keys.size - 1)
+    return np.where(keys[order][found] == ids, order[found], -1)
 
 
 def _listed_coders(data: SubmittedCodes, coders) -> list[str]:
@@ -213,16 +284,13 @@ def _figures(
     n_units = int(matrix.shape[1])
     if n_units == 0:
         return _undefined_row(0, empty)
-    alpha = alpha_coefficient(matrix, level=level, categories=categories)
-    agreement = percent_agreement(matrix, categories=categories)
+    found = alpha_figures(matrix, level=level, categories=categories, draws=draws, seed=seed)
+    alpha, interval = found.alpha, found.interval
     figures = _undefined_row(n_units, alpha.reason or "")
-    figures["percent_agreement"] = agreement.value
+    figures["percent_agreement"] = found.percent_agreement.value
     if level == "nominal":
-        figures["ac1"] = gwet_ac1(matrix, categories=categories).value
-    if alpha.is_defined:
-        interval = krippendorff_alpha_bootstrap(
-            matrix, level=level, categories=categories, draws=draws, seed=seed
-        )
+        figures["ac1"] = found.ac1.value
+    if interval is not None:
         figures.update(
             alpha=alpha.value,
             reading=reading(alpha.value),
@@ -234,15 +302,41 @@ def _figures(
     return figures
 
 
-def _pool(cube: np.ndarray, columns: list[int], *, value: bool) -> np.ndarray:
-    """The coders x units matrix of some criteria's (item, criterion) units, pooled.
+class _Pools:
+    """The coders x units matrices of any set of criteria, cut from one coders x items x
+    criteria cube: which cells were applied, and by how many coders, is worked out once for
+    the cube rather than again for every criterion, group and the whole codebook."""
 
-    For values, only the units where at least two coders applied the criterion."""
-    part = cube[:, :, columns].reshape(cube.shape[0], cube.shape[1] * len(columns))
-    applied = ~np.isnan(part)
-    if not value:
-        return applied.astype(float)
-    return part[:, applied.sum(axis=0) >= 2]
+    def __init__(self, cube: np.ndarray) -> None:
+        self.cube = cube
+        applied = ~np.isnan(cube)
+        self.applied = applied.astype(float)
+        self.pairable = applied.sum(axis=0) >= 2  # items x criteria
+
+    def application(self, columns: list[int]) -> np.ndarray:
+        """1 where the coder applied the criterion, 0 where not; units are (item, criterion)
+        pairs, item by item, the criteria in ``columns`` order within an item."""
+        return self._units(self.applied, columns)
+
+    def values(self, columns: list[int]) -> np.ndarray:
+        """The values, over the units where at least two coders applied the criterion."""
+        pairable = _in_columns(self.pairable, columns).reshape(-1)
+        return self._units(self.cube, columns)[:, pairable]
+
+    def _units(self, cube: np.ndarray, columns: list[int]) -> np.ndarray:
+        coders, items = cube.shape[:2]
+        units = _in_columns(cube, columns).reshape(coders, items * len(columns))
+        # One criterion's cells lie a whole row of criteria apart: the coefficients run
+        # markedly faster on a contiguous copy, which costs little.
+        return np.ascontiguousarray(units)
+
+
+def _in_columns(array: np.ndarray, columns: list[int]) -> np.ndarray:
+    """The criteria ``columns`` of the last axis: a view, not a copy, when they follow one
+    another (the whole codebook then needs no copy at all)."""
+    if columns and columns == list(range(columns[0], columns[-1] + 1)):
+        return array[..., columns[0] : columns[-1] + 1]
+    return array[..., columns]
 
 
 # --- the public functions ------------------------------------------------------------------
@@ -268,15 +362,15 @@ def agreement_rows(
 
 def _rows_of(data: SubmittedCodes, coders, *, draws: int, seed: int) -> list[dict[str, Any]]:
     listed = _listed_coders(data, coders)
-    items = data.common_items(listed) if len(listed) >= 2 else []
-    cube = data.value_cube(listed, items)
+    items = data.common_items(listed if len(listed) >= 2 else [])
+    pools = _Pools(data.value_cube(listed, items))
     scale = list(data.scale)
     no_items = _no_items_reason(listed)
 
     def rows_for(scope: str, key: str, framework: str, group: str, columns: list[int]):
         shared = {"scope": scope, "key": key, "framework": framework, "group": group}
         application = _figures(
-            _pool(cube, columns, value=False),
+            pools.application(columns),
             level="nominal",
             categories=[0, 1],
             draws=draws,
@@ -284,12 +378,12 @@ def _rows_of(data: SubmittedCodes, coders, *, draws: int, seed: int) -> list[dic
             empty=no_items,
         )
         value = _figures(
-            _pool(cube, columns, value=True),
+            pools.values(columns),
             level="ordinal",
             categories=scale,
             draws=draws,
             seed=seed,
-            empty=no_items if not items else "no item on which two coders applied it",
+            empty=no_items if items.size == 0 else "no item on which two coders applied it",
         )
         return [
             {**shared, "measure": "application", "level": "nominal", **application},
@@ -330,21 +424,27 @@ def _kappas_of(data: SubmittedCodes) -> list[dict]:
     for coder_a, coder_b in combinations(data.coders, 2):
         items = data.common_items([coder_a, coder_b])
         row = {"coder_a": coder_a, "coder_b": coder_b, "n_units": 0}
-        if not items:
+        if items.size == 0:
             found.append({**row, "cohen_kappa": None, "reason": "no item submitted by both"})
             continue
-        cube = data.value_cube([coder_a, coder_b], items)
-        matrix = np.nan_to_num(cube, nan=NOT_CODED).reshape(2, -1)
-        kappa = cohen_kappa(matrix, categories=categories)
+        table = _pair_table(data.category_cube([coder_a, coder_b], items), len(categories))
+        kappa = cohen_kappa_table(table, categories=categories)
         found.append(
             {
                 **row,
-                "n_units": int(matrix.shape[1]),
+                "n_units": len(items) * len(data.criteria),
                 "cohen_kappa": kappa.value,
                 "reason": kappa.reason,
             }
         )
     return found
+
+
+def _pair_table(cube: np.ndarray, size: int) -> np.ndarray:
+    """First coder x second coder counts of every (item, criterion) unit of a 2 x items x
+    criteria cube of category positions."""
+    pairs = cube[0].reshape(-1) * size + cube[1].reshape(-1)
+    return np.bincount(pairs, minlength=size * size).reshape(size, size).astype(np.float64)
 
 
 def stage_judgment_agreement(project: Project, *, dyad: Dyad | str | None = None) -> dict:
@@ -391,31 +491,6 @@ def agreement_figures(
     }
 
 
-def reliability_fingerprint(project: Project) -> str:
-    """Changes whenever anything the figures read changes: a cache key for the agreement page.
-
-    Coding, evidence and criteria keep a history, so the newest history row catches edits and
-    deletions alike; submitted assignments and stage judgments are summed up instead.
-    """
-    submitted = Assignment.objects.filter(
-        evidence__project=project, status=Assignment.Status.SUBMITTED
-    ).aggregate(n=Count("pk"), ids=Sum("pk"), last=Max("submitted_at"))
-    judged = StageJudgment.objects.filter(period__dyad__project=project).aggregate(
-        n=Count("pk"), versions=Sum("version"), last=Max("updated_at")
-    )
-    parts = [
-        project.codebook_id,
-        *submitted.values(),
-        *judged.values(),
-        Coding.history.filter(evidence__project=project).aggregate(m=Max("history_id"))["m"],
-        Evidence.history.filter(project=project).aggregate(m=Max("history_id"))["m"],
-        Criterion.history.filter(codebook_id=project.codebook_id).aggregate(m=Max("history_id"))[
-            "m"
-        ],
-    ]
-    return "-".join(str(p) for p in parts)
-
-
 __all__ = [
     "ROW_KEYS",
     "SubmittedCodes",
@@ -424,7 +499,6 @@ __all__ = [
     "coder_pair_kappas",
     "load_submitted_codes",
     "reading",
-    "reliability_fingerprint",
     "resolve_dyad",
     "stage_judgment_agreement",
 ]

@@ -53,7 +53,6 @@ from cases.review.reliability import (
     agreement_rows,
     coder_pair_kappas,
     reading,
-    reliability_fingerprint,
     stage_judgment_agreement,
 )
 
@@ -366,19 +365,6 @@ def test_the_bootstrap_is_reproducible_and_says_its_method(hand):
     figures = row(first, "overall", "all", "application")
     assert "1000 draws" in figures["ci_method"] and "seed 1" in figures["ci_method"]
     assert -1 <= figures["ci_low"] <= figures["ci_high"] <= 1
-
-
-def test_the_fingerprint_changes_with_a_submission_and_a_coding_edit(hand):
-    before = reliability_fingerprint(hand)
-    assignment = Assignment.objects.filter(evidence__key="I6").first()
-    assignment.status = Assignment.Status.ASSIGNED
-    assignment.save()
-    after_reopen = reliability_fingerprint(hand)
-    assert after_reopen != before
-    coding = Coding.objects.filter(evidence__key="I1").first()
-    coding.value = 1
-    coding.save()
-    assert reliability_fingerprint(hand) != after_reopen
 
 
 def test_the_queries_stay_bounded_whatever_the_number_of_items(hand, django_assert_max_num_queries):
