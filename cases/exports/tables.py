@@ -1,14 +1,16 @@
 """The export tables as a header and a stream of rows: one source for CSV, XLSX and the package.
 
 Every table is built lazily, so a writer can stream it: the raw rows come from querysets read
-with ``.iterator(chunk_size=...)`` and flat ``values_list`` rows (no model instances, no N+1),
-and everything that needs more than one row at a time (formatted citations, the item consensus)
-is worked out per batch of rows. Cells are ``str``, ``int``, ``bool`` or ``None`` (missing);
-dates are ISO 8601 text, so no spreadsheet or data frame reinterprets them.
+with ``.iterator(chunk_size=...)`` or a batch of items at a time, as flat ``values_list`` rows
+(no model instances, no N+1), and everything that needs more than one row at a time (formatted
+citations, the item consensus, an item's codings) is worked out per batch of rows. Cells are
+``str``, ``int``, ``bool`` or ``None`` (missing); dates are ISO 8601 text, so no spreadsheet or
+data frame reinterprets them.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -179,53 +181,75 @@ def codings_table(project: Project, scope: ExportScope) -> Table:
 
 
 def _coding_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
-    # .order_by(): Assignment's default ordering joined and sorted inside the subquery for
-    # every row (seconds on a large project); there is one assignment per (item, coder).
-    assignment = Assignment.objects.filter(
-        evidence_id=OuterRef("evidence_id"), coder_id=OuterRef("coder_id")
-    ).order_by()
-    codings = Coding.objects.filter(evidence__project=project).annotate(
-        assignment_status=Subquery(assignment.values("status")[:1]),
-        assignment_submitted_at=Subquery(assignment.values("submitted_at")[:1]),
+    # A batch of items at a time, the items already in export order, rather than every coding
+    # sorted in one query: on a large project that sort spilled to disk and took seconds before
+    # the first row, while a batch's codings are a few thousand rows, and the item's cells and
+    # citation are worked out once per item instead of once per coding.
+    items = (
+        Evidence.objects.filter(project=project)
+        .order_by("dyad__code", "date_start", "key")
+        .values_list("pk", *_evidence_fields())
     )
-    if scope.codings is Codings.OWN:
+    citations = Citations(project)
+    for batch in batched(items.iterator(chunk_size=CHUNK), BATCH):
+        codings = _codings_by_item([r[0] for r in batch], scope)
+        coded = [r for r in batch if r[0] in codings]
+        cited = citations.for_pairs((r[8], r[9]) for r in coded)
+        for r in coded:
+            evidence = _evidence_cells(project.slug, r[1:], cited[(r[8], r[9])])
+            for cells in codings[r[0]]:
+                yield [*evidence, *cells]
+
+
+def _codings_by_item(ids: list[int], scope: ExportScope) -> dict[int, list[tuple]]:
+    """The items' codings in scope, by item, each item's in criterion then coder order: the
+    cells from criterion to submitted_at."""
+    own = scope.codings is Codings.OWN
+    codings = Coding.objects.filter(evidence_id__in=ids)
+    if own:
         codings = codings.filter(coder_id=scope.user_id)
-    else:
-        codings = codings.filter(assignment_status=Assignment.Status.SUBMITTED)
-    rows = codings.order_by(
-        "evidence__dyad__code",
-        "evidence__date_start",
-        "evidence__key",
-        "criterion__order",
-        "criterion__code",
-        "coder__username",
-    ).values_list(
-        *_evidence_fields("evidence__"),
+    rows = codings.order_by("criterion__order", "criterion__code", "coder__username").values_list(
+        "evidence_id",
+        "coder_id",
         "criterion__code",
         "criterion__framework",
         "criterion__group",
         "coder__username",
         "value",
         "note",
-        "assignment_status",
-        "assignment_submitted_at",
     )
-    citations = Citations(project)
-    for batch in batched(rows.iterator(chunk_size=CHUNK), BATCH):
-        cited = citations.for_pairs((r[7], r[8]) for r in batch)
-        for r in batch:
-            code, framework, group, coder, value, note, status, submitted_at = r[9:]
-            yield [
-                *_evidence_cells(project.slug, r[:9], cited[(r[7], r[8])]),
-                code,
-                framework,
-                group,
-                coder,
-                value,
-                note or None,
-                "submitted" if status == Assignment.Status.SUBMITTED else "draft",
-                iso_datetime(submitted_at),
-            ]
+    states = _assignment_states(ids, scope)
+    by_item: dict[int, list[tuple]] = defaultdict(list)
+    for item, coder_id, code, framework, group, coder, value, note in rows:
+        status, submitted_at = states.get((item, coder_id), UNASSIGNED)
+        # Admins and reviewers get submitted items only: drafts are the coder's own business.
+        if own or status == "submitted":
+            by_item[item].append(
+                (code, framework, group, coder, value, note or None, status, submitted_at)
+            )
+    return by_item
+
+
+# The status and submitted_at cells of a coding whose coder has no assignment for the item.
+UNASSIGNED = ("draft", None)
+
+
+def _assignment_states(ids: list[int], scope: ExportScope) -> dict[tuple[int, int], tuple]:
+    """(item, coder) -> the status and submitted_at cells, in one query per batch: a subquery
+    per coding looked the same assignment up again for every criterion, and filtering codings
+    on a submitted assignment in SQL made the planner hash every assignment of the database."""
+    assignments = Assignment.objects.filter(evidence_id__in=ids)
+    if scope.codings is Codings.OWN:
+        assignments = assignments.filter(coder_id=scope.user_id)
+    # .order_by(): the default ordering joins the users to sort rows that go into a dict.
+    rows = assignments.order_by().values_list("evidence_id", "coder_id", "status", "submitted_at")
+    return {
+        (item, coder): (
+            "submitted" if status == Assignment.Status.SUBMITTED else "draft",
+            iso_datetime(submitted_at),
+        )
+        for item, coder, status, submitted_at in rows
+    }
 
 
 # --- consensus ----------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_the_commands_need_no_more_queries_for_the_demo_than_for_a_tiny_project(
 ):
     import_bundle(small_bundle())
     import_bundle(parse_bundle(DEMO.read_bytes()))
-    limit = {"export_codings": 4, "export_consensus": 9, "export_periods": 10, "export_xlsx": 20}
+    limit = {"export_codings": 5, "export_consensus": 9, "export_periods": 10, "export_xlsx": 22}
     for slug in ["small", "turkiye-azerbaijan"]:
         out = tmp_path / f"{slug}.out"
         with django_assert_max_num_queries(limit[command]):
