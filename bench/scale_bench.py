@@ -6,9 +6,10 @@ queries per page does not grow with the project), then measures in this process 
 test Client:
 
 - pages: coding page (a coder), evidence list (first page, and a page filtered by dyad and
-  criterion), agreement page (reviewer; cold = cache cleared before each request, and warm),
-  report page of one dyad, comparison page: p50/p95 over N requests after a warm-up, and the
-  largest number of queries one request made;
+  criterion), agreement page, report page of one dyad and comparison page (reviewer; each
+  cold = the cached pages forgotten before every request, as after a change of the data, and
+  warm; the report also as in a fresh process, its remembered citations forgotten too):
+  p50/p95 over N requests after a warm-up, and the largest number of queries one request made;
 - the whole-project agreement computation (cold), the classification of every dyad, and the
   codings CSV export (rows/s and the peak of Python allocations, tracemalloc).
 
@@ -105,6 +106,12 @@ def page_plan(slug: str) -> list[dict]:
             "url": f"{base}reports/{middle.code}/",
             "cold": 1,
         },
+        {
+            "name": "report (fresh process)",
+            "user": reviewer,
+            "url": f"{base}reports/{middle.code}/",
+            "cold": "fresh",
+        },
         {"name": "report (warm)", "user": reviewer, "url": f"{base}reports/{middle.code}/"},
         {"name": "comparison (cold)", "user": reviewer, "url": f"{base}reports/", "cold": 1},
         {"name": "comparison (warm)", "user": reviewer, "url": f"{base}reports/"},
@@ -123,8 +130,12 @@ def time_page(spec: dict, requests: int, warmup: int = 3) -> dict:
     cold = spec.get("cold")
     times, queries, sql = [], [], []
     for n in range(warmup + requests):
-        if cold:
+        if cold == "fresh":
+            forget_everything(cache)
+        elif cold:
             cache.clear()
+        # The log keeps 9,000 queries at most; once full, a capture would count none.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(spec["url"])
@@ -152,6 +163,15 @@ def time_page(spec: dict, requests: int, warmup: int = 3) -> dict:
         "queries": max(queries),
         "_sql": sql,
     }
+
+
+def forget_everything(cache) -> None:
+    """A process that has computed nothing yet: no cached pages, no remembered citations."""
+    from cases import citations, reports
+
+    cache.clear()
+    citations._CITES.clear()
+    reports._formatted.cache_clear()
 
 
 def percentile(values: list[float], p: float) -> float:
