@@ -1,6 +1,8 @@
 """Item consensus: decisions win, exact agreement of submitted coders counts, the rest waits."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.consensus import consensus_for, derive_item_consensus
 from cases.models import Assignment, Evidence
@@ -55,3 +57,43 @@ def test_the_orm_adapter_reads_only_submitted_codings(small_project, django_asse
     assert result[items["E3"]].values == {}
     Assignment.objects.filter(evidence_id=items["E3"]).update(status="submitted")
     assert consensus_for([items["E3"]])[items["E3"]].values == {"AB-T3-TRUST": 3}
+
+
+def consensus_by_the_rule(submitted, decisions, awaiting):
+    """The module docstring's rule, criterion by criterion, written out independently."""
+    counted = {} if awaiting else submitted
+    codes = set(decisions) | {code for codes in counted.values() for code in codes}
+    values, pending = {}, set()
+    for code in codes:
+        if code in decisions:
+            if decisions[code] is not None:
+                values[code] = decisions[code]
+        elif len({codes.get(code) for codes in submitted.values()}) == 1:
+            value = next(iter(submitted.values())).get(code)
+            if value is not None:
+                values[code] = value
+        else:
+            pending.add(code)
+    return values, pending
+
+
+CODES = st.sampled_from(["A", "B", "C"])
+CODE_SETS = st.dictionaries(CODES, st.integers(0, 3), max_size=3)
+
+
+@given(
+    submitted=st.dictionaries(st.sampled_from(["x", "y", "z"]), CODE_SETS, max_size=3),
+    same=st.booleans(),
+    decisions=st.dictionaries(CODES, st.none() | st.integers(0, 3), max_size=2),
+    awaiting=st.integers(0, 2),
+)
+def test_the_derived_consensus_follows_the_rule_for_any_codes(submitted, same, decisions, awaiting):
+    if same and submitted:  # make the all-agree case common, as on real projects
+        first = next(iter(submitted.values()))
+        submitted = {coder: dict(first) for coder in submitted}
+    derived = derive_item_consensus(submitted, decisions, awaiting=awaiting)
+    values, pending = consensus_by_the_rule(submitted, decisions, awaiting)
+    assert derived.values == values
+    assert derived.pending == pending
+    assert derived.decided == bool(decisions)
+    assert (derived.submitted_coders, derived.awaiting_coders) == (len(submitted), awaiting)
