@@ -42,7 +42,10 @@ def csv_chunks(table: Table) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.header)
     for batch in batched(table.rows, BATCH):
-        writer.writerows([csv_cell(v) for v in row] for row in batch)
+        # The csv module already writes None as an empty cell.
+        writer.writerows(
+            ([csv_cell(v) for v in row] for row in batch) if table.has_yes_no else batch
+        )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

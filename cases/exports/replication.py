@@ -52,7 +52,7 @@ def _counted(table: Table, counts: _Counts, name: str) -> Table:
             yield row
         counts.rows[name] = n
 
-    return Table(table.name, table.header, rows())
+    return Table(table.name, table.header, rows(), has_yes_no=table.has_yes_no)
 
 
 def write_replication_package(out: BinaryIO | str, project: Project, *, viewer) -> None:

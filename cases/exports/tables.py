@@ -48,6 +48,9 @@ class Table:
     name: str
     header: tuple[str, ...]
     rows: Iterable[Row]
+    # Whether a cell may be True or False. Writers must spell those out ("true"), which costs a
+    # look at every cell; the two long tables have no such cell and skip it.
+    has_yes_no: bool = True
 
 
 def batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -177,7 +180,7 @@ def codings_table(project: Project, scope: ExportScope) -> Table:
     """One row per coding: admins and reviewers get every coder's codings of submitted items;
     a coder gets their own, drafts included (status "draft"); observers are refused."""
     scope.check_raw()
-    return Table("codings", CODING_COLUMNS, _coding_rows(project, scope))
+    return Table("codings", CODING_COLUMNS, _coding_rows(project, scope), has_yes_no=False)
 
 
 def _coding_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
@@ -274,7 +277,7 @@ def consensus_table(project: Project) -> Table:
     adjudication are left out whole, as the classification leaves them out; criteria decided
     "not coded" have no row (not coded is no row everywhere).
     """
-    return Table("consensus", CONSENSUS_COLUMNS, _consensus_rows(project))
+    return Table("consensus", CONSENSUS_COLUMNS, _consensus_rows(project), has_yes_no=False)
 
 
 def _consensus_rows(project: Project) -> Iterator[Row]:

@@ -314,3 +314,27 @@ def test_the_demo_exports_are_readable_with_the_csv_module(demo, tmp_path):
         with path.open(newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
         assert len({len(r) for r in rows}) == 1  # every row as wide as the header
+
+
+def test_tables_said_to_hold_no_yes_no_cell_hold_none(demo):
+    """The CSV writer skips spelling out True/False for such tables: were one to appear, it would
+    be written "True" instead of "true"."""
+    from cases.exports.scope import export_scope
+    from cases.exports.tables import codebook_table, codings_table, consensus_table, periods_table
+
+    reviewer = Membership.objects.get(project=demo, user__username="rita")
+    tables = [
+        codings_table(demo, export_scope(reviewer)),
+        consensus_table(demo),
+        periods_table(demo),
+        codebook_table(demo.codebook),
+    ]
+    seen = {}
+    for table in tables:
+        rows = list(table.rows)
+        assert rows, table.name
+        seen[table.name] = any(isinstance(cell, bool) for row in rows for cell in row)
+        if not table.has_yes_no:
+            assert not seen[table.name], table.name
+    # The check can tell: the periods table does hold yes/no cells.
+    assert seen["periods"] and not seen["codings"]
