@@ -16,7 +16,7 @@ Two things the codebook leaves open are settled here (and tested):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from types import MappingProxyType
@@ -244,34 +244,33 @@ class _Carry:
 # --- step 0: period values --------------------------------------------------------------------
 
 
-def _check_items(period: PeriodInput, rule: Rule) -> None:
+@dataclass(frozen=True)
+class _Scan:
+    """What step 0 and the contested note read of a period's own items, gathered in one pass
+    (classifying a large project read every item four times)."""
+
+    own: dict[str, int]  # the highest consensus value per code among the period's own items
+    zeros: frozenset[str]  # codes some item gives 0: contrary evidence
+    strong: frozenset[str]  # codes some item gives at least the contested minimum
+
+
+def _scan(period: PeriodInput, rule: Rule) -> _Scan:
+    """Read the period's items once, checking every value (and override) against the scale."""
+    own: dict[str, int] = {}
+    zeros, strong = set(), set()
     for item in period.items:
         for code, value in item.items():
             if value not in rule.scale:
                 raise ValueError(f"{period.code}: {code} = {value!r} is not on the rule's scale")
+            own[code] = max(value, own.get(code, 0))
+            if value == 0:
+                zeros.add(code)
+            if value >= rule.contested_minimum:
+                strong.add(code)
     for code, (value, _) in period.overrides.items():
         if value not in rule.scale:
             raise ValueError(f"{period.code}: override {code} = {value!r} is not on the scale")
-
-
-def _own_values(items: Iterable[Mapping[str, int]]) -> dict[str, int]:
-    """Step 0: the highest consensus value per code among the period's own items."""
-    values: dict[str, int] = {}
-    for item in items:
-        for code, value in item.items():
-            values[code] = max(value, values.get(code, 0))
-    return values
-
-
-def _coded(items: Iterable[Mapping[str, int]], test: Callable[[int], bool]) -> set[str]:
-    return {code for item in items for code, value in item.items() if test(value)}
-
-
-def contested_codes(items: Sequence[Mapping[str, int]], rule: Rule = RULE_V1) -> list[str]:
-    """§4 notes: a code with both contrary evidence (0) and a value >= 2 goes back to coders."""
-    zeros = _coded(items, lambda v: v == 0)
-    strong = _coded(items, lambda v: v >= rule.contested_minimum)
-    return sorted(zeros & strong)
+    return _Scan(own, frozenset(zeros), frozenset(strong))
 
 
 def _carry_codes(carry_forward: Iterable[str] | None, rule: Rule) -> frozenset[str]:
@@ -280,12 +279,11 @@ def _carry_codes(carry_forward: Iterable[str] | None, rule: Rule) -> frozenset[s
 
 
 def _derive(
-    period: PeriodInput, previous: Mapping[str, _Carry], carry: frozenset[str]
+    period: PeriodInput, scan: _Scan, previous: Mapping[str, _Carry], carry: frozenset[str]
 ) -> tuple[dict[str, _Carry], list[AppliedOverride]]:
     """Step 0 for one period: own maximum, carry-forward, then overrides."""
-    state = {code: _Carry(v, period.code) for code, v in _own_values(period.items).items()}
-    contrary = _coded(period.items, lambda v: v == 0)
-    for code in carry - contrary:  # an explicit 0 here: only this period's items count
+    state = {code: _Carry(v, period.code) for code, v in scan.own.items()}
+    for code in carry - scan.zeros:  # an explicit 0 here: only this period's items count
         before = previous.get(code)
         if before and before.value > state.get(code, _Carry(0, period.code)).value:
             state[code] = before
@@ -371,8 +369,8 @@ def classify(
     previous: dict[str, _Carry] = {}
     results = []
     for period in periods:
-        _check_items(period, rule)
-        state, applied = _derive(period, previous, carry)
+        scan = _scan(period, rule)
+        state, applied = _derive(period, scan, previous, carry)
         values = _ordered_values(state, rule)
         verdict = evaluate(values, rule)
         results.append(
@@ -388,7 +386,8 @@ def classify(
                 blocked_by=verdict.blocked_by,
                 pending_items=period.pending_items,
                 carried={c: s.origin for c, s in sorted(state.items()) if s.origin != period.code},
-                contested=contested_codes(period.items, rule),
+                # §4 notes: contrary evidence (0) beside a value of 2 or more goes back to coders.
+                contested=sorted(scan.zeros & scan.strong),
                 overrides=applied,
                 rule=rule.name,
             )

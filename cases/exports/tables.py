@@ -183,16 +183,21 @@ def codings_table(project: Project, scope: ExportScope) -> Table:
     return Table("codings", CODING_COLUMNS, _coding_rows(project, scope), has_yes_no=False)
 
 
+def _items_in_export_order(project: Project):
+    """The project's items as (id, *evidence fields) rows, by dyad, start date and key."""
+    return (
+        Evidence.objects.filter(project=project)
+        .order_by("dyad__code", "date_start", "key")
+        .values_list("pk", *_evidence_fields())
+    )
+
+
 def _coding_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
     # A batch of items at a time, the items already in export order, rather than every coding
     # sorted in one query: on a large project that sort spilled to disk and took seconds before
     # the first row, while a batch's codings are a few thousand rows, and the item's cells and
     # citation are worked out once per item instead of once per coding.
-    items = (
-        Evidence.objects.filter(project=project)
-        .order_by("dyad__code", "date_start", "key")
-        .values_list("pk", *_evidence_fields())
-    )
+    items = _items_in_export_order(project)
     citations = Citations(project)
     for batch in batched(items.iterator(chunk_size=CHUNK), BATCH):
         codings = _codings_by_item([r[0] for r in batch], scope)
@@ -282,11 +287,7 @@ def consensus_table(project: Project) -> Table:
 
 def _consensus_rows(project: Project) -> Iterator[Row]:
     criteria = criteria_of(project.codebook_id)
-    items = (
-        Evidence.objects.filter(project=project)
-        .order_by("dyad__code", "date_start", "key")
-        .values_list("pk", *_evidence_fields())
-    )
+    items = _items_in_export_order(project)
     citations = Citations(project)
     for batch in batched(items.iterator(chunk_size=CHUNK), BATCH):
         ids = [r[0] for r in batch]
