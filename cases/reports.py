@@ -122,13 +122,18 @@ def cached_report(
     """``build_report`` (rule v1), kept until anything of the project it reads changes: the
     leave-one-out trace and the bootstrap make it the slowest page to compute."""
     dyad = _the_dyad(project, dyad)
-    audience = audience_of(viewer)
     return cached_for_project(
         "dyad-report",
         project,
-        [REPORT_VERSION, RULE_V1.name, dyad.pk, repr(audience)],
+        report_key(dyad, viewer),
         lambda: build_report(project, dyad, viewer),
     )
+
+
+def report_key(dyad: Dyad, viewer: Membership | None) -> list:
+    """What a cached report depends on besides the project's data: which report, which rule,
+    and what the reader may see (a coder must never be served a reviewer's report)."""
+    return [REPORT_VERSION, RULE_V1.name, dyad.pk, repr(audience_of(viewer))]
 
 
 def _the_dyad(project: Project, dyad: Dyad | str) -> Dyad:
@@ -307,4 +312,4 @@ def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] |
     return list(paired.values())
 
 
-__all__ = ["REPORT_FORMAT", "audience_of", "build_report", "cached_report"]
+__all__ = ["REPORT_FORMAT", "audience_of", "build_report", "cached_report", "report_key"]

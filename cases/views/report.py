@@ -19,7 +19,7 @@ from ..classify_project import UnknownDyad, build_inputs, carry_forward_codes, f
 from ..fingerprint import cached_for_project
 from ..models import Evidence
 from ..report_logic import compare_table, span_text, stage_chart_svg
-from ..reports import REPORT_VERSION, audience_of, build_report, cached_report
+from ..reports import build_report, cached_report, report_key
 
 DYADS_PER_PAGE = 50
 
@@ -41,7 +41,7 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     article = cached_for_project(
         "dyad-report-article",
         project,
-        [REPORT_VERSION, RULE_V1.name, dyad.pk, repr(audience_of(membership))],
+        report_key(dyad, membership),
         lambda: _article(project, build_report(project, dyad, membership)),
     )
     return render(
