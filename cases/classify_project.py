@@ -13,6 +13,7 @@ from typing import Any
 from .classification import RULE_V1, PeriodInput, PeriodResult, Rule, classify, explain
 from .consensus import ItemConsensus, consensus_for
 from .models import Criterion, Dyad, Evidence, PeriodOverride, Project
+from .visibility import SEES_ALL, Visibility
 
 
 class UnknownDyad(LookupError):
@@ -45,36 +46,48 @@ class GatheredInputs:
     """The rule's inputs with what the report needs to trace them back to the evidence.
 
     ``item_ids[period_pk][i]`` is the evidence id behind ``PeriodInput.items[i]`` of that
-    period; ``consensus`` holds every item of the dyads, those awaiting adjudication included.
+    period; ``consensus`` holds every item of the dyads, those awaiting adjudication included;
+    ``hidden[period_pk]`` counts the items the reader must code before seeing their consensus.
     """
 
     inputs: dict[int, list[PeriodInput]]
     item_ids: dict[int, list[int]]
     consensus: dict[int, ItemConsensus]
+    hidden: dict[int, int]
 
 
-def build_inputs(project: Project, dyads: list[Dyad]) -> dict[int, list[PeriodInput]]:
+def build_inputs(
+    project: Project, dyads: list[Dyad], visibility: Visibility = SEES_ALL
+) -> dict[int, list[PeriodInput]]:
     """The rule's inputs per dyad id: periods in date order with their items' consensus codes.
 
-    Items awaiting adjudication are left out and counted (the contract's ``pending_items``).
+    Items awaiting adjudication are left out and counted (the contract's ``pending_items``);
+    items hidden from the reader (``cases.visibility``) are left out as if not coded yet.
     """
-    return gather_inputs(project, dyads).inputs
+    return gather_inputs(project, dyads, visibility).inputs
 
 
-def gather_inputs(project: Project, dyads: list[Dyad]) -> GatheredInputs:
+def gather_inputs(
+    project: Project, dyads: list[Dyad], visibility: Visibility = SEES_ALL
+) -> GatheredInputs:
     """``build_inputs`` plus the evidence id of each input item (for the report's traces)."""
     periods = [p for d in dyads for p in sorted(d.periods.all(), key=lambda p: p.start_year)]
     selected = Evidence.objects.filter(project=project, dyad__in=[d.pk for d in dyads])
     items = list(selected.order_by("key").values_list("pk", "period_id"))
     # The selection as a subquery, not as thousands of ids in the SQL.
     consensus = consensus_for(
-        (pk for pk, _ in items), among=selected.order_by().values_list("pk", flat=True)
+        (pk for pk, _ in items),
+        among=selected.order_by().values_list("pk", flat=True),
+        hidden=visibility.hidden,
     )
     coded: dict[int, list[dict[str, int]]] = defaultdict(list)
     item_ids: dict[int, list[int]] = defaultdict(list)
     pending: dict[int, int] = defaultdict(int)
+    hidden: dict[int, int] = defaultdict(int)
     for pk, period_id in items:
-        if consensus[pk].awaits_adjudication:
+        if consensus[pk].hidden:
+            hidden[period_id] += 1
+        elif consensus[pk].awaits_adjudication:
             pending[period_id] += 1
         else:
             coded[period_id].append(dict(consensus[pk].values))
@@ -92,7 +105,7 @@ def gather_inputs(project: Project, dyads: list[Dyad]) -> GatheredInputs:
                 overrides=overrides[p.pk],
             )
         )
-    return GatheredInputs(inputs=inputs, item_ids=item_ids, consensus=consensus)
+    return GatheredInputs(inputs=inputs, item_ids=item_ids, consensus=consensus, hidden=hidden)
 
 
 def _overrides(period_ids: list[int]) -> dict[int, dict[str, tuple[int, str]]]:

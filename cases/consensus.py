@@ -7,10 +7,13 @@ submitted) never count. See DESIGN.md, bundle rules.
 
 Coders' codes count only once every coder assigned to the item has submitted it. Before that, a
 consensus shown to everyone would show a coder who has not yet submitted what a colleague coded
-(blind coding is the point of the tool); such an item is simply not coded yet.
+(blind coding is the point of the tool); such an item is simply not coded yet. A reviewer may
+still decide it, and that decision is hidden from the coders who have not submitted it
+(``hidden``, from ``cases.visibility``): for them the item carries no consensus at all.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -25,6 +28,7 @@ class ItemConsensus:
     decided: bool = False  # some value here comes from a recorded decision
     submitted_coders: int = 0
     awaiting_coders: int = 0  # assigned coders who have not submitted yet
+    hidden: bool = False  # the reader must code it first: nothing of its consensus is shown
 
     @property
     def awaits_adjudication(self) -> bool:
@@ -82,12 +86,18 @@ def _all_the_same(submitted: dict) -> bool:
     return first is not None and all(codes == first for codes in code_sets)
 
 
-def consensus_for(evidence_ids, *, among: QuerySet | None = None) -> dict[int, ItemConsensus]:
+HIDDEN = ItemConsensus(values={}, hidden=True)
+
+
+def consensus_for(
+    evidence_ids, *, among: QuerySet | None = None, hidden: Collection[int] = frozenset()
+) -> dict[int, ItemConsensus]:
     """The consensus of many items in three queries, whatever their number.
 
     ``among``: optionally a flat ``values_list`` queryset selecting exactly these ids; the SQL
     then uses it as a subquery, which keeps tens of thousands of ids out of the SQL text
-    (seconds on large projects)."""
+    (seconds on large projects). ``hidden``: items the reader may not see the consensus of
+    (``Visibility.hidden``); they come back as ``HIDDEN``, values and decisions withheld."""
     evidence_ids = list(evidence_ids)
     selection = among if among is not None else evidence_ids
     codes_of_pair: dict[tuple[int, int], dict[str, int]] = {}  # submitted (item, coder) pairs
@@ -121,7 +131,9 @@ def consensus_for(evidence_ids, *, among: QuerySet | None = None) -> dict[int, I
     ):
         decisions[item_id][code] = value
     return {
-        item_id: derive_item_consensus(
+        item_id: HIDDEN
+        if item_id in hidden
+        else derive_item_consensus(
             submitted.get(item_id, {}), decisions.get(item_id, {}), awaiting=awaiting[item_id]
         )
         for item_id in evidence_ids

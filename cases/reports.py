@@ -42,6 +42,7 @@ from .report_logic import (
     span_text,
 )
 from .review.reliability import ROW_KEYS, agreement_rows, stage_judgment_agreement
+from .visibility import Visibility, visibility_for
 
 # What each measure (application, value) of an agreement row carries, once its scope is known.
 MEASURE_KEYS = ROW_KEYS[ROW_KEYS.index("n_units") :]
@@ -62,13 +63,17 @@ def build_report(
     viewer: Membership | None = None,
     *,
     rule: Rule = RULE_V1,
+    visibility: Visibility | None = None,
 ) -> dict[str, Any]:
     """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
-    a member may see, i.e. a coder's view)."""
+    a member may see, i.e. a coder's view). Items the viewer still has to code count as not
+    coded everywhere, verdicts included, and are listed as hidden (``cases.visibility``)."""
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)
+    if visibility is None:
+        visibility = visibility_for(viewer)
     periods = sorted(dyad.periods.all(), key=lambda p: p.start_year)
-    gathered = gather_inputs(project, [dyad])
+    gathered = gather_inputs(project, [dyad], visibility)
     inputs = gathered.inputs[dyad.pk]
     carry = carry_forward_codes(project)
     results = classify(inputs, carry_forward=carry, rule=rule)
@@ -104,7 +109,7 @@ def build_report(
         "audience": audience.name,
         "scale": [{"value": v, "label": label} for v, label in rule.scale.items()],
         "stages": list(rule.stage_names),
-        "periods": _periods(results, periods, dyad, rule),
+        "periods": _periods(results, periods, dyad, rule, gathered.hidden),
         "grid": grid_rows(criteria, results, items_by_period),
         "robustness": _robustness(
             inputs, results, item_keys, items_by_period, entries, carry, rule
@@ -112,6 +117,7 @@ def build_report(
         "stage_judgments": _judgments(project, dyad, results, audience),
         "agreement": _agreement(project, dyad, audience),
         "evidence": entries,
+        "hidden_items": sum(e["hidden_until_submitted"] for e in entries),
         "bibliography": _bibliography(project, evidence),
     }
 
@@ -122,18 +128,26 @@ def cached_report(
     """``build_report`` (rule v1), kept until anything of the project it reads changes: the
     leave-one-out trace and the bootstrap make it the slowest page to compute."""
     dyad = _the_dyad(project, dyad)
+    visibility = visibility_for(viewer)
     return cached_for_project(
         "dyad-report",
         project,
-        report_key(dyad, viewer),
-        lambda: build_report(project, dyad, viewer),
+        report_key(dyad, viewer, visibility),
+        lambda: build_report(project, dyad, viewer, visibility=visibility),
     )
 
 
-def report_key(dyad: Dyad, viewer: Membership | None) -> list:
+def report_key(dyad: Dyad, viewer: Membership | None, visibility: Visibility) -> list:
     """What a cached report depends on besides the project's data: which report, which rule,
-    and what the reader may see (a coder must never be served a reviewer's report)."""
-    return [REPORT_VERSION, RULE_V1.name, dyad.pk, repr(audience_of(viewer))]
+    and what the reader may see (a coder must never be served a reviewer's report, nor one
+    coder the report of another who has submitted different items)."""
+    return [
+        REPORT_VERSION,
+        RULE_V1.name,
+        dyad.pk,
+        repr(audience_of(viewer)),
+        visibility.cache_part,
+    ]
 
 
 def _the_dyad(project: Project, dyad: Dyad | str) -> Dyad:
@@ -147,8 +161,9 @@ def _the_dyad(project: Project, dyad: Dyad | str) -> Dyad:
     return find_dyads(project, code)[0]
 
 
-def _periods(results, periods, dyad: Dyad, rule: Rule) -> list[dict[str, Any]]:
+def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dict[str, Any]]:
     label_of = {p.code: p.label for p in periods}
+    hidden_in = {p.code: hidden.get(p.pk, 0) for p in periods}
     who = {
         (period, code): name
         for period, code, name in PeriodOverride.objects.filter(period__dyad=dyad).values_list(
@@ -171,6 +186,7 @@ def _periods(results, periods, dyad: Dyad, rule: Rule) -> list[dict[str, Any]]:
                 "loose_count": r.loose_count,
                 "tight_count": r.tight_count,
                 "pending_items": r.pending_items,
+                "hidden_items": hidden_in.get(r.code, 0),
                 "values": dict(r.values),
                 "carried": dict(r.carried),
                 "contested": list(r.contested),
@@ -200,7 +216,8 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
     for number, e in enumerate(ordered, start=1):
         state = consensus.get(e.pk)
         pending = bool(state and state.awaits_adjudication)
-        values = {} if pending or state is None else state.values
+        hidden = bool(state and state.hidden)
+        values = {} if pending or hidden or state is None else state.values
         entries.append(
             {
                 "id": e.pk,
@@ -219,6 +236,7 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
                 "citation": "",
                 "values": dict(sorted(values.items(), key=lambda kv: order.get(kv[0], 10**6))),
                 "awaits_adjudication": pending,
+                "hidden_until_submitted": hidden,
             }
         )
     return entries
@@ -264,7 +282,8 @@ def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rul
     assessed = [
         e
         for e in entries
-        if e["evidence_type"] == EvidenceType.AUTHOR_ASSESSMENT and not e["awaits_adjudication"]
+        if e["evidence_type"] == EvidenceType.AUTHOR_ASSESSMENT
+        and not (e["awaits_adjudication"] or e["hidden_until_submitted"])
     ]
     assessments = {e["key"] for e in assessed}
     without = classify_leaving_out(inputs, item_keys, assessments, carry_forward=carry, rule=rule)

@@ -29,6 +29,7 @@ from ..models import (
     StageJudgment,
 )
 from ..review.adjudication import AdjudicationRefused, set_period_override
+from ..visibility import hide_from
 from . import filters
 from .base import (
     IF_MATCH,
@@ -245,14 +246,7 @@ class ConsensusViewSet(ReadMixin, CreateMixin, UpdateMixin, ProjectScopedViewSet
             .select_related("evidence", "criterion", "decided_by")
             .order_by("evidence__key", "criterion__code", "pk")
         )
-        if self.membership.can_code:
-            still_to_code = Assignment.objects.filter(
-                evidence=OuterRef("evidence"),
-                coder=self.request.user,
-                status=Assignment.Status.ASSIGNED,
-            )
-            rows = rows.exclude(Exists(still_to_code))
-        return rows
+        return hide_from(rows, self.membership)
 
     def existing_for(self, validated: dict):
         return Consensus.objects.filter(

@@ -3,8 +3,10 @@
 Admins and reviewers get the whole bundle, drafts included: it is the lossless backup that
 ``import_bundle`` round-trips. A coder gets the same document with only their own codings and
 stage judgments; an observer gets none of either. Consensus decisions, overrides, evidence and
-sources are for every member. A filtered bundle still imports, but its derived consensus then
-rests on the codings it carries, so it is a copy of the viewer's own work, not a replication.
+sources are for every member, but for the items a coder still has to code: their decisions
+and rationales are left out (``cases.visibility``). A filtered bundle still imports, but its
+derived consensus then rests on the codings it carries, so it is a copy of the viewer's own
+work, not a replication.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..bundles import export_bundle
-from ..models import Membership, Project
+from ..models import Evidence, Membership, Project
 from .scope import Codings, export_scope
 
 
@@ -24,4 +26,9 @@ def bundle_for(project: Project, *, viewer: Membership | None) -> dict[str, Any]
     mine = viewer.user.username if scope.codings is Codings.OWN else None
     doc["codings"] = [entry for entry in doc["codings"] if entry["coder"] == mine]
     doc["stage_judgments"] = [entry for entry in doc["stage_judgments"] if entry["coder"] == mine]
+    if scope.visibility.hidden:
+        hidden = set(
+            Evidence.objects.filter(pk__in=scope.visibility.hidden).values_list("key", flat=True)
+        )
+        doc["consensus"] = [entry for entry in doc["consensus"] if entry["evidence"] not in hidden]
     return doc

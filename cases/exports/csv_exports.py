@@ -76,12 +76,12 @@ def write_reliability_csv(
     )
 
 
-def write_consensus_csv(out: TextIO, project: Project) -> None:
-    write_table_csv(out, consensus_table(project))
+def write_consensus_csv(out: TextIO, project: Project, *, viewer=None) -> None:
+    write_table_csv(out, consensus_table(project, scope_of(viewer)))
 
 
-def write_period_values_csv(out: TextIO, project: Project) -> None:
-    write_table_csv(out, periods_table(project))
+def write_period_values_csv(out: TextIO, project: Project, *, viewer=None) -> None:
+    write_table_csv(out, periods_table(project, scope_of(viewer)))
 
 
 def write_codebook_csv(out: TextIO, codebook: Codebook) -> None:

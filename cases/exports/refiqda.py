@@ -282,7 +282,7 @@ class _Project:
                 .values_list("evidence_id", "criterion__code", "coder__username", "value", "note")
             ):
                 codings[item_id].append((code, coder, value, bool(note)))
-            consensus = consensus_for(ids)
+            consensus = consensus_for(ids, hidden=self.scope.visibility.hidden)
             if not started:  # the schema wants at least one source inside <Sources>
                 out.write("  <Sources>\n")
                 started = True

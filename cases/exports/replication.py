@@ -76,8 +76,8 @@ def write_replication_package(out: BinaryIO | str, project: Project, *, viewer) 
         archive.write_bytes(root + "codebook/codebook.qdc", qdc.getvalue())
 
         csv_file("data/codings.csv", codings_table(project, scope))
-        csv_file("data/consensus.csv", consensus_table(project))
-        csv_file("data/periods.csv", periods_table(project))
+        csv_file("data/consensus.csv", consensus_table(project, scope))
+        csv_file("data/periods.csv", periods_table(project, scope))
         archive.write_text(root + "data/bundle.json", dump_bundle(export_bundle(project)))
 
         criteria = list(Criterion.objects.filter(codebook=codebook).order_by("order", "code"))

@@ -11,16 +11,20 @@ only maps a membership to the *contents* it may take away:
   agreement figures, which the table gives to admins and reviewers only, so coders and observers
   are refused them rather than handed a one-column table that no agreement measure can read.
 
+Consensus data leave out the items the viewer still has to code (``cases.visibility``): a coder
+never takes away a decision, its rationale or a figure derived from it before giving their own.
+
 ``viewer=None`` is the operator at the command line (``export_*`` commands, the Django admin's
 superuser): the same contents as an admin.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from ..models import Membership
+from ..visibility import SEES_ALL, Visibility, visibility_for
 
 
 class ExportRefused(PermissionError):
@@ -39,6 +43,7 @@ class ExportScope:
     user_id: int | None = None  # the viewer, when codings is OWN
     reliability: bool = False  # reliability CSVs and agreement tables
     replication: bool = False  # the replication package (complete data only)
+    visibility: Visibility = field(default=SEES_ALL)  # items whose consensus is withheld
 
     @property
     def raw(self) -> bool:
@@ -73,6 +78,7 @@ def export_scope(viewer: Membership | None) -> ExportScope:
         return ExportScope(
             Codings.ALL, reliability=viewer.can_review, replication=viewer.can_review
         )
+    visibility = visibility_for(viewer)
     if viewer.can_export_raw:  # a coder: their own codings only
-        return ExportScope(Codings.OWN, user_id=viewer.user_id)
-    return ExportScope(Codings.NONE)
+        return ExportScope(Codings.OWN, user_id=viewer.user_id, visibility=visibility)
+    return ExportScope(Codings.NONE, visibility=visibility)

@@ -33,7 +33,7 @@ from ..models import (
     Project,
     Source,
 )
-from .scope import Codings, ExportScope
+from .scope import OPERATOR, Codings, ExportScope
 
 CHUNK = 2000  # rows fetched from the database at a time
 BATCH = 500  # rows whose citations (or item consensus) are worked out together
@@ -274,33 +274,37 @@ CONSENSUS_COLUMNS = (
 )
 
 
-def consensus_table(project: Project) -> Table:
+def consensus_table(project: Project, scope: ExportScope = OPERATOR) -> Table:
     """One row per item and criterion of the settled consensus: what the classification reads.
 
     ``method``: ``adjudicated`` or ``unanimous`` for a recorded decision, ``agreed`` when the
     submitted coders gave exactly the same codes and nobody recorded a decision. Items awaiting
     adjudication are left out whole, as the classification leaves them out; criteria decided
-    "not coded" have no row (not coded is no row everywhere).
+    "not coded" have no row (not coded is no row everywhere). So are the items the viewer
+    still has to code (``scope.visibility``).
     """
-    return Table("consensus", CONSENSUS_COLUMNS, _consensus_rows(project), has_yes_no=False)
+    rows = _consensus_rows(project, scope.visibility.hidden)
+    return Table("consensus", CONSENSUS_COLUMNS, rows, has_yes_no=False)
 
 
-def _consensus_rows(project: Project) -> Iterator[Row]:
+def _consensus_rows(project: Project, hidden: frozenset[int]) -> Iterator[Row]:
     criteria = criteria_of(project.codebook_id)
     items = _items_in_export_order(project)
     citations = Citations(project)
     for batch in batched(items.iterator(chunk_size=CHUNK), BATCH):
         ids = [r[0] for r in batch]
-        consensus = consensus_for(ids)
+        consensus = consensus_for(ids, hidden=hidden)
         decisions = {
             (item_id, code): (method, decided_by, rationale)
             for item_id, code, method, decided_by, rationale in Consensus.objects.filter(
-                evidence_id__in=ids
+                evidence_id__in=[i for i in ids if i not in hidden]
             ).values_list(
                 "evidence_id", "criterion__code", "method", "decided_by__username", "rationale"
             )
         }
-        settled = [r for r in batch if not consensus[r[0]].awaits_adjudication]
+        settled = [
+            r for r in batch if not (consensus[r[0]].awaits_adjudication or consensus[r[0]].hidden)
+        ]
         cited = citations.for_pairs((r[8], r[9]) for r in settled)
         for r in settled:
             values = consensus[r[0]].values
@@ -356,21 +360,22 @@ PERIOD_COLUMNS = (
 )
 
 
-def periods_table(project: Project) -> Table:
+def periods_table(project: Project, scope: ExportScope = OPERATOR) -> Table:
     """One row per dyad × period × criterion, with the period's classification on every row.
 
     ``own_value``: the highest consensus value among the period's own items (empty when none
     codes the criterion); ``value``: what rule v1 reads after carrying forward and overrides
     (0 when missing, CODEBOOK.md §4); ``derived_value``: the value an override replaced.
     Criteria come in codebook order, then any code the rule reads that the codebook lacks.
+    Items the viewer still has to code count as not coded (``scope.visibility``).
     """
-    return Table("periods", PERIOD_COLUMNS, _period_rows(project))
+    return Table("periods", PERIOD_COLUMNS, _period_rows(project, scope))
 
 
-def _period_rows(project: Project) -> Iterator[Row]:
+def _period_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
     criteria = criteria_of(project.codebook_id)
     dyads = find_dyads(project)
-    inputs = build_inputs(project, dyads)
+    inputs = build_inputs(project, dyads, scope.visibility)
     carry = carry_forward_codes(project)
     for dyad in dyads:
         periods = {p.code: p for p in dyad.periods.all()}

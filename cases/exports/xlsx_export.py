@@ -65,7 +65,11 @@ def write_xlsx(out: BinaryIO | str, project: Project, *, viewer) -> None:
     )
     bold = workbook.add_format({"bold": True, "bottom": 1})
     tables = [codings_table(project, scope)] if scope.raw else []
-    tables += [consensus_table(project), periods_table(project), codebook_table(project.codebook)]
+    tables += [
+        consensus_table(project, scope),
+        periods_table(project, scope),
+        codebook_table(project.codebook),
+    ]
     _about_sheet(workbook, bold, project, scope, [t.name for t in tables])
     for table in tables:
         _sheet(workbook, bold, table)

@@ -106,8 +106,8 @@ def export_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 TABLES = {
     "codings.csv": codings_table,
-    "consensus.csv": lambda project, scope: consensus_table(project),
-    "periods.csv": lambda project, scope: periods_table(project),
+    "consensus.csv": consensus_table,
+    "periods.csv": periods_table,
     "codebook.csv": lambda project, scope: codebook_table(project.codebook),
 }
 

@@ -20,6 +20,7 @@ from ..fingerprint import cached_for_project
 from ..models import Evidence
 from ..report_logic import compare_table, span_text, stage_chart_svg
 from ..reports import build_report, cached_report, report_key
+from ..visibility import visibility_for
 
 DYADS_PER_PAGE = 50
 
@@ -36,13 +37,14 @@ def _dyad(project, code: str):
 def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="read")
     dyad = _dyad(project, code)
+    visibility = visibility_for(membership)
     # Rendering a large dyad's report (hundreds of items, each in several cells) costs more
     # than building it, so the rendered article is what is kept.
     article = cached_for_project(
         "dyad-report-article",
         project,
-        report_key(dyad, membership),
-        lambda: _article(project, build_report(project, dyad, membership)),
+        report_key(dyad, membership, visibility),
+        lambda: _article(project, build_report(project, dyad, membership, visibility=visibility)),
     )
     return render(
         request,
@@ -74,9 +76,15 @@ def report_json(request: HttpRequest, slug: str, code: str) -> JsonResponse:
 @require_GET
 def report_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The stage over the years as SVG, shown with <img> so the page's CSP is unaffected."""
-    project, _ = get_project_for(request.user, slug, need="read")
+    project, membership = get_project_for(request.user, slug, need="read")
     dyad = _dyad(project, code)
-    svg = cached_for_project("dyad-chart", project, [dyad.pk], lambda: _chart(project, dyad))
+    visibility = visibility_for(membership)
+    svg = cached_for_project(
+        "dyad-chart",
+        project,
+        [dyad.pk, visibility.cache_part],
+        lambda: _chart(project, dyad, visibility),
+    )
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -90,11 +98,12 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     # Columns come from every dyad's periods (already loaded), so they stay put across pages;
     # only the dyads on this page are classified, once until the project's data change.
     shown = list(page.object_list)
+    visibility = visibility_for(membership)
     rows = cached_for_project(
         "compare-rows",
         project,
-        [DYADS_PER_PAGE, page.number],
-        lambda: _compare_rows(project, shown),
+        [DYADS_PER_PAGE, page.number, visibility.cache_part],
+        lambda: _compare_rows(project, shown, visibility),
     )
     every_span = [(p.start_year, p.end_year) for d in dyads for p in d.periods.all()]
     table = compare_table(rows, spans=every_span)
@@ -111,10 +120,11 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _chart(project, dyad) -> str:
+def _chart(project, dyad, visibility) -> str:
     """The dyad's rule verdicts per period, drawn up to its latest evidence."""
     periods = classify(
-        build_inputs(project, [dyad])[dyad.pk], carry_forward=carry_forward_codes(project)
+        build_inputs(project, [dyad], visibility)[dyad.pk],
+        carry_forward=carry_forward_codes(project),
     )
     latest = Evidence.objects.filter(dyad=dyad).aggregate(last=Max("date_end"))["last"]
     starts = [p.start_year for p in periods]
@@ -134,9 +144,9 @@ def _chart(project, dyad) -> str:
     )
 
 
-def _compare_rows(project, shown) -> list[dict]:
+def _compare_rows(project, shown, visibility) -> list[dict]:
     """Each dyad of one comparison page classified, one entry per period."""
-    inputs = build_inputs(project, shown)
+    inputs = build_inputs(project, shown, visibility)
     carry = carry_forward_codes(project)
     labels = {(p.dyad_id, p.code): p.label for d in shown for p in d.periods.all()}
     rows = []
