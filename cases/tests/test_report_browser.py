@@ -71,3 +71,31 @@ def test_the_printed_report_is_a_clean_document(page, demo):
     number = page.eval_on_selector("#ev-KAR-064", "li => li.value")
     assert f"{number}" in refs.inner_text()
     page.screenshot(path=str(page_artefact("report_print")), full_page=True)
+
+
+def test_a_coder_sees_a_decided_item_still_to_code_as_hidden(page, small_project, people):
+    """The decision on E3 (cleo and cora disagreed, rita decided) stays out of carl's report
+    until he submits his own codes."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Assignment, Evidence, Membership
+
+    from .test_blindness_of_decisions import MARKER, decide_e3
+
+    cora = get_user_model().objects.create_user("cora", password="x")
+    Membership.objects.create(project=small_project, user=cora, role="coder")
+    people["cora"] = cora
+    e3 = Evidence.objects.get(project=small_project, key="E3")
+    for coder in ("cleo", "cora"):
+        Assignment.objects.create(evidence=e3, coder=people[coder])
+    decide_e3(small_project, people, e3)
+    set_passwords(["carl"])
+    sign_in(page, "carl", PASSWORD)
+    page.goto("/p/small/reports/FRA-DEU/")
+    item = page.locator("#ev-E3")
+    assert "hidden until you submit" in item.inner_text()
+    assert "AB-T3-TRUST" not in item.inner_text()
+    assert "hidden until you submit" in page.locator("#verdicts").inner_text()
+    assert MARKER not in page.content()
+    item.scroll_into_view_if_needed()
+    page.screenshot(path=str(page_artefact("report_hidden_until_submitted")))
