@@ -1,10 +1,13 @@
-"""Decision rule v1 (CODEBOOK.md §4): consensus codes per period -> stage and coupling.
+"""Decision rules v1 and v2 (CODEBOOK.md §4, §4b): consensus codes per period -> stage and
+coupling.
 
 PURE: the standard library only, so the rule can be tested by hand and re-run in scripts.
 An adapter (``cases.classify_project``) feeds it from the database.
 
-The thresholds and code groups live in one table, ``RULE_V1``; the functions below only read a
-table. A later rule version is a new ``Rule`` value registered in ``RULES``, not new code.
+The thresholds and code groups live in one table per rule, ``RULE_V1`` and ``RULE_V2``; the
+functions below only read a table. v2 differs from v1 in three table entries (trust and identity
+carry forward; ascendant needs identity emerging and military coordination or less fear; silence
+is not a fall), each with its reason in CODEBOOK.md §4b and docs/classification.md.
 
 Two things the codebook leaves open are settled here (and tested):
 
@@ -76,6 +79,11 @@ class Rule:
     tight_codes: tuple[str, ...]
     indicator_minimum: int  # an indicator counts towards loose/tight_count from this value
     contested_minimum: int  # a 0 beside a value this high marks the code contested
+    # Carried whatever the codebook's flags say (v2: trust and identity, CODEBOOK.md §4b.1).
+    always_carried: tuple[str, ...] = ()
+    # v2 (§4b.3): a fall that rests only on undocumented codes is indeterminate, not a fall.
+    silence_is_missing: bool = False
+    short_name: str = ""  # "v1", "v2": what --rule and the project's setting say
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -173,9 +181,53 @@ RULE_V1 = Rule(
     tight_codes=TIGHT,
     indicator_minimum=2,
     contested_minimum=2,  # §4 notes
+    short_name="v1",
 )
 
-RULES: Mapping[str, Rule] = MappingProxyType({RULE_V1.name: RULE_V1})
+# Rule v2 (CODEBOOK.md §4b): everything not named here is v1's.
+RULE_V2 = replace(
+    RULE_V1,
+    name="sccoder-v2",
+    short_name="v2",
+    # §4b.1: trust and identity build up over time (Adler & Barnett's path-dependent stages,
+    # §2.3); a source that stops re-documenting them is silent, not contrary.
+    always_carried=("AB-T3-TRUST", "AB-T3-ID"),
+    never_carried=("AB-T4-DEP", *LOOSE, *TIGHT),
+    stages=(
+        RULE_V1.stages[0],
+        Step(
+            "ascendant",  # §4b.2: identity *starts to form*, with tighter military coordination
+            # or less fear of the partner (§2.3)
+            (
+                _at_least("AB-T2-TRANS", 2, "transactions"),
+                _at_least("AB-T2-ORG", 2, "institutions"),
+                _at_least("AB-T2-LEARN", 2, "social learning"),
+                _at_least("AB-T3-TRUST", 2, "trust"),
+                _at_least("AB-T3-ID", 1, "identity"),
+                Condition(
+                    ("AB-LC-MILPLAN", "AB-LC-BORDER"),
+                    2,
+                    "military coordination or less fear of the partner",
+                    best="the stronger of military coordination and a border kept only "
+                    "against outsiders",
+                ),
+            ),
+        ),
+        RULE_V1.stages[2],
+    ),
+    silence_is_missing=True,
+)
+
+RULES: Mapping[str, Rule] = MappingProxyType({RULE_V1.name: RULE_V1, RULE_V2.name: RULE_V2})
+VERSIONS: Mapping[str, Rule] = MappingProxyType({"v1": RULE_V1, "v2": RULE_V2})
+
+
+def rule_named(name: str) -> Rule:
+    """A rule by its short name ("v2") or its full name ("sccoder-v2")."""
+    found = VERSIONS.get(name) or RULES.get(name)
+    if found is None:
+        raise ValueError(f"unknown rule {name!r}: choose one of {', '.join(VERSIONS)}")
+    return found
 
 
 # --- inputs and results -----------------------------------------------------------------------
@@ -233,6 +285,9 @@ class PeriodResult:
     contested: list[str]  # codes with both a 0 and a value >= 2 among the items
     overrides: list[AppliedOverride]
     rule: str
+    # v2 (§4b.3): the stage fell from the previous period's only for want of documentation.
+    indeterminate: bool = False
+    undocumented: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -275,7 +330,7 @@ def _scan(period: PeriodInput, rule: Rule) -> _Scan:
 
 def _carry_codes(carry_forward: Iterable[str] | None, rule: Rule) -> frozenset[str]:
     codes = rule.carry_forward if carry_forward is None else carry_forward
-    return frozenset(codes) - frozenset(rule.never_carried)
+    return (frozenset(codes) | frozenset(rule.always_carried)) - frozenset(rule.never_carried)
 
 
 def _derive(
@@ -367,12 +422,19 @@ def classify(
     _check_order(periods)
     carry = _carry_codes(carry_forward, rule)
     previous: dict[str, _Carry] = {}
-    results = []
+    documented_before: frozenset[str] = frozenset()
+    results: list[PeriodResult] = []
     for period in periods:
         scan = _scan(period, rule)
         state, applied = _derive(period, scan, previous, carry)
         values = _ordered_values(state, rule)
         verdict = evaluate(values, rule)
+        # What the period's own items (a 0 included), its overrides or, for a carried code, an
+        # earlier period say anything about (§4b.3).
+        documented = frozenset(scan.own) | frozenset(period.overrides) | (documented_before & carry)
+        silent: list[str] = []
+        if rule.silence_is_missing and results:
+            silent = _fall_on_silence(values, verdict.stage, results[-1].stage, documented, rule)
         results.append(
             PeriodResult(
                 code=period.code,
@@ -390,10 +452,35 @@ def classify(
                 contested=sorted(scan.zeros & scan.strong),
                 overrides=applied,
                 rule=rule.name,
+                indeterminate=bool(silent),
+                undocumented=silent,
             )
         )
         previous = {code: s for code, s in state.items() if code in carry}
+        documented_before = documented
     return results
+
+
+def _fall_on_silence(
+    values: Mapping[str, int],
+    stage: str,
+    previous_stage: str,
+    documented: frozenset[str],
+    rule: Rule,
+) -> list[str]:
+    """§4b.3: when the stage fell, the undocumented codes blocking the previous stage if
+    filling every undocumented code with the top value reaches it again; else [] (the fall
+    rests on documented values, or there is no fall)."""
+    names = rule.stage_names
+    if names.index(stage) >= names.index(previous_stage):
+        return []
+    top = max(rule.scale)
+    filled = {c: (v if c in documented else top) for c, v in values.items()}
+    if names.index(evaluate(filled, rule).stage) < names.index(previous_stage):
+        return []
+    steps = rule.stages[names.index(stage) : names.index(previous_stage)]
+    blocking = [code for step in steps for c in unmet(step, values) for code in c.codes]
+    return [code for code in dict.fromkeys(blocking) if code not in documented]
 
 
 def _check_order(periods: Sequence[PeriodInput]) -> None:
@@ -527,6 +614,11 @@ def _notes(result: PeriodResult) -> list[str]:
         notes.append(f"Override: {o.code} set to {o.value} instead of {o.derived} ({why}).")
     if result.contested:
         notes.append(f"Contested (a 0 beside a value of 2 or more): {_join(result.contested)}.")
+    if result.indeterminate:
+        notes.append(
+            f"Indeterminate: {_join(result.undocumented)} not documented in this period; "
+            "the fall from the previous period rests on that silence, not on evidence."
+        )
     if result.pending_items:
         one = result.pending_items == 1
         notes.append(
