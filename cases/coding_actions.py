@@ -1,31 +1,20 @@
 """Writes a coder makes: save or clear one coding, submit and reopen an item.
 
-Every write that can race is a compare-and-set on a version number: the caller says which
-version it last saw, and a mismatch raises StaleWrite instead of overwriting someone's change
-(another tab, another window). The compare-and-set is a single UPDATE, atomic on SQLite and
-PostgreSQL alike; the save() that follows inside the same transaction records the history.
+Every write that can race is a compare-and-set on a version number (``cases.versioning``): the
+caller says which version it last saw, and a mismatch raises StaleWrite instead of overwriting
+someone's change (another tab, another window).
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .models import Assignment, Coding, Consensus, Criterion, Evidence
+from .review.adjudication import forget_unanimous_consensus, record_unanimous_consensus
+from .versioning import STALE, StaleWrite, claim_version
 
 
 class CodingRefused(Exception):
     """The write is not allowed in the item's current state; the message says why."""
-
-
-class StaleWrite(CodingRefused):
-    """Someone changed the record since the caller last saw it."""
-
-    def __init__(self, message: str, current: Coding | None = None):
-        super().__init__(message)
-        self.current = current
-
-
-STALE = "Changed in another tab or window since this page loaded; your change was not saved."
 
 
 def assignment_for(*, evidence: Evidence, coder) -> Assignment | None:
@@ -51,7 +40,7 @@ def save_coding(
         current = Coding.objects.filter(evidence=evidence, criterion=criterion, coder=coder).first()
         if current is None:
             if version != 0:
-                raise StaleWrite(STALE, None)
+                raise StaleWrite(STALE)
             if value is None:
                 return None
             try:
@@ -60,12 +49,12 @@ def save_coding(
                         evidence=evidence, criterion=criterion, coder=coder, value=value, note=note
                     )
             except IntegrityError:  # another tab created it a moment ago
-                raise StaleWrite(STALE, _current(evidence, criterion, coder)) from None
-        claimed = Coding.objects.filter(pk=current.pk, version=version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise StaleWrite(STALE, current)
+                raise StaleWrite(STALE, current=_current(evidence, criterion, coder)) from None
+        try:
+            claim_version(Coding, current.pk, version)
+        except StaleWrite as stale:
+            stale.current = current
+            raise
         current.refresh_from_db()
         if value is None:
             current.delete()
@@ -91,9 +80,6 @@ def review_started(evidence: Evidence) -> bool:
 
 
 def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
-    # Imported here: the review module builds on this one (StaleWrite), not the other way round.
-    from .review.adjudication import record_unanimous_consensus
-
     assignment = assignment_for(evidence=evidence, coder=coder)
     if assignment is None:
         raise CodingRefused("This item is not assigned to you.")
@@ -118,8 +104,6 @@ def _record_history(assignment: Assignment) -> None:
 
 
 def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
-    from .review.adjudication import forget_unanimous_consensus  # see submit_assignment
-
     assignment = assignment_for(evidence=evidence, coder=coder)
     if assignment is None:
         raise CodingRefused("This item is not assigned to you.")

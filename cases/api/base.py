@@ -13,13 +13,13 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from ..versioning import StaleWrite, claim_version
 from .errors import STALE, Conflict, PreconditionFailed
 from .permissions import ProjectAccess
 
@@ -172,20 +172,18 @@ class ConditionalWrites:
         )
 
     def claim(self, instance, sent: int) -> None:
-        """Compare-and-set: bump the version only if it is still the one the client saw."""
-        model = type(instance)
-        claimed = model.objects.filter(pk=instance.pk, version=sent).update(
-            version=F("version") + 1
-        )
-        if not claimed:
+        """Compare-and-set (``cases.versioning``): bump the version only if it is still the one
+        the client saw."""
+        try:
+            instance.version = claim_version(type(instance), instance.pk, sent)
+        except StaleWrite:
             current = self.fresh(instance.pk)
             now = current["version"] if current else "deleted"
             raise Conflict(
                 STALE.format(sent=sent, current=now),
                 current=current,
                 current_version=current["version"] if current else None,
-            )
-        instance.version = sent + 1
+            ) from None
 
 
 class UpdateMixin(ConditionalWrites):

@@ -10,8 +10,8 @@ coders' codes when they agree (``cases.consensus``). Rows come in two kinds:
   exists, review has started: coders can no longer reopen the item. A decision can be revised;
   every earlier state stays in the history (django-simple-history).
 
-Every write that can race is a compare-and-set on ``version``, as in ``cases.coding_actions``:
-a decision taken on a page that is no longer current raises StaleWrite and writes nothing.
+Every write that can race is a compare-and-set on ``version`` (``cases.versioning``): a
+decision taken on a page that is no longer current raises StaleWrite and writes nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
-from ..coding_actions import STALE, StaleWrite
 from ..models import (
     Assignment,
     Coding,
@@ -34,6 +33,7 @@ from ..models import (
     PeriodOverride,
     Project,
 )
+from ..versioning import STALE, StaleWrite, claim_version
 
 ADJUDICATED = Consensus.Method.ADJUDICATED
 UNANIMOUS = Consensus.Method.UNANIMOUS
@@ -87,8 +87,12 @@ def record_unanimous_consensus(evidence: Evidence) -> list[Consensus]:
                     evidence=evidence, criterion_id=criterion_id, value=value, method=UNANIMOUS
                 )
             elif row.value != value:
-                row.value, row.version = value, row.version + 1
-                row.save(update_fields=["value", "version", "decided_at"])
+                try:
+                    row.version = claim_version(Consensus, row.pk, row.version)
+                except StaleWrite:  # a reviewer decided it a moment ago: the decision stands
+                    continue
+                row.value = value
+                row.save(update_fields=["value", "decided_at"])
             recorded.append(row)
         for row in current.values():
             row.delete()
@@ -197,11 +201,7 @@ def _write_decision(evidence, criterion, row, value, reviewer, rationale) -> Con
                 )
         except IntegrityError:  # another reviewer created it a moment ago
             raise StaleWrite(STALE) from None
-    claimed = Consensus.objects.filter(pk=row.pk, version=row.version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        raise StaleWrite(STALE)
+    claim_version(Consensus, row.pk, row.version)
     row.refresh_from_db()
     row.value, row.method, row.decided_by = value, ADJUDICATED, reviewer
     row.rationale = rationale.strip()
@@ -398,11 +398,7 @@ def set_period_override(
                     )
             except IntegrityError:
                 raise StaleWrite(STALE) from None
-        claimed = PeriodOverride.objects.filter(pk=row.pk, version=version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise StaleWrite(STALE)
+        claim_version(PeriodOverride, row.pk, version)
         row.refresh_from_db()
         row.value, row.decided_by, row.rationale = value, reviewer, rationale.strip()
         row.save(update_fields=["value", "decided_by", "rationale", "decided_at"])

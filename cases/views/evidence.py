@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -21,6 +21,7 @@ from ..access import get_project_for
 from ..citations import format_citations
 from ..forms import EvidenceFilterForm, EvidenceForm
 from ..models import Assignment, Coding, Consensus, Evidence, Membership, Project
+from ..versioning import StaleWrite, claim_version
 
 PAGE_SIZE = 25
 STALE_MESSAGE = (
@@ -263,15 +264,13 @@ def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _save_if_unchanged(item: Evidence, opened_version: int) -> bool:
-    """Compare-and-set on the version: the conditional UPDATE lets exactly one of two concurrent
-    saves of the same version through, on SQLite and PostgreSQL alike. The full save follows in
-    the same transaction so the history records the change."""
+    """Compare-and-set on the version (``cases.versioning``): of two concurrent saves of the
+    same version exactly one goes through. The full save follows in the same transaction so the
+    history records the change."""
     with transaction.atomic():
-        claimed = Evidence.objects.filter(pk=item.pk, version=opened_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
+        try:
+            item.version = claim_version(Evidence, item.pk, opened_version)
+        except StaleWrite:
             return False
-        item.version = opened_version + 1
         item.save()
     return True

@@ -1,14 +1,14 @@
 """A coder's holistic stage verdict per dyad and period. Coders see and write only their own."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from ..access import get_project_for
 from ..models import Coupling, Period, Stage, StageJudgment
+from ..versioning import StaleWrite, claim_version
 
 STALE = "Changed in another tab or window since this page loaded; your verdict was not saved."
 
@@ -89,24 +89,35 @@ def save_judgment(request: HttpRequest, slug: str, period_pk: int) -> HttpRespon
         version = int(request.POST.get("version", "0"))
     except ValueError:
         version = -1
-    with transaction.atomic():
-        if current is None and version == 0:
-            current = StageJudgment.objects.create(
-                period=period,
-                coder=request.user,
-                stage=form["stage"],
-                coupling=form["coupling"] or None,
-                rationale=form["rationale"],
-            )
-        elif current is not None and StageJudgment.objects.filter(
-            pk=current.pk, version=version
-        ).update(version=F("version") + 1):
-            current.refresh_from_db()
-            current.stage, current.coupling = form["stage"], form["coupling"] or None
-            current.rationale = form["rationale"]
-            current.save(update_fields=["stage", "coupling", "rationale", "updated_at"])
-        else:
-            context["card"] = _card(period, current, message=STALE, level="error")
-            return render(request, "cases/_judgment_card.html", context, status=409)
+    try:
+        current = _write(period, request.user, current, form, version)
+    except StaleWrite:
+        context["card"] = _card(period, current, message=STALE, level="error")
+        return render(request, "cases/_judgment_card.html", context, status=409)
     context["card"] = _card(period, current, message="Saved", level="ok")
     return render(request, "cases/_judgment_card.html", context)
+
+
+def _write(period, coder, current, form: dict, version: int) -> StageJudgment:
+    """Create the verdict (the page showed none: version 0) or compare-and-set the shown one."""
+    with transaction.atomic():
+        if current is None:
+            if version != 0:
+                raise StaleWrite
+            try:
+                with transaction.atomic():
+                    return StageJudgment.objects.create(
+                        period=period,
+                        coder=coder,
+                        stage=form["stage"],
+                        coupling=form["coupling"] or None,
+                        rationale=form["rationale"],
+                    )
+            except IntegrityError:  # saved a moment ago in another tab
+                raise StaleWrite from None
+        claim_version(StageJudgment, current.pk, version)
+        current.refresh_from_db()
+        current.stage, current.coupling = form["stage"], form["coupling"] or None
+        current.rationale = form["rationale"]
+        current.save(update_fields=["stage", "coupling", "rationale", "updated_at"])
+        return current
