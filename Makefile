@@ -41,7 +41,7 @@ serve-prod: install
 	DJANGO_DEBUG=0 DJANGO_SECURE=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))")} \
 	  sh -c '$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	         $(BIN)/python manage.py migrate --no-input && \
-	         $(BIN)/gunicorn sccoder.wsgi --workers 4 --bind 127.0.0.1:8001 --timeout 300'
+	         $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:8001'
 
 ## Lint, then the whole test suite (browser tests drive Debian's chromium)
 test: install-dev chromium

@@ -114,9 +114,15 @@ WSGI_APPLICATION = "sccoder.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+# Keep a PostgreSQL connection open between requests (a new one costs a few milliseconds and
+# a server process); the health check replaces one the database closed meanwhile. An SQLite
+# file costs nothing to open.
+DATABASES["default"]["CONN_MAX_AGE"] = envint(
+    "DATABASE_CONN_MAX_AGE", 60 if "postgresql" in DATABASES["default"]["ENGINE"] else 0
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -163,7 +169,11 @@ REST_FRAMEWORK = {
 }
 
 # Requests per user (per client address when signed out); "1000/hour", "50/minute", ...
-SCCODER_API_USER_RATE = os.environ.get("SCCODER_API_RATE") or "1000/hour"
+# SCCODER_API_RATE is the documented name; SCCODER_API_USER_RATE (the setting's own name) is
+# read too, so a server configured with either gets its limit.
+SCCODER_API_USER_RATE = (
+    os.environ.get("SCCODER_API_RATE") or os.environ.get("SCCODER_API_USER_RATE") or "1000/hour"
+)
 SCCODER_API_ANON_RATE = os.environ.get("SCCODER_API_ANON_RATE") or "100/hour"
 
 SPECTACULAR_SETTINGS = {
@@ -199,8 +209,14 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31_536_000) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-if envbool("DJANGO_BEHIND_PROXY", False):  # TLS ends at a proxy that sets X-Forwarded-Proto
+# Behind the reverse proxy (docs/deploy.md) TLS ends at the proxy, which sets X-Forwarded-Proto,
+# and every request comes from the proxy's address: the client's is the last X-Forwarded-For
+# entry, which login throttling and the API's per-address throttle use instead.
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_CLIENT_IP_CALLABLE = "sccoder.proxy.client_address"
+    REST_FRAMEWORK["NUM_PROXIES"] = 1
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page, never from the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -224,7 +240,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (django-axes): five failures lock a username from that address for an hour.
+# Login throttling (django-axes): five failures lock a username from that address for an hour
+# (the client's address behind the proxy: see DJANGO_BEHIND_PROXY above).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -248,4 +265,35 @@ STORAGES = {
         if envbool("SCCODER_MANIFEST_STATIC", not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+}
+
+# --- Logging -----------------------------------------------------------------------------------
+# With debug off, warnings and errors go to stderr, which gunicorn writes to its log: every
+# server error with its traceback (django.request), refused hosts and other security events,
+# and one line per 4xx answer at WARNING. Debug mode keeps Django's console output instead.
+LOG_LEVEL = (os.environ.get("DJANGO_LOG_LEVEL") or "WARNING").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL must be one of DEBUG/INFO/WARNING/ERROR/CRITICAL, got {LOG_LEVEL!r}"
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "server": {
+            "format": "[{asctime}] [{process}] [{levelname}] {name}: {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["require_debug_false"],
+            "formatter": "server",
+            "level": LOG_LEVEL,
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
 }
