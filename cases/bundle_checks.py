@@ -163,6 +163,9 @@ def _check_project(problems: Problems, project: Any) -> None:
     _text(problems, "project", project, "name", required=True)
     _text(problems, "project", project, "description", required=False)
     _text(problems, "project", project, "citation_style", required=False)
+    rule = project.get("rule_version")
+    if rule is not None and rule not in ("v1", "v2"):
+        problems.add("project", f'rule_version "{rule}" is not a rule: use "v1" or "v2"')
 
 
 def _check_codebook(problems: Problems, checked: Checked, codebook: Any) -> None:

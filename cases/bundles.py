@@ -116,6 +116,8 @@ def _write(doc: dict, checked: Checked) -> Project:
         name=meta["name"],
         description=meta.get("description") or "",
         citation_style=meta.get("citation_style") or "chicago-author-date",
+        # A bundle without a rule version was written before rule v2: keep its figures.
+        rule_version=meta.get("rule_version") or "v1",
         codebook=codebook,
     )
     Membership.objects.bulk_create(
@@ -341,6 +343,7 @@ def export_bundle(project: Project) -> dict:
             "name": project.name,
             "description": project.description,
             "citation_style": project.citation_style,
+            "rule_version": project.rule_version,
         },
         "codebook": {
             "name": codebook.name,

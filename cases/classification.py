@@ -222,6 +222,25 @@ RULES: Mapping[str, Rule] = MappingProxyType({RULE_V1.name: RULE_V1, RULE_V2.nam
 VERSIONS: Mapping[str, Rule] = MappingProxyType({"v1": RULE_V1, "v2": RULE_V2})
 
 
+def rule_table(rule: Rule) -> dict:
+    """The rule's table as plain data (the codebook fixture's ``decision_rules`` holds it)."""
+
+    def conditions(step: Step) -> list[dict]:
+        return [
+            {"codes": list(c.codes), "minimum": c.minimum, "count": c.count, "label": c.label}
+            for c in step.conditions
+        ]
+
+    return {
+        "name": rule.name,
+        "carry_forward": sorted(_carry_codes(None, rule)),
+        "never_carried": list(rule.never_carried),
+        "stages": {step.name: conditions(step) for step in rule.stages},
+        "tightly_coupled": conditions(rule.coupling),
+        "silence_is_missing": rule.silence_is_missing,
+    }
+
+
 def rule_named(name: str) -> Rule:
     """A rule by its short name ("v2") or its full name ("sccoder-v2")."""
     found = VERSIONS.get(name) or RULES.get(name)

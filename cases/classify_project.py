@@ -128,9 +128,11 @@ def carry_forward_codes(project: Project) -> list[str]:
 
 
 def classify_project(
-    project: Project, *, dyad_code: str | None = None, rule: Rule = RULE_V1
+    project: Project, *, dyad_code: str | None = None, rule: Rule | None = None
 ) -> dict[str, Any]:
-    """The ``classify`` command's JSON object for a project, or for one of its dyads."""
+    """The ``classify`` command's JSON object for a project, or for one of its dyads, by
+    ``rule`` (default: the project's own rule version)."""
+    rule = rule or project.rule
     dyads = find_dyads(project, dyad_code)
     inputs = build_inputs(project, dyads)
     carry = carry_forward_codes(project)
@@ -147,7 +149,12 @@ def classify_project(
                 ],
             }
         )
-    return {"project": project.slug, "rule": rule.name, "dyads": out}
+    return {
+        "project": project.slug,
+        "rule": rule.name,
+        "rule_version": rule.short_name,
+        "dyads": out,
+    }
 
 
 def period_json(result: PeriodResult, label: str = "", rule: Rule = RULE_V1) -> dict[str, Any]:
@@ -166,6 +173,8 @@ def period_json(result: PeriodResult, label: str = "", rule: Rule = RULE_V1) -> 
         "label": label,
         "explanation": explain(result, rule),
         "carried": dict(result.carried),
+        "indeterminate": result.indeterminate,
+        "undocumented": list(result.undocumented),
         "contested": list(result.contested),
         "overrides": [
             {"criterion": o.code, "value": o.value, "derived": o.derived, "rationale": o.rationale}

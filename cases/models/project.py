@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..classification import Rule, rule_named
+
 
 class Codebook(models.Model):
     """A versioned set of criteria with one ordered value scale shared by all of them."""
@@ -112,13 +114,32 @@ class Project(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
     )
+    # The classification rule the project's reports and exports use (CODEBOOK.md §4, §4b).
+    # Projects made before rule v2 keep v1, so their figures stay what they were.
+    rule_version = models.CharField(
+        max_length=2,
+        choices=[("v1", "rule v1"), ("v2", "rule v2: missing is not absent")],
+        default="v2",
+        help_text="The classification rule of the reports and exports; the other one stays "
+        "available for comparison.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rule_version__in=["v1", "v2"]), name="project_rule_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rule(self) -> Rule:
+        """The project's classification rule (a pure ``classification.Rule``)."""
+        return rule_named(self.rule_version)
 
 
 class Role(models.TextChoices):

@@ -211,3 +211,20 @@ def test_rules_are_found_by_short_and_full_name():
     assert rule_named("v2") is RULE_V2 and rule_named("sccoder-v1") is RULE_V1
     with pytest.raises(ValueError, match="unknown rule"):
         rule_named("v3")
+
+
+def test_the_codebook_fixture_holds_both_rule_tables_exactly():
+    import json
+    from pathlib import Path
+
+    from cases.classification import VERSIONS, rule_table
+
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "codebook.json"
+    stored = json.loads(fixture.read_text("utf-8"))["decision_rules"]
+    assert set(stored) == {"v1", "v2"}
+    for version, rule in VERSIONS.items():
+        table = dict(stored[version])
+        why = table.pop("why", None)
+        assert table == rule_table(rule)
+        if version == "v2":
+            assert set(why) == {"carry_forward", "ascendant", "silence_is_missing"}

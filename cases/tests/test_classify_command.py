@@ -257,3 +257,35 @@ def test_the_number_of_queries_does_not_grow_with_the_project(db, django_assert_
         report = classify_json("big")
     assert periods_of(report, "FRA-DEU")["P2"]["pending_items"] > 1
     assert len(small.captured_queries) <= 10
+
+
+def test_the_rule_option_chooses_v1_or_v2_and_the_default_is_the_projects_own(rule_project):
+    """The test bundle has no rule version, so it imports as v1 (written before v2)."""
+    assert rule_project.rule_version == "v1"
+    default, v1 = classify_json("rule"), classify_json("rule", "--rule", "v1")
+    assert default == v1
+    v2 = classify_json("rule", "--rule", "v2")
+    assert (v2["rule"], v2["rule_version"]) == ("sccoder-v2", "v2")
+    rule_project.rule_version = "v2"
+    rule_project.save()
+    assert classify_json("rule") == v2
+    for report in (v1, v2):
+        for dyad in report["dyads"]:
+            for p in dyad["periods"]:
+                assert isinstance(p["indeterminate"], bool)
+                assert isinstance(p["undocumented"], list)
+                assert isinstance(p["carried"], dict)
+    # Under v1 nothing is ever indeterminate or undocumented.
+    assert all(
+        (p["indeterminate"], p["undocumented"]) == (False, [])
+        for dyad in v1["dyads"]
+        for p in dyad["periods"]
+    )
+
+
+def test_an_unknown_rule_is_refused_from_the_shell(cli_database):
+    from .cli import manage
+
+    done = manage("classify", "nope", "--rule", "v3", "--json", database=cli_database)
+    assert done.returncode != 0
+    assert "v3" in done.stderr and done.stdout == ""

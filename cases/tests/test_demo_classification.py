@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cases.bundles import import_bundle, parse_bundle
+from cases.classification import RULE_V1
 from cases.classify_project import classify_project
 from cases.models import Membership
 from cases.reports import build_report
@@ -30,7 +31,7 @@ def as_member(project, username):
 
 
 def test_the_demo_consensus_gives_nascent_nascent_then_mature_and_loosely_coupled(demo):
-    (dyad,) = classify_project(demo)["dyads"]
+    (dyad,) = classify_project(demo, rule=RULE_V1)["dyads"]
     verdicts = [(p["code"], p["stage"], p["coupling"]) for p in dyad["periods"]]
     assert verdicts == [
         ("P1", "nascent", None),
@@ -41,6 +42,27 @@ def test_the_demo_consensus_gives_nascent_nascent_then_mature_and_loosely_couple
     p2 = dyad["periods"][1]
     assert p2["blocked_by"] == ["AB-T3-ID < 2"]
     assert p2["values"]["AB-T3-ID"] == 1 and "AB-T3-ID" not in p2["carried"]
+
+
+def test_under_rule_v2_identity_carries_and_2010_2019_is_ascendant(demo):
+    """The demo records rule v2. Identity (AB-T3-ID 2) is documented in 1991–2009 and not
+    contradicted after, so it carries into 2010–2019, where trust is 2 and military planning 2:
+    every condition of v2's ascendant row holds. 1991–2009 stays nascent on trust (1)."""
+    report = classify_project(demo)
+    assert (report["rule"], report["rule_version"]) == ("sccoder-v2", "v2")
+    (dyad,) = report["dyads"]
+    verdicts = [(p["code"], p["stage"], p["coupling"]) for p in dyad["periods"]]
+    assert verdicts == [
+        ("P1", "nascent", None),
+        ("P2", "ascendant", None),
+        ("P3", "mature", "loosely"),
+    ]
+    p1, p2, _ = dyad["periods"]
+    assert p1["blocked_by"] == ["AB-T3-TRUST < 2"]
+    assert p2["carried"]["AB-T3-ID"] == "P1" and p2["values"]["AB-T3-ID"] == 2
+    assert p2["values"]["AB-T3-TRUST"] == 2 and p2["values"]["AB-LC-MILPLAN"] == 2
+    assert "AB-T3-ID" in p2["explanation"] and "from P1" in p2["explanation"]
+    assert [p["indeterminate"] for p in dyad["periods"]] == [False, False, False]
 
 
 def test_the_mature_verdict_hangs_on_the_authors_assessment_kar_064(demo):

@@ -1,6 +1,8 @@
-"""``python manage.py classify SLUG [--dyad CODE] --json`` (a contract, see DESIGN.md).
+"""``python manage.py classify SLUG [--dyad CODE] [--rule v1|v2] --json`` (a contract, see
+DESIGN.md).
 
-Runs decision rule v1 (CODEBOOK.md §4) over a project's consensus codes. With ``--json``
+Runs a decision rule (CODEBOOK.md §4 for v1, §4b for v2; without ``--rule`` the project's own)
+over a project's consensus codes. With ``--json``
 stdout carries exactly one JSON object; without it a readable table followed by each period's
 explanation. An unknown slug or dyad is a ``CommandError`` naming it (non-zero exit).
 """
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cases.classification import VERSIONS
 from cases.classify_project import UnknownDyad, classify_project
 from cases.models import Project
 
@@ -19,11 +22,19 @@ COLUMNS = ("dyad", "period", "years", "stage", "coupling", "loose", "tight", "pe
 
 
 class Command(BaseCommand):
-    help = "Classify each period of a project's dyads by decision rule v1 (CODEBOOK.md §4)."
+    help = (
+        "Classify each period of a project's dyads by decision rule v1 or v2 "
+        "(CODEBOOK.md §4, §4b); without --rule, the project's own rule version."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="the project's slug")
         parser.add_argument("--dyad", metavar="CODE", help="only this dyad, e.g. TUR-AZE")
+        parser.add_argument(
+            "--rule",
+            choices=sorted(VERSIONS),
+            help="the rule version (default: the project's own, see its settings)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,7 +43,8 @@ class Command(BaseCommand):
         if project is None:
             raise CommandError(f'no project with slug "{slug}"')
         try:
-            report = classify_project(project, dyad_code=options["dyad"])
+            rule = VERSIONS[options["rule"]] if options["rule"] else None
+            report = classify_project(project, dyad_code=options["dyad"], rule=rule)
         except UnknownDyad as error:
             raise CommandError(str(error)) from None
         if options["json"]:
