@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from .citations import format_bibliography, format_citations
-from .classification import RULE_V1, Rule, classify, explain
+from .classification import RULE_V1, VERSIONS, Rule, classify, explain
 from .classify_project import carry_forward_codes, find_dyads, gather_inputs
 from .fingerprint import cached_for_project
 from .models import (
@@ -62,7 +62,7 @@ def build_report(
     dyad: Dyad | str,
     viewer: Membership | None = None,
     *,
-    rule: Rule = RULE_V1,
+    rule: Rule | None = None,
     visibility: Visibility | None = None,
 ) -> dict[str, Any]:
     """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
@@ -70,6 +70,7 @@ def build_report(
     coded everywhere, verdicts included, and are listed as hidden (``cases.visibility``)."""
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)
+    rule = rule or project.rule
     if visibility is None:
         visibility = visibility_for(viewer)
     periods = sorted(dyad.periods.all(), key=lambda p: p.start_year)
@@ -77,6 +78,7 @@ def build_report(
     inputs = gathered.inputs[dyad.pk]
     carry = carry_forward_codes(project)
     results = classify(inputs, carry_forward=carry, rule=rule)
+    other = _other_rule(inputs, results, carry, rule)
 
     evidence = list(
         Evidence.objects.filter(project=project, dyad=dyad)
@@ -106,10 +108,12 @@ def build_report(
             "state_b": dyad.state_b,
         },
         "rule": rule.name,
+        "rule_version": rule.short_name,
         "audience": audience.name,
         "scale": [{"value": v, "label": label} for v, label in rule.scale.items()],
         "stages": list(rule.stage_names),
-        "periods": _periods(results, periods, dyad, rule, gathered.hidden),
+        "periods": _with_other_rule(_periods(results, periods, dyad, rule, gathered.hidden), other),
+        "other_rule": other,
         "grid": grid_rows(criteria, results, items_by_period),
         "robustness": _robustness(
             inputs, results, item_keys, items_by_period, entries, carry, rule
@@ -125,25 +129,28 @@ def build_report(
 def cached_report(
     project: Project, dyad: Dyad | str, viewer: Membership | None = None
 ) -> dict[str, Any]:
-    """``build_report`` (rule v1), kept until anything of the project it reads changes: the
+    """``build_report`` (the project's rule), kept until anything of the project it reads
+    changes: the
     leave-one-out trace and the bootstrap make it the slowest page to compute."""
     dyad = _the_dyad(project, dyad)
     visibility = visibility_for(viewer)
     return cached_for_project(
         "dyad-report",
         project,
-        report_key(dyad, viewer, visibility),
+        report_key(project, dyad, viewer, visibility),
         lambda: build_report(project, dyad, viewer, visibility=visibility),
     )
 
 
-def report_key(dyad: Dyad, viewer: Membership | None, visibility: Visibility) -> list:
+def report_key(
+    project: Project, dyad: Dyad, viewer: Membership | None, visibility: Visibility
+) -> list:
     """What a cached report depends on besides the project's data: which report, which rule,
     and what the reader may see (a coder must never be served a reviewer's report, nor one
     coder the report of another who has submitted different items)."""
     return [
         REPORT_VERSION,
-        RULE_V1.name,
+        project.rule_version,
         dyad.pk,
         repr(audience_of(viewer)),
         visibility.cache_part,
@@ -189,6 +196,8 @@ def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dic
                 "hidden_items": hidden_in.get(r.code, 0),
                 "values": dict(r.values),
                 "carried": dict(r.carried),
+                "indeterminate": r.indeterminate,
+                "undocumented": list(r.undocumented),
                 "contested": list(r.contested),
                 "overrides": [
                     {
@@ -203,6 +212,34 @@ def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dic
             }
         )
     return out
+
+
+def _other_rule(inputs, results, carry, rule: Rule) -> dict[str, Any]:
+    """The verdicts under the other rule version, for the periods where they differ: a reader
+    sees at once what the choice of rule decides (CODEBOOK.md §4b)."""
+    other = RULE_V1 if rule.short_name != "v1" else VERSIONS["v2"]
+    differing = []
+    for mine, theirs in zip(
+        results, classify(inputs, carry_forward=carry, rule=other), strict=True
+    ):
+        if (mine.stage, mine.coupling) != (theirs.stage, theirs.coupling):
+            differing.append(
+                {
+                    "period": theirs.code,
+                    "stage": theirs.stage,
+                    "coupling": theirs.coupling,
+                    "blocked_by": list(theirs.blocked_by),
+                    "explanation": explain(theirs, other),
+                }
+            )
+    return {"rule": other.name, "rule_version": other.short_name, "periods": differing}
+
+
+def _with_other_rule(periods: list[dict], other: dict) -> list[dict]:
+    differing = {p["period"]: p for p in other["periods"]}
+    for period in periods:
+        period["under_other_rule"] = differing.get(period["code"])
+    return periods
 
 
 def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) -> list[dict]:

@@ -20,7 +20,6 @@ from typing import Any, BinaryIO
 
 from ..bundles import dump_bundle, export_bundle
 from ..citations import format_bibliography
-from ..classification import RULE_V1
 from ..classify_project import classify_project
 from ..models import Assignment, Criterion, Evidence, Project, Source
 from ..review.reliability import ROW_KEYS, agreement_rows
@@ -273,7 +272,7 @@ def readme(project: Project, facts: Facts) -> str:
 
 Coded evidence on security communities (Deutsch 1957; Adler & Barnett 1998), exported from
 sccoder, project `{slug}`. Codebook: {codebook.name}, version {codebook.version}. Classification
-rule: {RULE_V1.name}. The package records no export date, so two packages of unchanged data are
+rule: {project.rule.name}. The package records no export date, so two packages of unchanged data are
 identical byte for byte; `SHA256SUMS` lets anyone check that nothing was changed
 (`sha256sum -c SHA256SUMS` in this folder).
 
@@ -292,7 +291,7 @@ Classification:
 Cite the dataset and, beside it, the sources of its evidence (`bibliography/references.md`):
 
 > <Authors> (<year>). *{project.name}* [Data set, codebook "{codebook.name}" version
-> {codebook.version}, classification rule {RULE_V1.name}]. <Repository>. <DOI>
+> {codebook.version}, classification rule {project.rule.name}]. <Repository>. <DOI>
 
 Replace the parts in angle brackets with the deposit's authors, year, repository and DOI.
 
@@ -330,7 +329,7 @@ The value α of `agreement/agreement.csv` reads the same units (items where at l
 applied the criterion; with more than two coders, only items every coder submitted). Its
 application measure asks whether each coder applied the criterion at all.
 
-The classification is re-derived from `data/consensus.csv` by rule {RULE_V1.name} (CODEBOOK.md
+The classification is re-derived from `data/consensus.csv` by rule {project.rule.name} (CODEBOOK.md
 §4 in the sccoder source): per period the highest consensus value of each criterion, carried
 forward for the carry-forward criteria unless a period's item codes it 0, then the stage tests.
 `data/periods.csv` shows every step: `own_value`, `carried_from`, `overridden` (with the

@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 
 from ..citations import format_citations
-from ..classification import RULE_V1, classify, explain
+from ..classification import classify, explain
 from ..classify_project import build_inputs, carry_forward_codes, find_dyads
 from ..consensus import consensus_for
 from ..models import (
@@ -357,6 +357,8 @@ PERIOD_COLUMNS = (
     "pending_items",
     "rule",
     "explanation",
+    "indeterminate",
+    "undocumented",
 )
 
 
@@ -364,7 +366,7 @@ def periods_table(project: Project, scope: ExportScope = OPERATOR) -> Table:
     """One row per dyad × period × criterion, with the period's classification on every row.
 
     ``own_value``: the highest consensus value among the period's own items (empty when none
-    codes the criterion); ``value``: what rule v1 reads after carrying forward and overrides
+    codes the criterion); ``value``: what the project's rule reads after carrying and overrides
     (0 when missing, CODEBOOK.md §4); ``derived_value``: the value an override replaced.
     Criteria come in codebook order, then any code the rule reads that the codebook lacks.
     Items the viewer still has to code count as not coded (``scope.visibility``).
@@ -377,10 +379,11 @@ def _period_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
     dyads = find_dyads(project)
     inputs = build_inputs(project, dyads, scope.visibility)
     carry = carry_forward_codes(project)
+    rule = project.rule
     for dyad in dyads:
         periods = {p.code: p for p in dyad.periods.all()}
         dyad_inputs = inputs[dyad.pk]
-        results = classify(dyad_inputs, carry_forward=carry, rule=RULE_V1)
+        results = classify(dyad_inputs, carry_forward=carry, rule=rule)
         for period_input, result in zip(dyad_inputs, results, strict=True):
             own = _own_values(period_input.items)
             overrides = {o.code: o for o in result.overrides}
@@ -392,7 +395,9 @@ def _period_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
                 "; ".join(result.blocked_by) or None,
                 result.pending_items,
                 result.rule,
-                explain(result, RULE_V1),
+                explain(result, rule),
+                result.indeterminate,
+                "; ".join(result.undocumented) or None,
             ]
             extra = [c for c in result.values if c not in criteria]
             for code in [*criteria, *extra]:

@@ -13,7 +13,6 @@ from typing import BinaryIO
 
 import xlsxwriter
 
-from ..classification import RULE_V1
 from ..models import Project
 from .csv_exports import scope_of
 from .scope import Codings
@@ -85,7 +84,7 @@ def _about_sheet(workbook, bold, project: Project, scope, sheets: list[str]) -> 
         ("project", project.slug),
         ("name", project.name),
         ("codebook", f"{codebook.name}, version {codebook.version}"),
-        ("rule", RULE_V1.name),
+        ("rule", project.rule.name),
         ("raw codings", CODINGS_SCOPE[scope.codings]),
         ("sheets", ", ".join(sheets)),
         ("formats", "dates are ISO 8601 text; an empty cell is a missing value"),

@@ -7,6 +7,8 @@ rule and the codes are not bent to match; the report has to say so, and to show 
 verdict for 2020– hangs on single items, the author's own assessment KAR-064 among them.
 """
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -78,7 +80,7 @@ def test_the_mature_verdict_hangs_on_the_authors_assessment_kar_064(demo):
 
 
 def test_leaving_out_the_authors_assessments_changes_the_2020_verdict_only(demo):
-    report = build_report(demo, "TUR-AZE", as_member(demo, "olga"))
+    report = build_report(demo, "TUR-AZE", as_member(demo, "olga"), rule=RULE_V1)
     without = [r["without_author_assessment"] for r in report["robustness"]]
     assert [(w["stage"], w["coupling"], w["changed"]) for w in without] == [
         ("nascent", None, False),
@@ -92,7 +94,12 @@ def test_leaving_out_the_authors_assessments_changes_the_2020_verdict_only(demo)
     )
 
 
-def test_the_report_says_why_2010_2019_is_not_ascendant_as_the_article_concludes(demo, client):
+def test_under_v1_the_report_says_why_2010_2019_is_not_ascendant_as_the_article_concludes(
+    demo, client
+):
+    # A project may go back to rule v1: its report then reads exactly as it did before v2.
+    demo.rule_version = "v1"
+    demo.save()
     # The reviewer reads the coders' verdicts beside the rule; observers see neither.
     report = build_report(demo, "TUR-AZE", as_member(demo, "rita"))
     p2 = report["robustness"][1]
@@ -120,6 +127,63 @@ def test_the_report_says_why_2010_2019_is_not_ascendant_as_the_article_concludes
     assert reason in page and "Both coders judged it" not in page
 
 
+def test_the_v2_report_shows_v1s_verdict_beside_the_period_where_they_differ(demo, client):
+    report = build_report(demo, "TUR-AZE", as_member(demo, "olga"))
+    assert (report["rule"], report["rule_version"]) == ("sccoder-v2", "v2")
+    assert [p["stage"] for p in report["periods"]] == ["nascent", "ascendant", "mature"]
+    other = report["other_rule"]
+    assert other["rule_version"] == "v1"
+    assert [(p["period"], p["stage"], p["blocked_by"]) for p in other["periods"]] == [
+        ("P2", "nascent", ["AB-T3-ID < 2"])
+    ]
+    p2 = report["periods"][1]
+    assert p2["under_other_rule"]["stage"] == "nascent"
+    assert report["periods"][0]["under_other_rule"] is None
+
+    client.force_login(get_user_model().objects.get(username="olga"))
+    page = client.get("/p/turkiye-azerbaijan/reports/TUR-AZE/").content.decode()
+    assert "Rule v2" in page
+    assert "Under rule v1 this period is nascent" in page
+
+
 def test_the_demo_report_is_built_in_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         build_report(demo, "AZE-TUR", as_member(demo, "rita"))
+
+
+def test_the_comparison_page_switches_between_the_rules(demo, client):
+    client.force_login(get_user_model().objects.get(username="olga"))
+    url = "/p/turkiye-azerbaijan/reports/"
+
+    def verdicts(query: str) -> list[str]:
+        page = client.get(url + query).content.decode()
+        return re.findall(r'class="verdict stage-(\w+)"', page)
+
+    assert verdicts("") == ["nascent", "ascendant", "mature"]  # the project's own: v2
+    assert verdicts("?rule=v2") == ["nascent", "ascendant", "mature"]
+    assert verdicts("?rule=v1") == ["nascent", "nascent", "mature"]
+    assert verdicts("?rule=nonsense") == ["nascent", "ascendant", "mature"]
+    page = client.get(url + "?rule=v1").content.decode()
+    assert '<strong aria-current="true">v1</strong>' in page and 'href="?rule=v2"' in page
+
+
+def test_the_periods_export_follows_the_projects_rule(demo):
+    import csv
+    import io
+
+    from cases.exports import write_period_values_csv
+
+    def stages(project) -> dict:
+        out = io.StringIO()
+        write_period_values_csv(out, project)
+        rows = csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff")))
+        return {(r["period"], r["rule"]): r["stage"] for r in rows}
+
+    assert set(stages(demo).items()) == {
+        (("P1", "sccoder-v2"), "nascent"),
+        (("P2", "sccoder-v2"), "ascendant"),
+        (("P3", "sccoder-v2"), "mature"),
+    }
+    demo.rule_version = "v1"
+    demo.save()
+    assert stages(demo)[("P2", "sccoder-v1")] == "nascent"

@@ -49,7 +49,7 @@ def test_a_coder_reads_the_verdicts_chart_and_robustness_but_no_coders_verdicts(
     page.click("table.compare-table th[scope=row] a")
     page.wait_for_url(re.compile(r".*/reports/TUR-AZE/$"))
     stages = page.locator("ol.timeline .period-stage").all_inner_texts()
-    assert [s.lower() for s in stages] == ["nascent", "nascent", "mature"]
+    assert [s.lower() for s in stages] == ["nascent", "ascendant", "mature"]  # the demo: rule v2
     chart_width = page.eval_on_selector("figure.stage-chart img", "img => img.naturalWidth")
     assert chart_width > 0
     assert "KAR-064" in page.locator("#robust-P3").inner_text()
@@ -99,3 +99,17 @@ def test_a_coder_sees_a_decided_item_still_to_code_as_hidden(page, small_project
     assert MARKER not in page.content()
     item.scroll_into_view_if_needed()
     page.screenshot(path=str(page_artefact("report_hidden_until_submitted")))
+
+
+def test_the_v2_report_shows_v1_beside_and_the_comparison_switches_rules(page, demo):
+    sign_in(page, "olga", PASSWORD)
+    page.goto(REPORT)
+    note = page.locator("#verdicts .other-rule-note")
+    assert note.count() == 1
+    assert "Under rule v1 this period is nascent" in note.inner_text()
+    page.locator("#verdicts").screenshot(path=str(page_artefact("report_rule_v2_beside_v1")))
+    page.goto("/p/turkiye-azerbaijan/reports/")
+    page.click('.rule-switch a[href="?rule=v1"]')
+    page.wait_for_url(re.compile(r".*\?rule=v1$"))
+    assert page.locator(".compare-table .stage-ascendant").count() == 0
+    page.screenshot(path=str(page_artefact("compare_rule_v1")))

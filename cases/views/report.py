@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from ..access import get_project_for
-from ..classification import RULE_V1, classify
+from ..classification import VERSIONS, classify
 from ..classify_project import UnknownDyad, build_inputs, carry_forward_codes, find_dyads
 from ..fingerprint import cached_for_project
 from ..models import Evidence
@@ -43,7 +43,7 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     article = cached_for_project(
         "dyad-report-article",
         project,
-        report_key(dyad, membership, visibility),
+        report_key(project, dyad, membership, visibility),
         lambda: _article(project, build_report(project, dyad, membership, visibility=visibility)),
     )
     return render(
@@ -82,7 +82,7 @@ def report_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     svg = cached_for_project(
         "dyad-chart",
         project,
-        [dyad.pk, visibility.cache_part],
+        [dyad.pk, visibility.cache_part, project.rule_version],
         lambda: _chart(project, dyad, visibility),
     )
     return HttpResponse(svg, content_type="image/svg+xml")
@@ -99,11 +99,13 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     # only the dyads on this page are classified, once until the project's data change.
     shown = list(page.object_list)
     visibility = visibility_for(membership)
+    # ?rule=v1|v2 compares under either rule; the project's own is the default.
+    rule = VERSIONS.get(request.GET.get("rule", ""), project.rule)
     rows = cached_for_project(
         "compare-rows",
         project,
-        [DYADS_PER_PAGE, page.number, visibility.cache_part],
-        lambda: _compare_rows(project, shown, visibility),
+        [DYADS_PER_PAGE, page.number, visibility.cache_part, rule.name],
+        lambda: _compare_rows(project, shown, visibility, rule),
     )
     every_span = [(p.start_year, p.end_year) for d in dyads for p in d.periods.all()]
     table = compare_table(rows, spans=every_span)
@@ -115,7 +117,12 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "table": table,
             "page": page,
-            "stages": RULE_V1.stage_names,
+            "stages": rule.stage_names,
+            "rule": rule,
+            "rules": [
+                {"version": v, "name": r.name, "current": r is rule, "own": r is project.rule}
+                for v, r in VERSIONS.items()
+            ],
         },
     )
 
@@ -125,6 +132,7 @@ def _chart(project, dyad, visibility) -> str:
     periods = classify(
         build_inputs(project, [dyad], visibility)[dyad.pk],
         carry_forward=carry_forward_codes(project),
+        rule=project.rule,
     )
     latest = Evidence.objects.filter(dyad=dyad).aggregate(last=Max("date_end"))["last"]
     starts = [p.start_year for p in periods]
@@ -144,14 +152,14 @@ def _chart(project, dyad, visibility) -> str:
     )
 
 
-def _compare_rows(project, shown, visibility) -> list[dict]:
+def _compare_rows(project, shown, visibility, rule) -> list[dict]:
     """Each dyad of one comparison page classified, one entry per period."""
     inputs = build_inputs(project, shown, visibility)
     carry = carry_forward_codes(project)
     labels = {(p.dyad_id, p.code): p.label for d in shown for p in d.periods.all()}
     rows = []
     for dyad in shown:
-        results = classify(inputs[dyad.pk], carry_forward=carry)
+        results = classify(inputs[dyad.pk], carry_forward=carry, rule=rule)
         rows.append(
             {
                 "code": dyad.code,
@@ -165,6 +173,7 @@ def _compare_rows(project, shown, visibility) -> list[dict]:
                         "span": span_text(r.start_year, r.end_year),
                         "stage": r.stage,
                         "coupling": r.coupling,
+                        "indeterminate": r.indeterminate,
                     }
                     for r in results
                 ],
