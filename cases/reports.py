@@ -360,7 +360,9 @@ def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] |
         return None
     paired: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     for row in agreement_rows(project, dyad=dyad):
-        key = (row["scope"], row["key"])
+        # Groups are named within their framework: Deutsch's "Outcome" is not Adler &
+        # Barnett's, so the framework is part of the key.
+        key = (row["scope"], row["framework"], row["key"])
         paired[key].update(
             scope=row["scope"], key=row["key"], framework=row["framework"], group=row["group"]
         )

@@ -187,3 +187,10 @@ def test_the_periods_export_follows_the_projects_rule(demo):
     demo.rule_version = "v1"
     demo.save()
     assert stages(demo)[("P2", "sccoder-v1")] == "nascent"
+
+
+def test_the_agreement_table_keeps_groups_of_the_same_name_apart(demo):
+    """Deutsch and Adler & Barnett each have an "Outcome" group: two rows, not one."""
+    report = build_report(demo, "TUR-AZE", as_member(demo, "rita"))
+    outcome = [(r["framework"], r["key"]) for r in report["agreement"] if r["key"] == "Outcome"]
+    assert sorted(outcome) == [("Adler & Barnett", "Outcome"), ("Deutsch", "Outcome")]
