@@ -1,4 +1,4 @@
-"""Giving items to coders: the page's form and the admin's action both come here."""
+"""Giving items to coders and taking them back: the pages, the API and the admin all come here."""
 
 from collections import defaultdict
 
@@ -6,7 +6,11 @@ from django.db import transaction
 from django.db.models import Count
 
 from .assignment_plan import plan_assignments
-from .models import Assignment, Evidence
+from .models import Assignment, Coding, Evidence
+
+
+class AssignmentRefused(Exception):
+    """The assignment cannot be removed; the message says why."""
 
 
 def assign_items(
@@ -42,3 +46,20 @@ def assign_items(
             ignore_conflicts=True,
         )
     return len(pairs)
+
+
+def check_unassign(assignment: Assignment) -> None:
+    """An assignment is removed only while its coder has neither submitted nor coded the item:
+    their codes count in the agreement, the consensus and the queue."""
+    has_codes = Coding.objects.filter(evidence_id=assignment.evidence_id, coder=assignment.coder_id)
+    if assignment.status == Assignment.Status.SUBMITTED or has_codes.exists():
+        raise AssignmentRefused(
+            f"{assignment.coder.username} has already coded this item; "
+            "an assignment with codes is not removed."
+        )
+
+
+def unassign(*, assignment: Assignment) -> None:
+    with transaction.atomic():
+        check_unassign(assignment)
+        assignment.delete()

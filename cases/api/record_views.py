@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ..assigning import AssignmentRefused, unassign
 from ..coding_actions import (
     CodingRefused,
     StaleWrite,
@@ -106,13 +107,10 @@ class AssignmentViewSet(ReadMixin, CreateMixin, DestroyMixin, ProjectScopedViewS
         return own_rows_for_coders(rows, self.membership)
 
     def perform_destroy(self, instance) -> None:
-        has_codes = Coding.objects.filter(evidence=instance.evidence, coder=instance.coder)
-        if instance.status == Assignment.Status.SUBMITTED or has_codes.exists():
-            raise Conflict(
-                f"{instance.coder.username} has already coded this item; "
-                "an assignment with codes is not removed."
-            )
-        instance.delete()
+        try:
+            unassign(assignment=instance)
+        except AssignmentRefused as exc:
+            raise Conflict(str(exc)) from None
 
     @extend_schema(request=None, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])

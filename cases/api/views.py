@@ -5,6 +5,7 @@ Everyone in a project reads these; admins change the project, its members, codeb
 and periods; admins, reviewers and coders add and edit sources (DESIGN.md's table).
 """
 
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -14,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from ..models import Criterion, Dyad, Membership, Period, Project, Role, Source
+from ..members import MembershipRefused, check_keeps_an_admin, remove_member
+from ..models import Criterion, Dyad, Membership, Period, Project, Source
 from . import filters
 from .base import CreateMixin, DestroyMixin, ProjectScopedViewSet, ReadMixin, UpdateMixin
 from .errors import Conflict
@@ -111,24 +113,24 @@ class MemberViewSet(ReadMixin, CreateMixin, UpdateMixin, DestroyMixin, ProjectSc
     def create_values(self) -> dict:
         return {"project": self.project}
 
+    # Role changes and removals go through cases.members, as in the admin.
+
     def perform_update(self, serializer):
-        if serializer.validated_data.get("role", Role.ADMIN) != Role.ADMIN:
-            self._keep_an_admin(serializer.instance)
-        serializer.save()
+        membership = serializer.instance
+        try:
+            with transaction.atomic():
+                check_keeps_an_admin(
+                    membership, new_role=serializer.validated_data.get("role", membership.role)
+                )
+                serializer.save()
+        except MembershipRefused as exc:
+            raise Conflict(str(exc)) from None
 
     def perform_destroy(self, instance) -> None:
-        self._keep_an_admin(instance)
-        instance.delete()
-
-    def _keep_an_admin(self, membership: Membership) -> None:
-        if membership.role != Role.ADMIN:
-            return
-        admins = Membership.objects.filter(project=self.project, role=Role.ADMIN)
-        if not admins.exclude(pk=membership.pk).exists():
-            raise Conflict(
-                f"{membership.user.username} is the project's only admin; "
-                "make someone else admin first."
-            )
+        try:
+            remove_member(membership=instance)
+        except MembershipRefused as exc:
+            raise Conflict(str(exc)) from None
 
 
 class CodebookView(generics.RetrieveAPIView):
