@@ -209,6 +209,28 @@ def _write_decision(evidence, criterion, row, value, reviewer, rationale) -> Con
     return row
 
 
+def revise_decision(
+    *, row: Consensus, reviewer, value: int | None, rationale: str, version: int
+) -> Consensus:
+    """Change one criterion's consensus on its own (the site admin's edit of a row): a
+    reviewer's decision from then on, with its rationale. ``version`` is the one the editor
+    was shown; a stale one raises StaleWrite and writes nothing."""
+    scale = row.evidence.project.codebook.scale_values()
+    if value is not None and value not in scale:
+        raise AdjudicationRefused(
+            f"value: {value} is not on the scale ({', '.join(map(str, scale))})."
+        )
+    if not rationale.strip():
+        raise AdjudicationRefused("rationale: say why you decided so; it is required.")
+    with transaction.atomic():
+        claim_version(Consensus, row.pk, version)
+        row.refresh_from_db()
+        row.value, row.method, row.decided_by = value, ADJUDICATED, reviewer
+        row.rationale = rationale.strip()
+        row.save(update_fields=["value", "method", "decided_by", "rationale", "decided_at"])
+    return row
+
+
 # --- the disagreement queue ----------------------------------------------------------------
 
 
