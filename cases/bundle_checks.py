@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import limits
 from .dates import EvidenceDateError, parse_evidence_date
 from .locators import is_valid_locator
 from .source_import import check_key
@@ -80,30 +81,52 @@ def _label(section: str, index: int, entry: Any, *names: str) -> str:
     """``evidence[12] (KAR-P03)``: the index, and the entry's own key where it has one."""
     where = f"{section}[{index}]"
     if isinstance(entry, dict):
-        parts = [str(entry[n]) for n in names if isinstance(entry.get(n), str | int)]
+        parts = [
+            limits.visible(str(entry[n])) for n in names if isinstance(entry.get(n), str | int)
+        ]
         if parts:
             where += f" ({'/'.join(parts)})"
     return where
 
 
-# Longest text the database columns take; checked here so PostgreSQL never has to refuse it.
+# The longest text of each field (cases.limits): what the database columns take, and the limits
+# on free text that every other way in applies too.
 MAX_LENGTH = {
-    "slug": 100,
-    "name": 200,
-    "citation_style": 100,
-    "code": 40,
-    "framework": 100,
-    "group": 100,
-    "username": 150,
-    "label": 200,
-    "key": 100,
-    "locator": 60,
-    "locator_note": 200,
-    "footnote": 60,
+    "slug": limits.SLUG,
+    "name": limits.NAME,
+    "citation_style": limits.CITATION_STYLE,
+    "code": limits.CODE,
+    "framework": limits.FRAMEWORK,
+    "group": limits.FRAMEWORK,
+    "username": limits.USERNAME,
+    "label": limits.LABEL,
+    "key": limits.KEY,
+    "locator": limits.LOCATOR,
+    "locator_note": limits.LOCATOR_NOTE,
+    "footnote": limits.FOOTNOTE,
+    "quote": limits.QUOTE,
+    "summary": limits.SUMMARY,
+    "description": limits.DESCRIPTION,
+    "definition": limits.DEFINITION,
+    "notes": limits.CRITERION_NOTES,
+    "rationale": limits.RATIONALE,
 }
+# Identifiers: nothing invisible (bidirectional controls, zero-width spaces, line breaks).
+# (Keys are checked by check_key, which says the same.)
+IDENTIFIERS = {"slug", "code", "username", "citation_style"}
+# One-line text: no control characters and no bidirectional controls.
+LINES = {"name", "framework", "group", "label", "locator_note", "footnote"}
 
 
-def _text(problems: Problems, where: str, entry: dict, name: str, *, required: bool) -> str:
+def _text(
+    problems: Problems,
+    where: str,
+    entry: dict,
+    name: str,
+    *,
+    required: bool,
+    limit: int | None = None,
+) -> str:
     value = entry.get(name)
     if value is None and not required:
         return ""
@@ -112,10 +135,33 @@ def _text(problems: Problems, where: str, entry: dict, name: str, *, required: b
         return ""
     if required and not value.strip():
         problems.add(where, f'"{name}" cannot be empty')
-    limit = MAX_LENGTH.get(name)
+    limit = limit or MAX_LENGTH.get(name)
     if limit and len(value) > limit:
-        problems.add(where, f'"{name}" is longer than {limit} characters')
+        problems.add(where, f'"{name}" is longer than {limit:,} characters (it has {len(value):,})')
+    if name in IDENTIFIERS:
+        problem = limits.identifier_problem(value)
+    elif name in LINES:
+        problem = limits.line_problem(value)
+    else:
+        problem = limits.unstorable(value)
+    if problem:
+        problems.add(where, f'"{name}" {problem}')
     return value
+
+
+def _texts(problems: Problems, where: str, entry: dict, name: str, limit: int) -> None:
+    """A map of criterion codes to text ("notes", "rationales"): each text within its limit."""
+    texts = entry.get(name, {})
+    if not isinstance(texts, dict) or not all(isinstance(t, str) for t in texts.values()):
+        return  # the caller says what shape it must have
+    for code, text in texts.items():
+        problem = limits.text_problem(text, limit)
+        if problem:
+            problems.add(where, f'"{name}" of {code} {_predicate(problem)}')
+
+
+def _predicate(problem: str) -> str:
+    return f"is too long: {problem}" if problem.startswith("at most") else problem
 
 
 def _list(problems: Problems, doc: dict, name: str) -> list:
@@ -158,7 +204,7 @@ def _check_project(problems: Problems, project: Any) -> None:
         problems.add("project", "must be an object with slug and name")
         return
     slug = _text(problems, "project", project, "slug", required=True)
-    if slug and not _SLUG.match(slug):
+    if slug and not limits.identifier_problem(slug) and not _SLUG.fullmatch(slug):
         problems.add("project", f'slug "{slug}" may use only letters, digits, - and _')
     _text(problems, "project", project, "name", required=True)
     _text(problems, "project", project, "description", required=False)
@@ -175,6 +221,11 @@ def _check_codebook(problems: Problems, checked: Checked, codebook: Any) -> None
     _text(problems, "codebook", codebook, "name", required=True)
     if not isinstance(codebook.get("version", "1"), str | int):
         problems.add("codebook", '"version" must be a string')
+    elif isinstance(codebook.get("version"), str):
+        version = codebook["version"]
+        problem = limits.identifier_problem(version) or limits.too_long(version, limits.VERSION)
+        if problem:
+            problems.add("codebook", f'"version" {_predicate(problem)}')
     scale = codebook.get("scale")
     if not isinstance(scale, list) or len(scale) < 2:
         problems.add("codebook.scale", "must list at least two values")
@@ -185,7 +236,7 @@ def _check_codebook(problems: Problems, checked: Checked, codebook: Any) -> None
         if not isinstance(point, dict) or not _is_int(point.get("value")):
             problems.add(where, '"value" must be an integer')
             continue
-        label = _text(problems, where, point, "label", required=True)
+        label = _text(problems, where, point, "label", required=True, limit=limits.SCALE_LABEL)
         if point["value"] in checked.scale:
             problems.add(where, f"duplicate value {point['value']}")
         if label in labels:
@@ -208,6 +259,13 @@ def _check_codebook(problems: Problems, checked: Checked, codebook: Any) -> None
         indicators = criterion.get("indicators", [])
         if not isinstance(indicators, list) or not all(isinstance(x, str) for x in indicators):
             problems.add(where, '"indicators" must be a list of strings')
+        elif len(indicators) > limits.INDICATORS:
+            problems.add(where, f'"indicators" lists more than {limits.INDICATORS}')
+        else:
+            for number, text in enumerate(indicators):
+                problem = limits.text_problem(text, limits.INDICATOR)
+                if problem:
+                    problems.add(where, f'"indicators[{number}]" {_predicate(problem)}')
         if not isinstance(criterion.get("carry_forward", False), bool):
             problems.add(where, '"carry_forward" must be true or false')
         if criterion.get("verification", "U") not in VERIFICATION_TAGS:
@@ -225,7 +283,11 @@ def _check_members(problems: Problems, checked: Checked, members: list) -> None:
             problems.add(where, "must be an object with username and role")
             continue
         username = _text(problems, where, member, "username", required=True)
-        if username and not _USERNAME.match(username):
+        if (
+            username
+            and not limits.identifier_problem(username)
+            and not _USERNAME.fullmatch(username)
+        ):
             problems.add(where, f'"{username}" is not a valid username')
         role = member.get("role")
         if role not in ROLES:
@@ -313,6 +375,9 @@ def _check_sources(problems: Problems, checked: Checked, sources: list) -> None:
             problems.add(where, check_key(key))
         if not isinstance(source.get("csl"), dict):
             problems.add(where, '"csl" must be a CSL-JSON object')
+        else:
+            for _variable, message in limits.csl_problems(source["csl"])[:10]:
+                problems.add(where, f"csl: {message}")
         if key in checked.sources:
             problems.add(where, f'duplicate source key "{key}"')
         elif key:
@@ -420,6 +485,7 @@ def _check_codings(problems: Problems, checked: Checked, codings: list) -> None:
             problems.add(where, '"submitted" must be true or false')
         values = _check_values(problems, checked, where, entry.get("values", {}))
         notes = entry.get("notes", {})
+        _texts(problems, where, entry, "notes", limits.NOTE)
         if not isinstance(notes, dict) or not all(isinstance(n, str) for n in notes.values()):
             problems.add(where, '"notes" must map criterion codes to text')
         else:
@@ -445,6 +511,7 @@ def _check_consensus(problems: Problems, checked: Checked, consensus: list) -> N
         _check_member(problems, checked, where, entry, "decided_by", required=False)
         _text(problems, where, entry, "rationale", required=False)
         rationales = entry.get("rationales", {})
+        _texts(problems, where, entry, "rationales", limits.RATIONALE)
         if not isinstance(rationales, dict) or not all(
             isinstance(r, str) for r in rationales.values()
         ):

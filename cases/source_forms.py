@@ -11,8 +11,9 @@ import math
 from django import forms
 from django.conf import settings
 
-from . import source_import
+from . import limits, source_import
 from .models import Project, Source
+from .validators import MaxCharacters
 
 # The kinds of source IR researchers cite most; an edited record of another CSL type keeps it.
 COMMON_TYPES = [
@@ -65,6 +66,9 @@ def _key_clash(project: Project, key: str, exclude_pk: int | None = None) -> Sou
     return others.only("key").first()
 
 
+_FORM_FIELD_OF = {variable: name for name, variable in source_import.FORM_VARIABLES.items()}
+
+
 class SourceForm(forms.Form):
     """One source. Editing changes only the fields the user changed, so the parts of the CSL
     record the form does not show are kept (see ``source_import.update_csl``)."""
@@ -81,10 +85,13 @@ class SourceForm(forms.Form):
         help_text="One per line: Family, Given. A line without a comma is an organisation "
         "(World Bank); put one with a comma in braces: {Ministry of Foreign Affairs, Türkiye}.",
     )
-    title = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(
+        validators=[MaxCharacters(limits.CSL_TEXT)], widget=forms.Textarea(attrs={"rows": 2})
+    )
     container_title = forms.CharField(
         label="Journal, book or website",
         required=False,
+        validators=[MaxCharacters(limits.CSL_TEXT)],
         help_text="The journal of an article, the book of a chapter, the site of a web page.",
     )
     volume = forms.CharField(required=False, max_length=40)
@@ -98,9 +105,14 @@ class SourceForm(forms.Form):
         max_length=40,
         help_text="2024, 2024-03-15 or forthcoming",
     )
-    publisher = forms.CharField(required=False)
-    doi = forms.CharField(label="DOI", required=False, help_text="10.1080/14683857.2024.2345678")
-    url = forms.CharField(label="URL", required=False)
+    publisher = forms.CharField(required=False, validators=[MaxCharacters(limits.CSL_TEXT)])
+    doi = forms.CharField(
+        label="DOI",
+        required=False,
+        validators=[MaxCharacters(limits.CSL_TEXT)],
+        help_text="10.1080/14683857.2024.2345678",
+    )
+    url = forms.CharField(label="URL", required=False, validators=[MaxCharacters(limits.CSL_TEXT)])
     accessed = forms.CharField(
         required=False,
         max_length=40,
@@ -152,6 +164,12 @@ class SourceForm(forms.Form):
             for name, message in exc.errors.items():
                 if name not in self.errors:
                     self.add_error(name, message)
+            return cleaned
+        # The record as a whole: the names, and what the form does not show but keeps.
+        for variable, message in limits.csl_problems(self.csl)[:10]:
+            name = _FORM_FIELD_OF.get(variable)
+            if name not in self.errors:
+                self.add_error(name, message)
         return cleaned
 
     def is_stale(self, source: Source) -> bool:

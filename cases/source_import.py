@@ -32,7 +32,9 @@ import bibtexparser
 from bibtexparser.bparser import BibTexParser
 from bibtexparser.customization import InvalidName, splitname
 
-KEY_MAX_LENGTH = 100
+from . import limits
+
+KEY_MAX_LENGTH = limits.KEY
 KEY_PATTERN = re.compile(r"^\w[\w:.+-]*$")
 KEY_RULE = "use letters, digits and _ - : . + only, starting with a letter or digit"
 MAX_PROBLEMS = 20
@@ -137,7 +139,10 @@ def check_key(key: str) -> str | None:
         return "the key cannot be empty"
     if len(key) > KEY_MAX_LENGTH:
         return f"the key is longer than {KEY_MAX_LENGTH} characters"
-    if not KEY_PATTERN.match(key):
+    invisible = limits.identifier_problem(key)
+    if invisible:
+        return f"the key {invisible}"
+    if not KEY_PATTERN.fullmatch(key):
         return f'"{key}" cannot be a key: {KEY_RULE}'
     return None
 
@@ -218,6 +223,10 @@ def parse_csl_json(text: str, taken: Iterable[str] = ()) -> list[ParsedSource]:
         raise SourceImportError(
             [f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"]
         ) from None
+    except RecursionError:
+        raise SourceImportError(
+            [f"the JSON is nested more than {limits.JSON_DEPTH} levels deep"]
+        ) from None
     items = [data] if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise SourceImportError(["CSL-JSON must be an object {…} or a list of objects […]"])
@@ -231,11 +240,19 @@ def parse_csl_json(text: str, taken: Iterable[str] = ()) -> list[ParsedSource]:
             problems.add(where, f"must be a CSL-JSON object {{…}}, not {_json_kind(item)}")
             continue
         key, csl = _checked_csl_item(item, where, problems)
+        _check_limits(csl, where, problems)
         records.append((key, csl, where))
     problems.raise_if_any()
     parsed = _assign_keys(records, taken, problems)
     problems.raise_if_any()
     return parsed
+
+
+def _check_limits(csl: dict, where: str, problems: _Problems) -> None:
+    """Nesting, characters and lengths (cases.limits): a 22 MB title would make every page that
+    lists the source as large."""
+    for _variable, message in limits.csl_problems(csl):
+        problems.add(where, message)
 
 
 def _json_kind(value) -> str:
@@ -754,6 +771,9 @@ _PUBLISHER_FALLBACKS = ("school", "institution", "organization")
 def parse_bibtex(text: str, taken: Iterable[str] = ()) -> list[ParsedSource]:
     """BibTeX or biblatex → records, keeping each entry's key. Raises SourceImportError naming
     the line of the first syntax problem, or of each entry whose values do not fit."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise SourceImportError([f"line {line}: {limits.unstorable(chr(0))}"])
     scanner = _BibScanner(text)
     scanner.scan()
     try:
@@ -776,7 +796,9 @@ def parse_bibtex(text: str, taken: Iterable[str] = ()) -> list[ParsedSource]:
         problem = check_key(found.key)
         if problem:
             problems.add(where, problem)
-        records.append((found.key, _csl_from_bibtex(entry, where, problems), where))
+        csl = _csl_from_bibtex(entry, where, problems)
+        _check_limits(csl, where, problems)
+        records.append((found.key, csl, where))
     problems.raise_if_any()
     parsed = _assign_keys(records, taken, problems)
     problems.raise_if_any()

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import limits
 from ..models import (
     Assignment,
     Coding,
@@ -28,6 +29,7 @@ from ..models import (
     StageJudgment,
 )
 from ..review.adjudication import decision_codes
+from ..validators import MaxCharacters
 from .fields import MAX_KEY_LENGTH, InProject, has_nul
 from .serializers import checked, fixed_once_created
 
@@ -258,7 +260,9 @@ class CodingSerializer(OnScale, serializers.ModelSerializer):
         slug_field="username", read_only=True, help_text="Always the signed-in coder on create."
     )
     value = serializers.IntegerField(**SMALL_INT)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, validators=[MaxCharacters(limits.NOTE)]
+    )
     version = serializers.IntegerField(**VERSION)
     submitted = serializers.BooleanField(
         read_only=True, help_text="Whether the coder has submitted the item."
@@ -321,7 +325,7 @@ class ConsensusSerializer(OnScale, serializers.ModelSerializer):
         help_text="The reviewer; null for a unanimous row or an imported decision.",
     )
     rationale = serializers.CharField(
-        max_length=10000,
+        validators=[MaxCharacters(limits.RATIONALE)],
         error_messages={"required": WHY, "blank": WHY},
         help_text="Why the reviewer decided so; required with every decision.",
     )
@@ -374,7 +378,7 @@ class PeriodOverrideSerializer(OnScale, PeriodReference, serializers.ModelSerial
     period = code_of_period()
     criterion = criterion_field()
     value = serializers.IntegerField(**SMALL_INT)
-    rationale = serializers.CharField(max_length=10000)
+    rationale = serializers.CharField(validators=[MaxCharacters(limits.RATIONALE)])
     decided_by = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
@@ -421,7 +425,9 @@ class StageJudgmentSerializer(PeriodReference, serializers.ModelSerializer):
         required=False,
         help_text="Only for a mature community: loosely or tightly coupled.",
     )
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    rationale = serializers.CharField(
+        required=False, allow_blank=True, validators=[MaxCharacters(limits.RATIONALE)]
+    )
     version = serializers.IntegerField(**VERSION)
 
     class Meta:

@@ -10,9 +10,11 @@ import json
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from .. import limits
 from ..citations import style_exists
 from ..models import Codebook, Criterion, Dyad, Evidence, Membership, Period, Project, Role, Source
 from ..source_import import SourceImportError, check_key, parse_csl_json
+from ..validators import MaxCharacters
 from .errors import field_errors
 from .fields import InProject, NulFreeJSONField, Username
 
@@ -93,7 +95,9 @@ class CodebookSerializer(serializers.ModelSerializer):
 
 class CriterionSerializer(serializers.ModelSerializer):
     indicators = serializers.ListField(
-        child=serializers.CharField(max_length=1000), required=False, max_length=200
+        child=serializers.CharField(validators=[MaxCharacters(limits.INDICATOR)]),
+        required=False,
+        max_length=limits.INDICATORS,
     )
 
     class Meta:

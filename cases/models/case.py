@@ -9,8 +9,16 @@ from django.db.models.functions import Greatest, Least, Length, Upper
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
+from .. import limits
 from ..dates import EvidenceDateError, parse_evidence_date
 from ..locators import is_valid_locator
+from ..validators import (
+    MaxCharacters,
+    validate_csl,
+    validate_identifier,
+    validate_key,
+    validate_line,
+)
 from .project import Project
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -23,10 +31,10 @@ class Dyad(models.Model):
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dyads")
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=limits.CODE, validators=[validate_identifier])
     state_a = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. TUR.")
     state_b = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. AZE.")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=limits.NAME, validators=[validate_line])
 
     class Meta:
         ordering = ["project", "code"]
@@ -89,8 +97,8 @@ class Period(models.Model):
     """A span of years of one dyad. The periods of a dyad never overlap (a database trigger)."""
 
     dyad = models.ForeignKey(Dyad, on_delete=models.CASCADE, related_name="periods")
-    code = models.CharField(max_length=40)
-    label = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=limits.CODE, validators=[validate_identifier])
+    label = models.CharField(max_length=limits.LABEL, blank=True, validators=[validate_line])
     start_year = models.SmallIntegerField()
     end_year = models.SmallIntegerField(null=True, blank=True, help_text="Empty: still open.")
 
@@ -139,8 +147,8 @@ class Source(models.Model):
     title, year and authors are copied out of it for search and sorting."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sources")
-    key = models.CharField(max_length=100)
-    csl = models.JSONField(default=dict)
+    key = models.CharField(max_length=limits.KEY, validators=[validate_key])
+    csl = models.JSONField(default=dict, validators=[validate_csl])
     title = models.TextField(blank=True, editable=False)
     authors = models.TextField(blank=True, editable=False)
     year = models.SmallIntegerField(null=True, blank=True, editable=False)
@@ -195,24 +203,31 @@ class Evidence(models.Model):
     """One dated fact, statistic, survey, discourse act or assessment, quoted from a source page."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evidence")
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=limits.KEY, validators=[validate_key])
     dyad = models.ForeignKey(Dyad, on_delete=models.PROTECT, related_name="evidence")
     # blank: forms may leave the period out; clean() then derives it from the date.
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="evidence", blank=True
     )
     date = models.CharField(
-        max_length=40, help_text="ISO 8601: 1993, 2008-10, 2010-08-16 or an interval 1994/1999."
+        max_length=limits.DATE,
+        help_text="ISO 8601: 1993, 2008-10, 2010-08-16 or an interval 1994/1999.",
     )
     date_start = models.DateField(editable=False)
     date_end = models.DateField(editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
-    locator = models.CharField(max_length=60, blank=True, help_text="Page or pages, e.g. 391.")
-    locator_note = models.CharField(max_length=200, blank=True)
-    footnote = models.CharField(max_length=60, blank=True)
+    locator = models.CharField(
+        max_length=limits.LOCATOR, blank=True, help_text="Page or pages, e.g. 391."
+    )
+    locator_note = models.CharField(
+        max_length=limits.LOCATOR_NOTE, blank=True, validators=[validate_line]
+    )
+    footnote = models.CharField(max_length=limits.FOOTNOTE, blank=True, validators=[validate_line])
     evidence_type = models.CharField(max_length=20, choices=EvidenceType.choices)
-    quote = models.TextField(help_text="Verbatim, as printed.")
-    summary = models.TextField(blank=True)
+    quote = models.TextField(
+        validators=[MaxCharacters(limits.QUOTE)], help_text="Verbatim, as printed."
+    )
+    summary = models.TextField(blank=True, validators=[MaxCharacters(limits.SUMMARY)])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

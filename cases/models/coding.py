@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .. import limits
+from ..validators import MaxCharacters
 from .case import Evidence, Period
 from .project import Criterion
 
@@ -65,7 +67,7 @@ class Coding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codings"
     )
     value = models.SmallIntegerField()
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[MaxCharacters(limits.NOTE)])
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -104,7 +106,7 @@ class Consensus(models.Model):
         blank=True,
         related_name="+",
     )
-    rationale = models.TextField(blank=True)
+    rationale = models.TextField(blank=True, validators=[MaxCharacters(limits.RATIONALE)])
     version = models.PositiveIntegerField(default=1)
     decided_at = models.DateTimeField(auto_now=True)
 
@@ -140,7 +142,7 @@ class PeriodOverride(models.Model):
         blank=True,
         related_name="+",
     )
-    rationale = models.TextField()
+    rationale = models.TextField(validators=[MaxCharacters(limits.RATIONALE)])
     version = models.PositiveIntegerField(default=1)
     decided_at = models.DateTimeField(auto_now=True)
 
@@ -185,7 +187,7 @@ class StageJudgment(models.Model):
     coupling = models.CharField(  # noqa: DJ001
         max_length=20, choices=Coupling.choices, null=True, blank=True
     )
-    rationale = models.TextField(blank=True)
+    rationale = models.TextField(blank=True, validators=[MaxCharacters(limits.RATIONALE)])
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,14 +5,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .. import limits
 from ..classification import Rule, rule_named
+from ..validators import MaxCharacters, validate_identifier, validate_indicators, validate_line
 
 
 class Codebook(models.Model):
     """A versioned set of criteria with one ordered value scale shared by all of them."""
 
-    name = models.CharField(max_length=200)
-    version = models.CharField(max_length=40, default="1")
+    name = models.CharField(max_length=limits.NAME, validators=[validate_line])
+    version = models.CharField(
+        max_length=limits.VERSION, default="1", validators=[validate_identifier]
+    )
 
     class Meta:
         ordering = ["name", "version"]
@@ -29,7 +33,7 @@ class ScaleValue(models.Model):
 
     codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="scale")
     value = models.SmallIntegerField()
-    label = models.CharField(max_length=60)
+    label = models.CharField(max_length=limits.SCALE_LABEL, validators=[validate_line])
 
     class Meta:
         ordering = ["codebook", "value"]
@@ -55,12 +59,16 @@ class Criterion(models.Model):
         UNVERIFIED = "U", "standard reading, not checked page by page"
 
     codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="criteria")
-    code = models.CharField(max_length=40)
-    name = models.CharField(max_length=200)
-    framework = models.CharField(max_length=100)
-    group = models.CharField(max_length=100, help_text="Tier or group within the framework.")
-    definition = models.TextField()
-    indicators = models.JSONField(default=list, blank=True)
+    code = models.CharField(max_length=limits.CODE, validators=[validate_identifier])
+    name = models.CharField(max_length=limits.NAME, validators=[validate_line])
+    framework = models.CharField(max_length=limits.FRAMEWORK, validators=[validate_line])
+    group = models.CharField(
+        max_length=limits.FRAMEWORK,
+        validators=[validate_line],
+        help_text="Tier or group within the framework.",
+    )
+    definition = models.TextField(validators=[MaxCharacters(limits.DEFINITION)])
+    indicators = models.JSONField(default=list, blank=True, validators=[validate_indicators])
     carry_forward = models.BooleanField(
         default=False,
         help_text="Carried into later periods unless coded 0 there (rule v1, step 0).",
@@ -69,7 +77,7 @@ class Criterion(models.Model):
     verification = models.CharField(
         max_length=1, choices=Verification.choices, default=Verification.UNVERIFIED
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=[MaxCharacters(limits.CRITERION_NOTES)])
 
     history = HistoricalRecords()
 
@@ -102,12 +110,13 @@ class Criterion(models.Model):
 
 
 class Project(models.Model):
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(max_length=limits.SLUG, unique=True)
+    name = models.CharField(max_length=limits.NAME, validators=[validate_line])
+    description = models.TextField(blank=True, validators=[MaxCharacters(limits.DESCRIPTION)])
     codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="projects")
     citation_style = models.CharField(
-        max_length=100,
+        max_length=limits.CITATION_STYLE,
+        validators=[validate_identifier],
         default="chicago-author-date",
         help_text="CSL style used to format citations in this project.",
     )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from .. import limits
 from ..access import get_project_for
 from ..citations import format_citation
 from ..coding_actions import (
@@ -170,6 +171,14 @@ def _parse_value(raw: str, scale: list[int]) -> int | None:
     return value
 
 
+def _checked_note(raw: str) -> str:
+    note = raw.strip()
+    problem = limits.text_problem(note, limits.NOTE)
+    if problem:
+        raise ValueError(f"Note: {problem}; nothing was saved.")
+    return note
+
+
 @login_required
 @require_POST
 def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResponse:
@@ -192,6 +201,7 @@ def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResp
     try:
         version = int(request.POST.get("version", "0"))
         value = _parse_value(request.POST.get("value", ""), scale)
+        note = _checked_note(request.POST.get("note", ""))
     except ValueError as exc:
         current = Coding.objects.filter(
             evidence=assignment.evidence, criterion=criterion, coder=request.user
@@ -206,7 +216,7 @@ def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResp
             criterion=criterion,
             coder=request.user,
             value=value,
-            note=request.POST.get("note", "").strip(),
+            note=note,
             version=version,
         )
     except StaleWrite as exc:

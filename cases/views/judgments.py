@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from .. import limits
 from ..access import get_project_for
 from ..models import Coupling, Period, Stage, StageJudgment
 from ..versioning import StaleWrite, claim_version
@@ -69,6 +70,9 @@ def _validate(post) -> tuple[dict, str]:
         return form, "Only a mature community is loosely or tightly coupled: clear the coupling."
     if form["stage"] == Stage.MATURE and not form["coupling"]:
         return form, "A mature community is loosely or tightly coupled: choose one."
+    problem = limits.text_problem(form["rationale"], limits.RATIONALE)
+    if problem:
+        return form, f"Rationale: {problem}; nothing was saved."
     return form, ""
 
 

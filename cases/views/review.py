@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from .. import limits
 from ..access import get_project_for
 from ..citations import format_citation
 from ..classification import classify
@@ -515,6 +516,12 @@ def adjudicate_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             status=409,
             posted={"rationale": posted["rationale"]},
         )
+    problem = limits.text_problem(posted["rationale"], limits.RATIONALE)
+    if problem:
+        error = f"rationale: {problem}; nothing was saved."
+        return _item_page(
+            request, project, membership, item, posted=posted, error=error, status=422
+        )
     filters, _ = _read_filters(request, project, with_items=True)
     queue = adjudication.disagreement_queues(
         project,
@@ -673,6 +680,9 @@ def _save_override(request, project) -> tuple[str, int]:
     except ValueError:
         return "value: choose a value on the scale.", 422
     version = _int(post.get("version"))
+    problem = limits.text_problem(post.get("rationale", ""), limits.RATIONALE)
+    if problem:
+        return f"rationale: {problem}; nothing was saved.", 422
     try:
         row = adjudication.set_period_override(
             period=period,
