@@ -10,6 +10,7 @@ import math
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import ErrorDict
 
 from . import limits, source_import
 from .models import Project, Source
@@ -45,9 +46,9 @@ def _kilobytes(size: int, rounding) -> str:
     return f"{rounding(kb):,}"
 
 
-def size_problem(size: int) -> str | None:
-    """The upload limit applies to pasted text as well as files."""
-    limit = settings.SCCODER_MAX_UPLOAD_BYTES
+def size_problem(size: int, limit: int | None = None) -> str | None:
+    """The upload limit (or ``limit``) applies to pasted text as well as files."""
+    limit = settings.SCCODER_MAX_UPLOAD_BYTES if limit is None else limit
     if size <= limit:
         return None
     # Round the size up and the limit down, so the two never print as the same number.
@@ -253,6 +254,15 @@ class SourceImportForm(forms.Form):
                 "Every record's key is already in this project, so there is nothing to import.",
             )
         return cleaned
+
+    @classmethod
+    def too_large(cls, size: int, *, project: Project) -> "SourceImportForm":
+        """An empty form carrying the message of a paste of ``size`` bytes, for a request too
+        large for Django to read at all (see cases.middleware)."""
+        form = cls(project=project)
+        problem = size_problem(size) or "too large"
+        form._errors = ErrorDict({"text": form.error_class([f"The pasted text is {problem}."])})
+        return form
 
     def _text(self, cleaned: dict) -> str | None:
         """The pasted text, or the file's; None (with an error added) when there is neither,

@@ -49,7 +49,9 @@ class EvidenceDateField(forms.CharField):
         try:
             return parse_evidence_date(value)
         except EvidenceDateError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            # As a parameter: django-filter formats the message with %, and the value may hold
+            # a % sign of its own.
+            raise forms.ValidationError("%(problem)s", params={"problem": str(exc)}) from None
 
 
 @extend_schema_field(OpenApiTypes.STR)

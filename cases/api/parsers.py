@@ -1,15 +1,54 @@
 """Request body parsing for the API."""
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+
+from .. import limits
+
+TOO_DEEP = f"Nested more than {limits.JSON_DEPTH} levels deep."
 
 
 class SafeJSONParser(JSONParser):
-    """DRF's parser, which turns only ValueError into a 400: JSON nested deeply enough to exhaust
-    Python's recursion limit must be a 400 too, not a server error."""
+    """DRF's parser, with two more refusals that are a 400 rather than a server error:
+
+    - JSON nested more than ``limits.JSON_DEPTH`` levels (a CSL record needs four; past Python's
+      recursion limit the parser itself would fail);
+    - text no database can store: NUL (PostgreSQL refuses it in text and JSON) and halves of
+      surrogate pairs (from escapes like "\\ud800"), which are not characters at all.
+
+    Both are named by the top-level field they are in, as every other invalid input is.
+    """
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply") from None
+            raise ParseError("JSON parse error - " + TOO_DEEP) from None
+        check_body(data)
+        return data
+
+
+def check_body(data) -> None:
+    if not isinstance(data, dict):
+        problem = value_problem(data, depth=limits.JSON_DEPTH)
+        if problem:
+            raise ParseError(problem)
+        return
+    errors = {}
+    for name, value in data.items():
+        problem = value_problem(value, depth=limits.JSON_DEPTH - 1)
+        if problem:
+            errors[limits.visible(str(name))] = [problem]
+    if errors:
+        raise ValidationError(errors)
+
+
+def value_problem(value, *, depth: int) -> str | None:
+    if limits.too_deep(value, depth):
+        return TOO_DEEP
+    for where, text in limits.strings_in(value):
+        problem = limits.unstorable(text)
+        if problem:
+            where = f'"{limits.visible(where)}" ' if where else ""
+            return (where + problem)[0].upper() + (where + problem)[1:] + "."
+    return None

@@ -80,7 +80,9 @@ class ProjectViewSet(ReadMixin, UpdateMixin, ProjectScopedViewSet):
     schema_tag = "projects"
 
     def get_permissions(self):
-        if self.action == "list":  # no project yet: the list is the user's own projects
+        # No project yet: the list is the user's own projects. Other methods on the list
+        # (there is no creating or deleting a project here) are then answered with a 405.
+        if self.action == "list" or "slug" not in self.kwargs:
             return [IsAuthenticated()]
         return [ProjectAccess()]
 

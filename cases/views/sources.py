@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from ..access import get_project_for
 from ..citations import DEFAULT_STYLE, OFFERED_STYLES, format_bibliography, style_exists
+from ..middleware import content_length
 from ..models import Project, Source
 from ..source_forms import SourceForm, SourceImportForm
 from ..source_import import ParsedSource
@@ -191,6 +192,19 @@ def source_import(request: HttpRequest, slug: str) -> HttpResponse:
     context["preview"] = _preview(form.new_sources, project.citation_style)
     context["style"] = style_label(project)[0]
     return render(request, "cases/source_import.html", context)
+
+
+@login_required
+def _import_too_large(request: HttpRequest, slug: str) -> HttpResponse:
+    """A paste too large for Django to read the form at all gets the message a file too large
+    gets, on the same page. Nothing of the request is read, so nothing can be saved."""
+    project, membership = get_project_for(request.user, slug, "edit_evidence")
+    form = SourceImportForm.too_large(content_length(request), project=project)
+    context = {"project": project, "membership": membership, "form": form}
+    return render(request, "cases/source_import.html", context, status=413)
+
+
+source_import.too_large = _import_too_large  # called by cases.middleware
 
 
 def import_sources(*, project: Project, records: list[ParsedSource]) -> list[Source]:
