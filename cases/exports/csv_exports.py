@@ -2,15 +2,20 @@
 text for a ``StreamingHttpResponse``.
 
 CSV conventions (docs/exports.md): UTF-8 without a byte-order mark, a header row, LF line
-endings, ISO 8601 dates, an empty cell for a missing value, ``true``/``false`` for yes/no. Text
-is written exactly as stored: nothing is prefixed to defuse spreadsheet formulas, because the
-files are data for R and pandas; the XLSX workbook is the file for spreadsheets.
+endings, ISO 8601 dates, an empty cell for a missing value, ``true``/``false`` for yes/no.
+
+Formulas: a spreadsheet opening a CSV runs a cell that starts with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return as a formula, and evidence quotes and notes are text anyone in the
+project can type. By default such a text cell gets a leading ``'`` (OWASP's advice for CSV
+injection), unless it is a plain number such as ``-1`` or ``-0.25``. ``raw=True`` writes text
+exactly as stored, for R and pandas.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -36,35 +41,71 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_chunks(table: Table) -> Iterator[str]:
-    """The table as CSV text, a few hundred rows per chunk (constant memory)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _may_hold_formula(text: str) -> bool:
+    """A quick test on written CSV text, true whenever a cell in it starts with a formula
+    character (and sometimes when none does): any of the rare ones anywhere, or a minus sign
+    where a cell may start (a line's start, after a comma or an opening quote). A few substring
+    searches cost far less than looking at every cell of the usual chunk, which has none."""
+    if "=" in text or "+" in text or "@" in text or "\t" in text or "\r" in text:
+        return True
+    return text.startswith("-") or ",-" in text or "\n-" in text or '"-' in text
+
+
+def defused(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with ``'``; anything else
+    (numbers, numeric text such as "-0.5", other text) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_chunks(table: Table, *, raw: bool = False) -> Iterator[str]:
+    """The table as CSV text, a few hundred rows per chunk (constant memory). Text cells that
+    would run as spreadsheet formulas are defused unless ``raw``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.header)
+    writer.writerow(table.header if raw else [defused(name) for name in table.header])
     for batch in batched(table.rows, BATCH):
+        start = buffer.tell()
         # The csv module already writes None as an empty cell.
         writer.writerows(
             ([csv_cell(v) for v in row] for row in batch) if table.has_yes_no else batch
         )
-        yield buffer.getvalue()
+        text = buffer.getvalue()
+        if not raw and _may_hold_formula(text):  # write the batch again, cell by cell
+            buffer.seek(start)
+            buffer.truncate()
+            writer.writerows([defused(csv_cell(v)) for v in row] for row in batch)
+            text = buffer.getvalue()
+        yield text
         buffer.seek(0)
         buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue()
 
 
-def write_table_csv(out: TextIO, table: Table) -> None:
-    for chunk in csv_chunks(table):
+def write_table_csv(out: TextIO, table: Table, *, raw: bool = False) -> None:
+    for chunk in csv_chunks(table, raw=raw):
         out.write(chunk)
 
 
-def write_codings_csv(out: TextIO, project: Project, *, viewer) -> None:
+def write_codings_csv(out: TextIO, project: Project, *, viewer, raw: bool = False) -> None:
     """The long CSV: one row per coding, filtered to what ``viewer`` (a Membership) may see."""
-    write_table_csv(out, codings_table(project, export_scope(viewer)))
+    write_table_csv(out, codings_table(project, export_scope(viewer)), raw=raw)
 
 
 def write_reliability_csv(
-    out: TextIO, project: Project, criterion: Criterion | str, *, viewer, variant: str = "value"
+    out: TextIO,
+    project: Project,
+    criterion: Criterion | str,
+    *,
+    viewer,
+    variant: str = "value",
+    raw: bool = False,
 ) -> None:
     """One criterion's reliability data in the ``agreement`` command's format (admins and
     reviewers only: it sets every coder's codes side by side)."""
@@ -73,19 +114,22 @@ def write_reliability_csv(
         reliability_table(
             project, _criterion(project, criterion), scope_of(viewer), variant=variant
         ),
+        raw=raw,
     )
 
 
-def write_consensus_csv(out: TextIO, project: Project, *, viewer=None) -> None:
-    write_table_csv(out, consensus_table(project, scope_of(viewer)))
+def write_consensus_csv(out: TextIO, project: Project, *, viewer=None, raw: bool = False) -> None:
+    write_table_csv(out, consensus_table(project, scope_of(viewer)), raw=raw)
 
 
-def write_period_values_csv(out: TextIO, project: Project, *, viewer=None) -> None:
-    write_table_csv(out, periods_table(project, scope_of(viewer)))
+def write_period_values_csv(
+    out: TextIO, project: Project, *, viewer=None, raw: bool = False
+) -> None:
+    write_table_csv(out, periods_table(project, scope_of(viewer)), raw=raw)
 
 
-def write_codebook_csv(out: TextIO, codebook: Codebook) -> None:
-    write_table_csv(out, codebook_table(codebook))
+def write_codebook_csv(out: TextIO, codebook: Codebook, *, raw: bool = False) -> None:
+    write_table_csv(out, codebook_table(codebook), raw=raw)
 
 
 def scope_of(viewer) -> ExportScope:

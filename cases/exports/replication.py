@@ -54,7 +54,11 @@ def _counted(table: Table, counts: _Counts, name: str) -> Table:
     return Table(table.name, table.header, rows(), has_yes_no=table.has_yes_no)
 
 
-def write_replication_package(out: BinaryIO | str, project: Project, *, viewer) -> None:
+def write_replication_package(
+    out: BinaryIO | str, project: Project, *, viewer, raw: bool = False
+) -> None:
+    """``raw``: CSV text exactly as stored; by default a text cell that a spreadsheet would run
+    as a formula is defused (``csv_exports.defused``)."""
     scope = scope_of(viewer)
     scope.check_replication()
     root = f"{project.slug}-replication/"
@@ -63,7 +67,7 @@ def write_replication_package(out: BinaryIO | str, project: Project, *, viewer) 
 
         def csv_file(name: str, table: Table) -> None:
             with archive.text_entry(root + name) as entry:
-                for chunk in csv_chunks(_counted(table, counts, name)):
+                for chunk in csv_chunks(_counted(table, counts, name), raw=raw):
                     entry.write(chunk)
 
         codebook = project.codebook
@@ -108,7 +112,7 @@ def write_replication_package(out: BinaryIO | str, project: Project, *, viewer) 
             + "\n",
         )
         facts = _facts(project, classification, counts, len(sources), criteria)
-        archive.write_text(root + "README.md", readme(project, facts))
+        archive.write_text(root + "README.md", readme(project, facts, raw=raw))
         sums = "".join(
             f"{digest}  {name.removeprefix(root)}\n" for name, digest in archive.digests.items()
         )
@@ -260,7 +264,15 @@ def _files(slug: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def readme(project: Project, facts: Facts) -> str:
+_FORMULAS_DEFUSED = """A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+return and is not a number (a quote such as `=SUM(1)`) starts with an added `'`, so that a
+spreadsheet shows it instead of running it as a formula; remove that first `'` before analysing
+such text in R or pandas."""
+_FORMULAS_RAW = """Text is exactly as stored: a cell that starts with `=`, `+`, `-` or `@` may run
+as a formula in a spreadsheet, so open these files in R or pandas, not in a spreadsheet."""
+
+
+def readme(project: Project, facts: Facts, *, raw: bool = False) -> str:
     slug, codebook = project.slug, project.codebook
     example = facts.criteria[0] if facts.criteria else "CODE"
     stages = "\n".join(f"- {line}" for line in facts.stages) or "- (no periods)"
@@ -301,7 +313,7 @@ Replace the parts in angle brackets with the deposit's authors, year, repository
 
 All CSV files: UTF-8, a header row, ISO 8601 dates, an empty cell for a missing value,
 `true`/`false` for yes/no. "Not coded" (no row, or an empty cell) differs from a coded 0
-(evidence that the condition is missing).
+(evidence that the condition is missing). {_FORMULAS_RAW if raw else _FORMULAS_DEFUSED}
 
 ## Reproducing the figures
 

@@ -35,10 +35,19 @@ class _Stdout:
 
 class ExportCommand(BaseCommand):
     binary = False  # True for XLSX and zip files
+    writes_csv = False  # True for the commands whose output is or holds CSV files: adds --raw
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="the project's slug")
         parser.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+        if self.writes_csv:
+            parser.add_argument(
+                "--raw",
+                action="store_true",
+                help="write CSV text exactly as stored (for R and pandas); by default a text "
+                "cell starting with =, +, -, @, a tab or a carriage return gets a leading ' so "
+                "that spreadsheets do not run it as a formula",
+            )
 
     def export(self, out: TextIO | BinaryIO, project: Project, options: dict[str, Any]) -> None:
         raise NotImplementedError

@@ -132,11 +132,13 @@ def test_observers_may_not_export_raw_codings(small_project):
         write_codings_csv(io.StringIO(), small_project, viewer=member(small_project, "otto"))
 
 
-def test_text_is_written_exactly_as_stored(small_project, people):
+def test_raw_text_is_written_exactly_as_stored(small_project, people):
     note = '=HYPERLINK("x"), a "quoted" word,\nand a second line'
     Coding.objects.filter(coder=people["carl"], criterion__code="D-RESP").update(note=note)
-    rows = rows_of(write_codings_csv, small_project, viewer=None)
+    rows = rows_of(write_codings_csv, small_project, viewer=None, raw=True)
     assert rows[2]["note"] == note
+    # By default only the formula is defused (test_exports_csv_formulas.py).
+    assert rows_of(write_codings_csv, small_project, viewer=None)[2]["note"] == "'" + note
 
 
 def test_the_codings_csv_reads_the_database_in_a_fixed_number_of_queries(

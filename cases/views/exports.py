@@ -92,13 +92,20 @@ def export_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if not spec.allowed(scope):
         raise PermissionDenied(f"Your role ({membership.role}) does not allow exporting {kind}.")
     filename = f"{project.slug}-{kind}"
+    # ?raw=1: CSV text exactly as stored, for R and pandas (by default a cell a spreadsheet
+    # would run as a formula is defused; docs/exports.md).
+    asked = request.GET.get("raw", "0").strip().lower()
+    if asked not in RAW_CHOICES:
+        return _bad_request(f"raw: use 1 (text exactly as stored) or 0, not {asked!r}")
+    raw = RAW_CHOICES[asked]
     try:
         if kind == "reliability.csv":
-            return _reliability(request, project, scope, spec)
+            return _reliability(request, project, scope, spec, raw=raw)
         if kind in TABLES:
-            return _stream(TABLES[kind](project, scope), spec, filename)
+            return _stream(TABLES[kind](project, scope), spec, filename, raw=raw)
         if kind in FILES:
-            return file_response(lambda out: FILES[kind](out, project, membership), spec, filename)
+            write = FILES[kind]
+            return file_response(lambda out: write(out, project, membership, raw), spec, filename)
         return _small_file(kind, project, membership, spec, filename)
     except ExportRefused as refused:
         raise PermissionDenied(str(refused)) from None
@@ -112,12 +119,14 @@ TABLES = {
 }
 
 FILES = {  # zip files, written to a temporary file on disk and streamed from there
-    "workbook.xlsx": lambda out, project, viewer: write_xlsx(out, project, viewer=viewer),
-    "project.qdpx": lambda out, project, viewer: write_qdpx(out, project, viewer=viewer),
-    "replication.zip": lambda out, project, viewer: write_replication_package(
-        out, project, viewer=viewer
+    "workbook.xlsx": lambda out, project, viewer, raw: write_xlsx(out, project, viewer=viewer),
+    "project.qdpx": lambda out, project, viewer, raw: write_qdpx(out, project, viewer=viewer),
+    "replication.zip": lambda out, project, viewer, raw: write_replication_package(
+        out, project, viewer=viewer, raw=raw
     ),
 }
+
+RAW_CHOICES = {"0": False, "false": False, "no": False, "1": True, "true": True, "yes": True}
 
 
 def _headers(response: HttpResponse, filename: str) -> HttpResponse:
@@ -127,9 +136,10 @@ def _headers(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def _stream(table, spec: Kind, filename: str) -> HttpResponse:
+def _stream(table, spec: Kind, filename: str, *, raw: bool = False) -> HttpResponse:
     return _headers(
-        StreamingHttpResponse(csv_chunks(table), content_type=spec.content_type), filename
+        StreamingHttpResponse(csv_chunks(table, raw=raw), content_type=spec.content_type),
+        filename,
     )
 
 
@@ -171,7 +181,7 @@ def _bad_request(message: str) -> HttpResponse:
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-def _reliability(request: HttpRequest, project, scope, spec: Kind) -> HttpResponse:
+def _reliability(request: HttpRequest, project, scope, spec: Kind, *, raw: bool) -> HttpResponse:
     code = request.GET.get("criterion", "").strip()
     variant = request.GET.get("variant", "value")
     if not code:
@@ -182,4 +192,4 @@ def _reliability(request: HttpRequest, project, scope, spec: Kind) -> HttpRespon
     if variant not in VARIANTS:
         return _bad_request(f"variant: use {' or '.join(VARIANTS)}, not {variant!r}")
     table = reliability_table(project, criterion, scope, variant=variant)
-    return _stream(table, spec, f"{project.slug}-reliability-{code}-{variant}.csv")
+    return _stream(table, spec, f"{project.slug}-reliability-{code}-{variant}.csv", raw=raw)

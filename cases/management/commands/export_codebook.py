@@ -4,6 +4,7 @@ from cases.management.export_command import ExportCommand, find_project, write_b
 
 class Command(ExportCommand):
     help = "A project's codebook as CSV (default), Markdown or a REFI-QDA codebook (.qdc)."
+    writes_csv = True
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -19,5 +20,7 @@ class Command(ExportCommand):
             )
         else:
             write_text(
-                lambda out: write_codebook_csv(out, codebook), options["output"], self.stdout
+                lambda out: write_codebook_csv(out, codebook, raw=options["raw"]),
+                options["output"],
+                self.stdout,
             )

@@ -7,6 +7,7 @@ class Command(ExportCommand):
         "Period values and the classification (rule v1), one row per dyad, period and "
         "criterion, as CSV."
     )
+    writes_csv = True
 
     def export(self, out, project, options):
-        write_period_values_csv(out, project)
+        write_period_values_csv(out, project, raw=options["raw"])

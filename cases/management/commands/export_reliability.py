@@ -9,6 +9,7 @@ class Command(ExportCommand):
         "One criterion's reliability data in the agreement command's CSV format "
         "(unit,<coder>,...; one row per evidence item submitted by at least one coder)."
     )
+    writes_csv = True
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -30,5 +31,10 @@ class Command(ExportCommand):
 
     def export(self, out, project, options):
         write_reliability_csv(
-            out, project, options["criterion"], viewer=None, variant=options["variant"]
+            out,
+            project,
+            options["criterion"],
+            viewer=None,
+            variant=options["variant"],
+            raw=options["raw"],
         )

@@ -8,6 +8,7 @@ class Command(ExportCommand):
         "classification, bibliography, checksums and a README."
     )
     binary = True
+    writes_csv = True
 
     def export(self, out, project, options):
-        write_replication_package(out, project, viewer=None)
+        write_replication_package(out, project, viewer=None, raw=options["raw"])
