@@ -1,12 +1,13 @@
 """The JSON bundle (format v1, docs/bundle-format.md) as a viewer may take it away.
 
-Admins and reviewers get the whole bundle, drafts included: it is the lossless backup that
-``import_bundle`` round-trips. A coder gets the same document with only their own codings and
-stage judgments; an observer gets none of either. Consensus decisions, overrides, evidence and
-sources are for every member, but for the items a coder still has to code: their decisions
-and rationales are left out (``cases.visibility``). A filtered bundle still imports, but its
-derived consensus then rests on the codings it carries, so it is a copy of the viewer's own
-work, not a replication.
+Admins and reviewers get the whole bundle, drafts included: the project's current data, which
+``import_bundle`` recreates on any instance (an exchange format, not a backup: it carries no
+history, timestamps or versions; docs/bundle-format.md). A coder gets the same document with
+only their own codings and stage judgments; an observer gets none of either. Consensus
+decisions, overrides, evidence and sources are for every member, but for the items a coder
+still has to code: their decisions and rationales are left out (``cases.visibility``). A
+filtered bundle still imports, but its derived consensus then rests on the codings it carries,
+so it is a copy of the viewer's own work, not a replication.
 """
 
 from __future__ import annotations

@@ -138,7 +138,8 @@ KINDS: dict[str, Kind] = {
             RAW,
             "read",
             "The whole project in sccoder's bundle format, every coder's codings and stage "
-            "judgments included (drafts too): the backup that import_bundle restores.",
+            "judgments included (drafts too), for sharing the project or moving it to another "
+            "sccoder instance (import_bundle). Not a backup: it leaves out the history.",
             about_own="The project in sccoder's bundle format with only your own codings and "
             "stage judgments. It imports, but its consensus then rests on your codings alone.",
             about_none="The project in sccoder's bundle format without any coder's codings or "

@@ -7,7 +7,10 @@ from cases.models import Project
 
 
 class Command(BaseCommand):
-    help = "Export a project as one bundle document (format v1) on stdout or into a file."
+    help = (
+        "Export a project as one bundle document (format v1) on stdout or into a file: for "
+        "sharing and replication, not a backup (it leaves out the history)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the project's slug")
