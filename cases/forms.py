@@ -178,7 +178,7 @@ class EvidenceFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Search quotes and summaries  ( / )",
+                "placeholder": "Search words in keys, quotes and summaries  ( / )",
                 "data-slash-focus": "",
                 "autocomplete": "off",
             }

@@ -29,6 +29,7 @@ from ..models import (
     Stage,
     StageJudgment,
 )
+from ..search import search_evidence
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -113,7 +114,11 @@ class EvidenceFilter(filters.FilterSet):
     created_by = filters.CharFilter(
         field_name="created_by__username", label="Username of who added the item."
     )
-    q = filters.CharFilter(method="search", label="Words in the key, quote, summary or notes.")
+    q = filters.CharFilter(
+        method="search",
+        label="Words in any order in the key, quote, summary or page note; capitals and "
+        "accents do not matter (Turkiye finds Türkiye). The evidence page's search is the same.",
+    )
     ordering = StableOrderingFilter(
         fields=[
             ("key", "key"),
@@ -128,14 +133,7 @@ class EvidenceFilter(filters.FilterSet):
         fields = []
 
     def search(self, qs, name, value):
-        for word in value.split():
-            qs = qs.filter(
-                Q(key__icontains=word)
-                | Q(quote__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(locator_note__icontains=word)
-            )
-        return qs
+        return search_evidence(qs, value)
 
 
 class CodingFilter(filters.FilterSet):

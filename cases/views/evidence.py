@@ -21,6 +21,7 @@ from ..access import get_project_for
 from ..citations import format_citations
 from ..forms import EvidenceFilterForm, EvidenceForm
 from ..models import Assignment, Coding, Consensus, Evidence, Membership, Project
+from ..search import search_evidence
 from ..versioning import StaleWrite, claim_version
 
 PAGE_SIZE = 25
@@ -44,7 +45,7 @@ def _filtered(project: Project, membership: Membership, filters: dict) -> QueryS
     if "source" in filters:
         items = items.filter(source=filters["source"])
     if "q" in filters:
-        items = items.filter(Q(quote__icontains=filters["q"]) | Q(summary__icontains=filters["q"]))
+        items = search_evidence(items, filters["q"])
     if "criterion" in filters:
         items = items.filter(_has_criterion(membership, filters["criterion"]))
     if "coded" in filters and membership.can_code:
