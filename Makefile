@@ -43,9 +43,10 @@ serve-prod: install
 	         $(BIN)/python manage.py migrate --no-input && \
 	         $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:8001'
 
-## Lint, then the whole test suite (browser tests drive Debian's chromium)
+## Lint, check the layering (.importlinter), then the whole test suite (browser tests drive Debian's chromium)
 test: install-dev chromium
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Playwright cannot download browsers here: the tests use the system's chromium.
