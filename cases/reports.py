@@ -41,7 +41,12 @@ from .report_logic import (
     robustness_entry,
     span_text,
 )
-from .review.reliability import ROW_KEYS, agreement_rows, stage_judgment_agreement
+from .review.reliability import (
+    FIGURES_VERSION,
+    ROW_KEYS,
+    agreement_rows,
+    stage_judgment_agreement,
+)
 from .visibility import Visibility, visibility_for
 
 # What each measure (application, value) of an agreement row carries, once its scope is known.
@@ -150,6 +155,7 @@ def report_key(
     coder the report of another who has submitted different items)."""
     return [
         REPORT_VERSION,
+        FIGURES_VERSION,
         project.rule_version,
         dyad.pk,
         repr(audience_of(viewer)),

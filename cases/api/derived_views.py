@@ -31,8 +31,17 @@ class AgreementRowSerializer(serializers.Serializer):
     ci_low = serializers.FloatField(allow_null=True)
     ci_high = serializers.FloatField(allow_null=True)
     ci_method = serializers.CharField(allow_null=True)
-    reading = serializers.CharField(help_text="Krippendorff's reading of alpha.")
+    reading = serializers.CharField(
+        help_text="Krippendorff's reading of alpha (reliable, tentative, not reliable), or not "
+        "conclusive when fewer than 10 units, an interval wider than 0.5 or, for a reliable or "
+        "tentative alpha, percent agreement below 70% cannot carry it; undefined without alpha."
+    )
     undefined_reason = serializers.CharField(allow_null=True, allow_blank=True)
+    reading_note = serializers.CharField(
+        allow_blank=True,
+        help_text="Why the reading is not conclusive, and why alpha is low or undefined beside "
+        "high percent agreement when one value makes up almost every value; empty otherwise.",
+    )
 
 
 DYAD_PARAMETER = OpenApiParameter(

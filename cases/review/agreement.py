@@ -12,12 +12,13 @@ Every coefficient comes back as a ``Coefficient`` (value, or None and a one-line
 ``krippendorff_alpha`` keeps the contract's plain ``float | None``. The helpers live in
 sibling modules: ``encoding`` (values, category list, per-unit counts), ``unit_stats`` (one
 pass over the units), ``alpha`` (coincidence-matrix alpha), ``kappas`` (p_a, Fleiss, AC1/AC2,
-Brennan-Prediger, Cohen, Scott) and ``bootstrap`` (Hayes & Krippendorff 2007).
+Brennan-Prediger, Cohen, Scott), ``bootstrap`` (Hayes & Krippendorff 2007) and ``reading``
+(what an alpha lets a reader conclude, held back where the data are too thin).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ import numpy as np
 from cases.review.alpha import LEVELS, alpha_from_stats, check_level, distance_matrix
 from cases.review.bootstrap import AlphaBootstrap, bootstrap_alpha, check_draws
 from cases.review.coefficient import NO_VALUES, Coefficient, no_variation
-from cases.review.encoding import Encoded, encode
+from cases.review.encoding import Encoded, display_category, encode
 from cases.review.kappas import (
     WEIGHTS,
     brennan_prediger_from,
@@ -40,6 +41,7 @@ from cases.review.kappas import (
     scott_pi_from,
     weight_matrix,
 )
+from cases.review.reading import Prevalent, Reading, read_alpha
 from cases.review.unit_stats import UnitStats, collect_unit_stats
 
 __all__ = [
@@ -48,6 +50,8 @@ __all__ = [
     "AlphaBootstrap",
     "AlphaFigures",
     "Coefficient",
+    "Prevalent",
+    "Reading",
     "agreement_report",
     "alpha_coefficient",
     "alpha_figures",
@@ -60,6 +64,8 @@ __all__ = [
     "krippendorff_alpha",
     "krippendorff_alpha_bootstrap",
     "percent_agreement",
+    "prevalent_value",
+    "read_alpha",
     "scott_pi",
     "weighted_cohen_kappa",
 ]
@@ -171,12 +177,26 @@ def krippendorff_alpha_bootstrap(
 @dataclass(frozen=True)
 class AlphaFigures:
     """Alpha with the figures reported beside it; ``interval`` is None when alpha is undefined
-    (the bootstrap is then not run)."""
+    (the bootstrap is then not run). ``n_pairable_units`` and ``prevalent`` (the most frequent
+    of the values alpha reads) are what its reading needs besides."""
 
     alpha: Coefficient
     percent_agreement: Coefficient
     ac1: Coefficient
     interval: AlphaBootstrap | None
+    n_pairable_units: int = 0
+    prevalent: Prevalent | None = None
+
+    def reading(self, labels: Mapping[Any, str] | None = None) -> Reading:
+        """What these figures let a reader conclude (``cases.review.reading``)."""
+        return read_alpha(
+            self.alpha.value,
+            n_units=self.n_pairable_units,
+            interval=self.interval.ci if self.interval is not None else None,
+            percent_agreement=self.percent_agreement.value,
+            prevalent=self.prevalent,
+            labels=labels,
+        )
 
 
 def alpha_figures(
@@ -199,7 +219,20 @@ def alpha_figures(
         percent_agreement=percent_agreement_from(stats),
         ac1=gwet_ac1_from(stats, encoded),
         interval=interval,
+        n_pairable_units=stats.n_pairable_units,
+        prevalent=prevalent_value(stats, encoded),
     )
+
+
+def prevalent_value(stats: UnitStats, encoded: Encoded) -> Prevalent | None:
+    """The most frequent of the values alpha reads (those of units with two or more values),
+    with its count; None when there are none. Ties go to the first in the category list."""
+    marginals = np.rint(stats.coincidences.sum(axis=1)).astype(np.int64)
+    total = int(marginals.sum())
+    if total == 0:
+        return None
+    top = int(np.argmax(marginals))
+    return Prevalent(display_category(encoded.categories[top]), int(marginals[top]), total)
 
 
 def _bootstrap(
@@ -237,7 +270,8 @@ def agreement_report(
     """Everything the ``agreement`` command prints, as a JSON-ready dict (see the contract).
 
     Coefficients that do not apply are absent (Cohen's κ and Scott's π need exactly two coders;
-    the weighted ones need linear or quadratic weights; the interval needs ``bootstrap``);
+    the weighted ones need linear or quadratic weights; the interval and the reading of alpha,
+    which weighs the interval, need ``bootstrap``);
     those that apply but are undefined are None, with their reason under ``undefined``.
     """
     encoded = encode(reliability_data, categories)
@@ -259,9 +293,18 @@ def agreement_report(
     report.update({name: coefficient.value for name, coefficient in coefficients.items()})
     undefined = {name: c.reason for name, c in coefficients.items() if not c.is_defined}
     if bootstrap is not None:
-        report.update(_bootstrap_fields(_bootstrap(stats, encoded, level, bootstrap, seed)))
+        interval = _bootstrap(stats, encoded, level, bootstrap, seed)
+        report.update(_bootstrap_fields(interval))
         if report["krippendorff_alpha_ci"] is None:
             undefined["krippendorff_alpha_ci"] = coefficients["krippendorff_alpha"].reason
+        found = read_alpha(
+            coefficients["krippendorff_alpha"].value,
+            n_units=stats.n_pairable_units,
+            interval=interval.ci,
+            percent_agreement=coefficients["percent_agreement"].value,
+            prevalent=prevalent_value(stats, encoded),
+        )
+        report["krippendorff_alpha_reading"] = {"label": found.label, "notes": list(found.notes)}
     report["undefined"] = undefined
     return report
 

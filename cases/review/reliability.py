@@ -14,12 +14,19 @@ asked of each criterion, and of each framework group and the whole codebook by p
 
 Each figure comes with its number of units, a bootstrap interval (Hayes & Krippendorff 2007) and
 Krippendorff's reading: alpha >= .800 reliable; .667 to .800 for tentative conclusions only;
-below .667 not reliable. An undefined alpha is reported as such, with the reason.
+below .667 not reliable; "not conclusive" instead where fewer than 10 units, an interval wider
+than 0.5 or (for a positive reading) percent agreement below 70% cannot carry it, with the
+reasons in ``reading_note`` (``cases.review.reading``). An undefined alpha is reported as such,
+with the reason.
 
-The public functions (``agreement_rows``, ``coder_pair_kappas``, ``stage_judgment_agreement``)
-return plain dicts with fixed keys, for the agreement page, the exports and the API alike. They
-read the database in a fixed number of queries whatever the project's size and hand numpy arrays
-to ``cases.review.agreement``, where all the arithmetic is.
+Two diagnostics look at the coders one by one: alpha with each coder left out
+(``leave_one_coder_out``), and each coder's codes against the items' consensus
+(``coders_against_consensus``).
+
+The public functions (``agreement_rows``, ``coder_pair_kappas``, ``stage_judgment_agreement``
+and the diagnostics) return plain dicts with fixed keys, for the agreement page, the exports and
+the API alike. They read the database in a fixed number of queries whatever the project's size
+and hand numpy arrays to ``cases.review.agreement``, where all the arithmetic is.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth import get_user_model
 
+from ..consensus import ItemConsensus, consensus_for
 from ..models import (
     Assignment,
     Coding,
@@ -43,9 +51,11 @@ from ..models import (
     StageJudgment,
 )
 from .agreement import alpha_coefficient, alpha_figures, cohen_kappa_table
+from .reading import RELIABLE, TENTATIVE, krippendorff_band
 
-RELIABLE = 0.800
-TENTATIVE = 0.667
+# The rules and keys of these figures: part of the key of every cache that holds them, so that
+# figures cached before a change of rules are not served after it.
+FIGURES_VERSION = 2
 NOT_CODED = -1  # the "not coded" category of the coder-pair kappas
 STAGE_ORDER = [Stage.NONE.value, Stage.NASCENT.value, Stage.ASCENDANT.value, Stage.MATURE.value]
 
@@ -65,18 +75,15 @@ ROW_KEYS = (
     "ci_method",
     "reading",
     "undefined_reason",
+    "reading_note",
 )
+APPLICATION_LABELS = {0: "not applied", 1: "applied"}
 
 
 def reading(alpha: float | None) -> str:
-    """Krippendorff's (2004) reading of an alpha."""
-    if alpha is None:
-        return "undefined"
-    if alpha >= RELIABLE:
-        return "reliable"
-    if alpha >= TENTATIVE:
-        return "tentative"
-    return "not reliable"
+    """Krippendorff's (2004) reading of an alpha alone; the rows' ``reading`` also weighs the
+    units, the interval and percent agreement behind it (``cases.review.reading``)."""
+    return krippendorff_band(alpha)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -273,6 +280,7 @@ def _undefined_row(n_units: int, reason: str) -> dict[str, Any]:
         "ci_method": None,
         "reading": "undefined",
         "undefined_reason": reason,
+        "reading_note": "",
     }
 
 
@@ -288,12 +296,16 @@ def _figures(
     alpha, interval = found.alpha, found.interval
     figures = _undefined_row(n_units, alpha.reason or "")
     figures["percent_agreement"] = found.percent_agreement.value
+    read = found.reading(
+        APPLICATION_LABELS if level == "nominal" else {c: f"value {c}" for c in categories}
+    )
+    figures["reading_note"] = read.note
     if level == "nominal":
         figures["ac1"] = found.ac1.value
     if interval is not None:
         figures.update(
             alpha=alpha.value,
-            reading=reading(alpha.value),
+            reading=read.label,
             undefined_reason=None,
             ci_low=interval.ci[0] if interval.ci else None,
             ci_high=interval.ci[1] if interval.ci else None,
@@ -447,6 +459,148 @@ def _pair_table(cube: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(pairs, minlength=size * size).reshape(size, size).astype(np.float64)
 
 
+# --- coder diagnostics ---------------------------------------------------------------------
+
+
+def leave_one_coder_out(project: Project, *, dyad: Dyad | str | None = None, coders=None) -> dict:
+    """Overall alpha (application and value) with each listed coder left out.
+
+    The units stay those of the overall row, the items every listed coder submitted, so a
+    change is the coder's doing and not a change of items. ``change`` is alpha without the
+    coder minus alpha with everyone: above zero, agreement is higher without them. Needs three
+    coders at least (leaving one of two out leaves nobody to agree with).
+    """
+    return _left_out_of(load_submitted_codes(project, resolve_dyad(project, dyad)), coders)
+
+
+def _left_out_of(data: SubmittedCodes, coders) -> dict:
+    listed = _listed_coders(data, coders)
+    found: dict[str, Any] = {"n_coders": len(listed), "reason": None, "all": None, "coders": []}
+    if len(listed) < 3:
+        found["reason"] = f"leaving a coder out needs at least three coders (here {len(listed)})"
+        return found
+    items = data.common_items(listed)
+    if items.size == 0:
+        found["reason"] = _no_items_reason(listed)
+        return found
+    cube = data.value_cube(listed, items)
+    everyone = _overall_alphas(cube, data.scale)
+    found["all"] = everyone
+    for i, coder in enumerate(listed):
+        without = _overall_alphas(np.delete(cube, i, axis=0), data.scale)
+        for measure, figures in without.items():
+            alpha, base = figures["alpha"], everyone[measure]["alpha"]
+            figures["change"] = None if alpha is None or base is None else alpha - base
+        found["coders"].append({"coder": coder, **without})
+    return found
+
+
+def _overall_alphas(cube: np.ndarray, scale: list[int]) -> dict[str, dict[str, Any]]:
+    """Application and value alpha over every criterion of a coders x items x criteria cube,
+    with their units, as the overall row computes them (without the bootstrap)."""
+    pools = _Pools(cube)
+    columns = list(range(cube.shape[2]))
+    matrices = {
+        "application": (pools.application(columns), "nominal", [0, 1]),
+        "value": (pools.values(columns), "ordinal", scale),
+    }
+    found = {}
+    for measure, (matrix, level, categories) in matrices.items():
+        alpha = alpha_coefficient(matrix, level=level, categories=categories)
+        found[measure] = {"n_units": int(matrix.shape[1]), "alpha": alpha.value}
+        found[measure]["reason"] = (
+            alpha.reason if matrix.shape[1] else "no item on which two coders applied a criterion"
+        )
+    return found
+
+
+def coders_against_consensus(
+    project: Project, *, dyad: Dyad | str | None = None, coders=None
+) -> list[dict]:
+    """Each coder's submitted codes against the consensus of the same items.
+
+    Units: every (item, criterion) of the items the coder submitted whose consensus is settled
+    (every assigned coder has submitted and nothing awaits adjudication); categories "not coded"
+    and each value of the scale, nominal, as for the coder-pair kappas. Per coder: ``n_items``,
+    ``n_units``, percent agreement, Cohen's kappa (or None and the reason) and ``n_unsettled``,
+    the coder's submitted items left out because their consensus is not settled yet.
+
+    Where the coders agreed, the consensus is their codes: the figures differ between coders
+    only on the items a reviewer decided.
+    """
+    chosen = resolve_dyad(project, dyad)
+    data = load_submitted_codes(project, chosen)
+    return _against_consensus_of(data, coders, _consensus_of(project, chosen, data))
+
+
+def _consensus_of(
+    project: Project, dyad: Dyad | None, data: SubmittedCodes
+) -> dict[int, ItemConsensus]:
+    """The consensus of every submitted item of ``data``, in three queries (the ids go to the
+    database as a subquery, not as a list)."""
+    submitted = Assignment.objects.filter(
+        evidence__project=project, status=Assignment.Status.SUBMITTED
+    )
+    if dyad is not None:
+        submitted = submitted.filter(evidence__dyad=dyad)
+    among = submitted.order_by().values_list("evidence_id", flat=True)
+    return consensus_for(data.items.tolist(), among=among)
+
+
+def _against_consensus_of(
+    data: SubmittedCodes, coders, consensus: dict[int, ItemConsensus]
+) -> list[dict]:
+    listed = data.coders if coders is None else _listed_coders(data, coders)
+    categories = [NOT_CODED, *data.scale]
+    settled, decided = _consensus_matrix(data, consensus)
+    rows = {name: i for i, name in enumerate(data.coders)}
+    found = []
+    for coder in listed:
+        row = rows.get(coder)
+        mine = np.flatnonzero(data.submitted[row]) if row is not None else np.empty(0, np.intp)
+        items = mine[settled[mine]]
+        figures = {
+            "coder": coder,
+            "n_items": int(items.size),
+            "n_units": int(items.size) * len(data.criteria),
+            "n_unsettled": int(mine.size - items.size),
+            "percent_agreement": None,
+            "cohen_kappa": None,
+            "reason": None,
+        }
+        if items.size == 0:
+            figures["reason"] = "none of their items has a settled consensus yet"
+            found.append(figures)
+            continue
+        pair = np.stack([data.category_cube([coder], items)[0], decided[items]])
+        table = _pair_table(pair, len(categories))
+        kappa = cohen_kappa_table(table, categories=categories)
+        figures["percent_agreement"] = float(np.trace(table) / table.sum())
+        figures["cohen_kappa"], figures["reason"] = kappa.value, kappa.reason
+        found.append(figures)
+    return found
+
+
+def _consensus_matrix(
+    data: SubmittedCodes, consensus: dict[int, ItemConsensus]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``data.items`` have a settled consensus, and the consensus as an items x
+    criteria array of positions in [not coded, *scale] (as ``category_cube`` gives a coder's)."""
+    column = {criterion.code: j for j, criterion in enumerate(data.criteria)}
+    position = {value: p + 1 for p, value in enumerate(data.scale)}
+    settled = np.zeros(len(data.items), dtype=bool)
+    decided = np.zeros((len(data.items), len(data.criteria)), dtype=np.intp)
+    for i, item_id in enumerate(data.items.tolist()):
+        found = consensus.get(item_id)
+        if found is None or found.awaiting_coders or found.pending or found.hidden:
+            continue
+        settled[i] = True
+        for code, value in found.values.items():
+            if code in column:
+                decided[i, column[code]] = position[value]
+    return settled, decided
+
+
 def stage_judgment_agreement(project: Project, *, dyad: Dyad | str | None = None) -> dict:
     """Ordinal alpha of the coders' holistic stage verdicts (none < nascent < ascendant < mature).
 
@@ -481,22 +635,32 @@ def agreement_figures(
 ) -> dict[str, Any]:
     """Everything the agreement page shows, reading the codings once: ``rows`` as
     ``agreement_rows``, ``kappas`` as ``coder_pair_kappas``, ``stages`` as
-    ``stage_judgment_agreement``."""
+    ``stage_judgment_agreement``, ``left_out`` as ``leave_one_coder_out`` and
+    ``against_consensus`` as ``coders_against_consensus``."""
     chosen = resolve_dyad(project, dyad)
     data = load_submitted_codes(project, chosen)
     return {
         "rows": _rows_of(data, coders, draws=draws, seed=seed),
         "kappas": _kappas_of(data),
         "stages": stage_judgment_agreement(project, dyad=chosen),
+        "left_out": _left_out_of(data, coders),
+        "against_consensus": _against_consensus_of(
+            data, coders, _consensus_of(project, chosen, data)
+        ),
     }
 
 
 __all__ = [
+    "FIGURES_VERSION",
+    "RELIABLE",
     "ROW_KEYS",
+    "TENTATIVE",
     "SubmittedCodes",
     "agreement_figures",
     "agreement_rows",
     "coder_pair_kappas",
+    "coders_against_consensus",
+    "leave_one_coder_out",
     "load_submitted_codes",
     "reading",
     "resolve_dyad",

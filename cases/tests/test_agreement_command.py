@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.review.agreement import agreement_report
+from cases.review.agreement import agreement_report, read_alpha
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -120,6 +120,36 @@ def test_bootstrap_adds_a_reproducible_interval_with_its_method(csv_file) -> Non
         "from the coincidence matrix, seed 11"
     )
     assert set(first["krippendorff_alpha_p_below"]) == {"0.800", "0.667"}
+
+
+def test_bootstrap_adds_the_reading_of_alpha_which_weighs_units_interval_and_agreement(
+    csv_file,
+) -> None:
+    path = csv_file(SECTION_C)
+    args = (str(path), "--level", "ordinal", "--bootstrap", "2000", "--seed", "11")
+    printed = json.loads(run_command(*args, "--json"))
+    expected = read_alpha(
+        printed["krippendorff_alpha"],
+        n_units=11,
+        interval=printed["krippendorff_alpha_ci"],
+        percent_agreement=printed["percent_agreement"],
+    )
+    assert printed["krippendorff_alpha_reading"] == {
+        "label": expected.label,
+        "notes": list(expected.notes),
+    }
+    assert f"reading of alpha          {expected.label}" in run_command(*args)
+    # Without the interval there is no reading: it could not be checked.
+    assert "krippendorff_alpha_reading" not in json.loads(run_command(str(path), "--json"))
+
+
+def test_the_reading_of_a_few_units_is_not_conclusive(csv_file) -> None:
+    path = csv_file("unit,a,b\nu1,1,1\nu2,2,2\nu3,1,1\nu4,2,2\n")
+    printed = json.loads(run_command(str(path), "--bootstrap", "1000", "--seed", "1", "--json"))
+    assert printed["krippendorff_alpha"] == 1.0
+    reading = printed["krippendorff_alpha_reading"]
+    assert reading["label"] == "not conclusive"
+    assert reading["notes"][0] == "too few units (n = 4)"
 
 
 def test_undefined_coefficients_are_null_with_a_reason(csv_file) -> None:

@@ -52,6 +52,8 @@ from cases.review.reliability import (
     agreement_figures,
     agreement_rows,
     coder_pair_kappas,
+    coders_against_consensus,
+    leave_one_coder_out,
     reading,
     stage_judgment_agreement,
 )
@@ -210,7 +212,9 @@ def test_criterion_application_alpha_percent_agreement_and_ac1_match_the_hand_co
     assert figures["alpha"] == pytest.approx(7 / 18)
     assert figures["percent_agreement"] == pytest.approx(4 / 6)
     assert figures["ac1"] == pytest.approx(1 / 3)
-    assert figures["reading"] == "not reliable"
+    # .389 reads "not reliable" by alpha alone, but six units cannot settle it either way.
+    assert figures["reading"] == "not conclusive"
+    assert figures["reading_note"].startswith("too few units (n = 6)")
     assert figures["framework"] == "F" and figures["group"] == "G1"
 
 
@@ -223,11 +227,14 @@ def test_criterion_value_alpha_is_ordinal_over_the_items_both_coders_applied_it_
     assert figures["ac1"] is None  # AC1 is reported for application only
 
 
-def test_a_criterion_applied_alike_everywhere_is_reliable_in_application(hand):
+def test_a_criterion_applied_alike_everywhere_has_alpha_1_but_six_units_are_not_conclusive(hand):
     figures = row(agreement_rows(hand), "criterion", "C-B", "application")
     assert figures["alpha"] == pytest.approx(1.0)
-    assert figures["reading"] == "reliable"
     assert figures["ci_low"] is not None and figures["ci_high"] == pytest.approx(1.0)
+    assert figures["reading"] == "not conclusive"
+    assert figures["reading_note"] == (
+        f"too few units (n = 6); interval too wide ({figures['ci_low']:.3f}–1.000)"
+    )
 
 
 def test_group_rows_pool_the_units_of_their_criteria(hand):
@@ -245,7 +252,11 @@ def test_the_overall_row_pools_every_criterion(hand):
     overall = row(rows, "overall", "all", "application")
     assert overall["n_units"] == 18
     assert overall["alpha"] == pytest.approx(0.6875)
-    assert overall["reading"] == "tentative"
+    # Tentative by alpha alone; 18 units are enough, but the interval is not.
+    assert overall["reading"] == "not conclusive"
+    low, high = overall["ci_low"], overall["ci_high"]
+    assert high - low > 0.5
+    assert overall["reading_note"] == f"interval too wide ({low:.3f}–{high:.3f})"
     assert row(rows, "overall", "all", "value")["alpha"] == pytest.approx(1 / 9)
 
 
@@ -280,6 +291,7 @@ def test_undefined_figures_read_undefined_and_say_why(hand):
     assert never_applied["percent_agreement"] == pytest.approx(1.0)
     assert never_applied["ac1"] == pytest.approx(1.0)
     assert never_applied["ci_low"] is None and never_applied["ci_method"] is None
+    assert never_applied["reading_note"] == ""  # six units: too few for the no-variation note
     no_units = row(rows, "criterion", "C-C", "value")
     assert no_units["n_units"] == 0
     assert no_units["undefined_reason"] == "no item on which two coders applied it"
@@ -380,13 +392,19 @@ def test_the_queries_stay_bounded_whatever_the_number_of_items(hand, django_asse
         coder_pair_kappas(hand)
     with django_assert_max_num_queries(2):
         stage_judgment_agreement(hand)
+    with django_assert_max_num_queries(5):
+        leave_one_coder_out(hand)
+    with django_assert_max_num_queries(8):
+        coders_against_consensus(hand)
 
 
-def test_the_page_figures_equal_the_three_public_functions(hand, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+def test_the_page_figures_equal_the_public_functions(hand, django_assert_max_num_queries):
+    with django_assert_max_num_queries(9):
         figures = agreement_figures(hand)
     assert figures == {
         "rows": agreement_rows(hand),
         "kappas": coder_pair_kappas(hand),
         "stages": stage_judgment_agreement(hand),
+        "left_out": leave_one_coder_out(hand),
+        "against_consensus": coders_against_consensus(hand),
     }

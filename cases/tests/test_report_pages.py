@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from cases.bundles import import_bundle
 from cases.models import Membership, Project
@@ -223,6 +224,29 @@ def test_reviewers_and_admins_see_who_judged_what_and_why(client_for, username):
         ("cleo", "ascendant", None),
     ]
     assert data["agreement"] and "only elites" not in page
+
+
+def test_the_agreement_table_gives_n_and_never_calls_a_few_units_reliable(client_for):
+    client = client_for("rita")
+    page = client.get("/p/small/reports/FRA-DEU/").content.decode()
+    data = json.loads(client.get("/p/small/reports/FRA-DEU/report.json").content)
+    section = page[page.index('id="agreement"') : page.index('id="evidence"')]
+    overall = next(row for row in data["agreement"] if row["scope"] == "overall")
+    shown = re.search(r'<th scope="row">All criteria</th>(.*?)</tr>', section, re.S)[1]
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", shown, re.S)
+    ]
+    assert cells[0] == str(overall["application"]["n_units"])
+    assert cells[5] == str(overall["value"]["n_units"])
+    assert overall["application"]["reading"] == "not conclusive"  # alpha .444 from 3 units
+    for row in data["agreement"]:
+        for measure in ("application", "value"):
+            figures = row[measure]
+            if figures["alpha"] is not None and figures["n_units"] < 10:
+                assert figures["reading"] == "not conclusive"
+                assert f"too few units (n = {figures['n_units']})" in figures["reading_note"]
+            if figures["reading_note"]:
+                assert escape(figures["reading_note"]) in section
 
 
 # --- what the report shows ----------------------------------------------------------------------

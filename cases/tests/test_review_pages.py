@@ -20,14 +20,21 @@ from cases.models import (
     Consensus,
     Criterion,
     Evidence,
+    Membership,
     Period,
     PeriodOverride,
     Project,
 )
 from cases.review.adjudication import adjudicate_item
-from cases.review.reliability import agreement_rows
+from cases.review.reliability import (
+    agreement_rows,
+    coders_against_consensus,
+    leave_one_coder_out,
+    stage_judgment_agreement,
+)
 
 from .cli import REPO
+from .test_reliability import code_and_submit, hand_built_bundle
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
 
@@ -83,6 +90,7 @@ def test_coders_and_observers_are_refused_every_review_page(client, people, item
         page = response.content.decode()
         assert "only elites" not in page  # carl's note on E1
         assert "AB-T2-TRANS" not in page
+        assert "Coder diagnostics" not in page and "against-consensus" not in page
 
 
 def test_an_outsider_gets_404_on_every_review_page(client, people, items):
@@ -219,6 +227,95 @@ def test_the_page_shows_coder_pair_kappas_and_stage_agreement(client, people, de
     page = client.get(url("review_agreement", slug=demo.slug)).content.decode()
     assert "Cohen" in page and "n = 2924" in page
     assert "3 periods judged by two or more of 2 coders" in page
+
+
+def test_a_reading_says_why_it_is_not_conclusive(client, people, demo):
+    client.force_login(people["rita"])
+    page = client.get(url("review_agreement", slug=demo.slug)).content.decode()
+    rows = agreement_rows(demo, draws=1000, seed=1)
+    for code in Criterion.objects.filter(codebook=demo.codebook).values_list("code", flat=True):
+        app = next(r for r in rows if r["key"] == code and r["measure"] == "application")
+        value = next(r for r in rows if r["key"] == code and r["measure"] == "value")
+        cells = cells_of(page, code)
+        assert cells[5].endswith(app["reading_note"]), code
+        assert cells[10].endswith(value["reading_note"]), code
+    # Alpha low beside near-total agreement (in the demo: AB-LC-BORDER, 0.000 beside 98.5%,
+    # one coder applied it once, alone) is explained on the page.
+    paradox = [r for r in rows if "almost every value is the same" in r["reading_note"]]
+    assert paradox
+    for found in paradox:
+        if found["scope"] == "criterion":
+            cells = cells_of(page, found["key"])
+            reading = cells[5] if found["measure"] == "application" else cells[10]
+            assert "α cannot tell agreement from chance here" in reading
+    # An alpha from fewer than ten units is never called reliable, and says why.
+    few = [r for r in rows if r["alpha"] is not None and r["n_units"] < 10]
+    assert few
+    for found in few:
+        assert found["reading"] == "not conclusive"
+        assert f"too few units (n = {found['n_units']})" in found["reading_note"]
+
+
+def test_the_summary_shows_n_beside_each_alpha(client, people, demo):
+    client.force_login(people["rita"])
+    page = client.get(url("review_agreement", slug=demo.slug)).content.decode()
+    for found in agreement_rows(demo):
+        if found["scope"] == "overall":
+            assert f"n = {found['n_units']} units" in page
+    stages = stage_judgment_agreement(demo)
+    assert f"n = {stages['n_periods']} periods judged by two or more of" in page
+
+
+def diagnostics_rows(page: str, table: str) -> dict[str, list[str]]:
+    body = re.search(rf'<table[^>]*id="{table}">(.*?)</table>', page, re.S)[1]
+    found = {}
+    for coder, cells in re.findall(r'<tr data-coder="([^"]+)">(.*?)</tr>', body, re.S):
+        found[coder] = [
+            re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", cells)
+        ]
+    return found
+
+
+def test_the_page_shows_each_coder_against_the_consensus(client, people, demo):
+    client.force_login(people["rita"])
+    page = client.get(url("review_agreement", slug=demo.slug)).content.decode()
+    shown = diagnostics_rows(page, "against-consensus")
+    for line in coders_against_consensus(demo):
+        assert shown[line["coder"]] == [
+            str(line["n_items"]),
+            str(line["n_units"]),
+            f"{100 * line['percent_agreement']:.1f}%",
+            three(line["cohen_kappa"]),
+            str(line["n_unsettled"]),
+        ]
+    assert sorted(shown) == ["alice", "bob"]  # the demo's two coders
+    # Two coders: nobody can be left out.
+    assert "leaving a coder out needs at least three coders (here 2)." in page
+
+
+def test_the_page_shows_alpha_with_each_of_three_coders_left_out(client, db):
+    hand = import_bundle(hand_built_bundle())
+    cora = Membership.objects.get(project=hand, user__username="cora").user
+    for n in range(1, 7):
+        values = {"I1": {"C-A": 2}, "I2": {"C-A": 1}, "I5": {"C-B": 1}}.get(f"I{n}", {})
+        code_and_submit(Evidence.objects.get(project=hand, key=f"I{n}"), cora, values)
+    client.force_login(Membership.objects.get(project=hand, user__username="rita").user)
+    page = client.get(url("review_agreement", slug=hand.slug)).content.decode()
+    shown = diagnostics_rows(page, "left-out")
+    found = leave_one_coder_out(hand)
+    assert sorted(shown) == ["carl", "cleo", "cora"]
+    for line in found["coders"]:
+        app, value = line["application"], line["value"]
+        assert shown[line["coder"]] == [
+            str(app["n_units"]),
+            three(app["alpha"]),
+            f"{app['change']:+.3f}",
+            str(value["n_units"]),
+            three(value["alpha"]),
+            f"{value['change']:+.3f}",
+        ]
+    # Without cora: carl and cleo alone, the hand-computed .6875.
+    assert shown["cora"][1] == "0.688"
 
 
 def test_the_chart_is_valid_svg_and_the_same_bytes_every_time(client, people, demo):
@@ -534,8 +631,8 @@ def test_every_review_page_runs_a_bounded_number_of_queries(
             trans.codings.create(evidence=item, coder=coder, value=value)
     client.force_login(people["rita"])
     pages = [
-        (url("review_agreement"), 25),
-        (url("review_agreement_chart"), 24),
+        (url("review_agreement"), 28),
+        (url("review_agreement_chart"), 27),
         (url("review_disagreements"), 20),
         (url("review_item", disputes["E2"].pk), 22),
         (url("review_overrides"), 22),

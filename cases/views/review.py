@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..review import adjudication
 from ..review.adjudication import AdjudicationRefused
-from ..review.reliability import TENTATIVE, agreement_figures
+from ..review.reliability import FIGURES_VERSION, TENTATIVE, agreement_figures
 
 DRAWS, SEED = 1000, 1  # the page's bootstrap: fast, and the same figures on every visit
 PAGE_SIZE = 25
@@ -127,7 +127,12 @@ def _figures(project, dyad, pair) -> dict:
     return cached_for_project(
         "review-agreement",
         project,
-        [dyad.code if dyad else "-", ",".join(pair) if pair else "-", f"{DRAWS}-{SEED}"],
+        [
+            dyad.code if dyad else "-",
+            ",".join(pair) if pair else "-",
+            f"{DRAWS}-{SEED}",
+            FIGURES_VERSION,
+        ],
         lambda: agreement_figures(project, dyad=dyad, coders=pair, draws=DRAWS, seed=SEED),
     )
 
@@ -199,6 +204,43 @@ def _sort_links(filters: dict, sort: str) -> dict[str, dict]:
     return links
 
 
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.3f}"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def _diagnostics(left_out: dict, against: list[dict]) -> dict:
+    """The coder diagnostics with display strings."""
+    lines = []
+    for line in left_out["coders"]:
+        shown = {"coder": line["coder"]}
+        for measure in ("application", "value"):
+            figures = line[measure]
+            shown[measure] = {
+                **figures,
+                "text": _three(figures["alpha"]),
+                "change_text": _signed(figures["change"]),
+            }
+        lines.append(shown)
+    everyone = left_out["all"]
+    if everyone is not None:
+        everyone = {m: {**f, "text": _three(f["alpha"])} for m, f in everyone.items()}
+    return {
+        "left_out": {**left_out, "all": everyone, "coders": lines},
+        "against_consensus": [
+            {
+                **line,
+                "pa_text": _percent(line["percent_agreement"]),
+                "kappa_text": _three(line["cohen_kappa"]),
+            }
+            for line in against
+        ],
+    }
+
+
 def _kappa_matrix(kappas: list[dict]) -> tuple[list[str], list[dict]]:
     """The upper triangle of the coder-pair matrix: a line per coder but the last, a column
     per coder but the first, empty below the diagonal."""
@@ -248,6 +290,7 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "kappa_coders": kappa_coders,
             "kappas": kappa_lines,
             "stages": {**figures["stages"], "text": _three(figures["stages"]["alpha_ordinal"])},
+            "diagnostics": _diagnostics(figures["left_out"], figures["against_consensus"]),
             "draws": DRAWS,
             "seed": SEED,
         },

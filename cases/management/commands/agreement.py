@@ -106,6 +106,9 @@ def _bootstrap_lines(report: dict[str, Any]) -> list[str]:
     for minimum, share in (report["krippendorff_alpha_p_below"] or {}).items():
         lines.append(f"{'P(alpha < ' + minimum + ')':<26}{share:.4f}")
     lines.append(f"({report['krippendorff_alpha_ci_method']})")
+    reading = report["krippendorff_alpha_reading"]
+    notes = f" ({'; '.join(reading['notes'])})" if reading["notes"] else ""
+    lines.append(f"{'reading of alpha':<26}{reading['label']}{notes}")
     lines.append("")
     return lines
 
