@@ -12,7 +12,7 @@ from typing import Any
 from . import limits
 from .dates import EvidenceDateError, parse_evidence_date
 from .locators import is_valid_locator
-from .source_import import check_key
+from .sources import check_key
 
 FORMAT = "sccoder-bundle"
 VERSION = 1

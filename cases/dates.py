@@ -1,6 +1,7 @@
-"""Evidence dates: ISO 8601 year, year-month, full date, or an interval ``start/end``.
+"""ISO 8601 dates: a year, year-month, full date, or an interval ``start/end``.
 
-Pure: no Django. An evidence item is placed in a period by the start year of its date.
+Pure: no Django. An evidence item is placed in a period by the start year of its date; a source's
+dates (published, accessed) are stored as CSL date parts read by the same rules.
 """
 
 import calendar
@@ -66,3 +67,14 @@ def parse_evidence_date(text: str) -> EvidenceDate:
     if end < start:
         raise EvidenceDateError(f'"{text}" ends before it starts')
     return EvidenceDate(text, start, end)
+
+
+def csl_date_parts(text: str) -> list[list[int]] | None:
+    """The same dates as CSL date parts: "2024-03" → [[2024, 3]], "1994/1999" → [[1994],
+    [1999]]; None when ``text`` is not an ISO 8601 date or interval."""
+    try:
+        parse_evidence_date(text)
+    except EvidenceDateError:
+        return None
+    pieces = text.strip().split("/")
+    return [[int(g) for g in _PART.match(piece).groups() if g] for piece in pieces]

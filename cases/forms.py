@@ -1,6 +1,6 @@
 """HTML forms for evidence: the add/edit form and the list's filter bar.
 
-Source forms live in ``source_forms.py``. Every choice field is limited to the project, so a
+Source forms live in ``sources/forms.py``. Every choice field is limited to the project, so a
 dyad, period or source of another project is refused as an unknown choice, named by its field.
 """
 
@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from .models import Criterion, Dyad, Evidence, EvidenceType, Membership, Period, Project, Source
-from .source_import import check_key
+from .sources import check_key
 
 DATE_PLACEHOLDER = "1993 · 2008-10 · 2010-08-16 · 1994/1999"
 _NUMBERED_KEY = re.compile(r"^(.*?)(\d+)$")

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from .limits import visible
-from .source_forms import size_problem
+from .sources.forms import size_problem
 
 
 class AdminStyleAttributesMiddleware:

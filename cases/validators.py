@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.deconstruct import deconstructible
 
 from . import limits
-from .source_import import check_key
+from .sources import check_key
 
 
 @deconstructible

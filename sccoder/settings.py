@@ -298,4 +298,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # bibtexparser warns of every block of a paste it cannot read; the import page already
+    # tells the person who pasted it, line by line.
+    "loggers": {"bibtexparser": {"level": "ERROR"}},
 }

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from .. import limits
 from ..citations import style_exists
 from ..models import Codebook, Criterion, Dyad, Evidence, Membership, Period, Project, Role, Source
-from ..source_import import SourceImportError, check_key, parse_csl_json
+from ..sources import SourceImportError, check_key, parse_csl_json
 from ..validators import MaxCharacters
 from .errors import field_errors
 from .fields import InProject, NulFreeJSONField, Username

@@ -5,13 +5,12 @@ import json
 
 import pytest
 
-from cases.source_import import (
+from cases.sources import (
     FormFieldErrors,
     SourceImportError,
     csl_from_form,
     detect_format,
     form_fields_from_csl,
-    latex_to_text,
     names_to_lines,
     parse_bibtex,
     parse_csl_json,
@@ -19,6 +18,7 @@ from cases.source_import import (
     record_digest,
     update_csl,
 )
+from cases.sources.bibtex import latex_to_text
 
 KARAYEL = {
     "type": "article-journal",

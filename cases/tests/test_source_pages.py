@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Source
-from cases.source_import import record_digest
+from cases.sources import record_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def view_url(name: str, project) -> str:
 def form_data(source: Source | None = None, **overrides) -> dict:
     """What the source form posts: the stored values when editing, else a small book."""
     if source is not None:
-        from cases.source_forms import SourceForm
+        from cases.sources.forms import SourceForm
 
         data = {k: v for k, v in SourceForm(project=source.project, source=source).initial.items()}
     else:

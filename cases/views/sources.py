@@ -20,8 +20,8 @@ from ..access import get_project_for
 from ..citations import DEFAULT_STYLE, OFFERED_STYLES, format_bibliography, style_exists
 from ..middleware import content_length
 from ..models import Project, Source
-from ..source_forms import SourceForm, SourceImportForm
-from ..source_import import ParsedSource
+from ..sources import ParsedSource
+from ..sources.forms import SourceForm, SourceImportForm
 
 # Formatting is slow (citeproc-py takes tens of milliseconds an entry), so an import preview
 # formats this many entries and lists the rest by title.

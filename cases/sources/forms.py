@@ -1,8 +1,5 @@
-"""Forms for sources: one record typed in, or many pasted (or uploaded) as CSL-JSON or BibTeX.
-
-The parsing itself is in ``source_import`` (pure); these forms add what needs the project: keys
-unique within it, and the upload size limit.
-"""
+"""The Django forms for sources: one record typed in, or many pasted or uploaded. The reading is in
+the pure modules beside it; these add what needs the project (unique keys, the upload limit)."""
 
 import hashlib
 import json
@@ -12,9 +9,20 @@ from django import forms
 from django.conf import settings
 from django.forms.utils import ErrorDict
 
-from . import limits, source_import
-from .models import Project, Source
-from .validators import MaxCharacters
+from .. import limits
+from ..models import Project, Source
+from ..validators import MaxCharacters
+from .bibtex import parse_bibtex
+from .csl_json import parse_csl_json
+from .form_fields import (
+    FORM_VARIABLES,
+    FormFieldErrors,
+    csl_from_form,
+    form_fields_from_csl,
+    update_csl,
+)
+from .keys import KEY_MAX_LENGTH, check_key
+from .records import ParsedSource, SourceImportError, detect_format, record_digest
 
 # The kinds of source IR researchers cite most; an edited record of another CSL type keeps it.
 COMMON_TYPES = [
@@ -67,15 +75,15 @@ def _key_clash(project: Project, key: str, exclude_pk: int | None = None) -> Sou
     return others.only("key").first()
 
 
-_FORM_FIELD_OF = {variable: name for name, variable in source_import.FORM_VARIABLES.items()}
+_FORM_FIELD_OF = {variable: name for name, variable in FORM_VARIABLES.items()}
 
 
 class SourceForm(forms.Form):
     """One source. Editing changes only the fields the user changed, so the parts of the CSL
-    record the form does not show are kept (see ``source_import.update_csl``)."""
+    record the form does not show are kept (see ``form_fields.update_csl``)."""
 
     key = forms.CharField(
-        max_length=source_import.KEY_MAX_LENGTH,
+        max_length=KEY_MAX_LENGTH,
         help_text="How evidence refers to this source, e.g. karayel2024. "
         "Renaming it keeps the evidence linked.",
     )
@@ -132,8 +140,8 @@ class SourceForm(forms.Form):
                 "initial",
                 {
                     "key": source.key,
-                    "csl_digest": source_import.record_digest(source.key, source.csl),
-                    **source_import.form_fields_from_csl(source.csl),
+                    "csl_digest": record_digest(source.key, source.csl),
+                    **form_fields_from_csl(source.csl),
                 },
             )
         super().__init__(*args, **kwargs)
@@ -143,7 +151,7 @@ class SourceForm(forms.Form):
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
-        problem = source_import.check_key(key)
+        problem = check_key(key)
         if problem:
             raise forms.ValidationError(problem)
         clash = _key_clash(self.project, key, self.source.pk if self.source else None)
@@ -155,13 +163,13 @@ class SourceForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        fields = {name: cleaned.get(name) or "" for name in source_import.FORM_VARIABLES}
+        fields = {name: cleaned.get(name) or "" for name in FORM_VARIABLES}
         try:
             if self.source is None:
-                self.csl = source_import.csl_from_form(fields)
+                self.csl = csl_from_form(fields)
             else:
-                self.csl = source_import.update_csl(self.source.csl, fields)
-        except source_import.FormFieldErrors as exc:
+                self.csl = update_csl(self.source.csl, fields)
+        except FormFieldErrors as exc:
             for name, message in exc.errors.items():
                 if name not in self.errors:
                     self.add_error(name, message)
@@ -175,9 +183,7 @@ class SourceForm(forms.Form):
 
     def is_stale(self, source: Source) -> bool:
         """True when ``source`` changed after this form was opened."""
-        return self.cleaned_data.get("csl_digest") != source_import.record_digest(
-            source.key, source.csl
-        )
+        return self.cleaned_data.get("csl_digest") != record_digest(source.key, source.csl)
 
 
 FORMAT_CHOICES = [
@@ -209,8 +215,8 @@ class SourceImportForm(forms.Form):
 
     def __init__(self, *args, project: Project, **kwargs):
         self.project = project
-        self.new_sources: list[source_import.ParsedSource] = []
-        self.duplicates: list[tuple[source_import.ParsedSource, str]] = []
+        self.new_sources: list[ParsedSource] = []
+        self.duplicates: list[tuple[ParsedSource, str]] = []
         self.detected_format = ""
         super().__init__(*args, **kwargs)
 
@@ -221,7 +227,7 @@ class SourceImportForm(forms.Form):
             return cleaned
         cleaned["text"] = text
         chosen = cleaned.get("format") or "auto"
-        detected = source_import.detect_format(text)
+        detected = detect_format(text)
         fmt = detected if chosen == "auto" else chosen
         if fmt is None:
             self.add_error(
@@ -235,10 +241,10 @@ class SourceImportForm(forms.Form):
             k.lower(): k
             for k in Source.objects.filter(project=self.project).values_list("key", flat=True)
         }
-        parse = source_import.parse_csl_json if fmt == "csl-json" else source_import.parse_bibtex
+        parse = parse_csl_json if fmt == "csl-json" else parse_bibtex
         try:
             parsed = parse(text, taken=existing.values())
-        except source_import.SourceImportError as exc:
+        except SourceImportError as exc:
             name = "file" if cleaned.get("file") and not self.data.get("text") else "text"
             label = "CSL-JSON" if fmt == "csl-json" else "BibTeX"
             self.add_error(name, [f"Nothing was imported. In the {label}:", *exc.problems])
