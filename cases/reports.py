@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any
+
+from django.utils.html import strip_tags
 
 from .citations import format_bibliography, format_citations
 from .classification import RULE_V1, VERSIONS, Rule, classify, explain
@@ -316,7 +317,7 @@ def _bibliography(project: Project, evidence) -> list[dict[str, Any]]:
 
 
 def _plain(markup: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", markup)).strip()
+    return html.unescape(strip_tags(markup)).strip()
 
 
 def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rule) -> list[dict]:
