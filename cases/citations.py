@@ -12,6 +12,7 @@ import warnings
 from functools import lru_cache
 
 from citeproc import (
+    LANGUAGE_NAMES,
     Citation,
     CitationItem,
     CitationStylesBibliography,
@@ -113,6 +114,35 @@ def _escaped(value):
     return value
 
 
+# Language names as records give them ("Turkish", "Türkçe", "english") -> the tag of a CSL locale.
+_LANGUAGE_TAGS: dict[str, str] = {}
+for _tag, _names in LANGUAGE_NAMES.items():
+    for _name in _names:
+        _LANGUAGE_TAGS.setdefault(_name.casefold(), _tag)
+        _LANGUAGE_TAGS.setdefault(_name.split(" (")[0].casefold(), _tag)
+_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*")
+
+
+def _language(value):
+    """A record's ``language`` as citeproc-py reads it. Styles title-case titles only of
+    English records (CSL 1.0.1: an item whose ``language`` is not English keeps its titles as
+    written), and citeproc-py decides that on the field's first two letters being "en". So a
+    tag's language is lower-cased ("EN-US" -> "en-US") and a language's name becomes its tag
+    ("Turkish" -> "tr-TR", "English" -> "en-GB"): a Turkish title stays as written, an English
+    one is still title-cased. A record without ``language`` is read as English, the styles'
+    default."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    tag = _LANGUAGE_TAGS.get(text.casefold())
+    if tag is not None:
+        return tag
+    if _TAG.fullmatch(text):
+        language, *rest = text.replace("_", "-").split("-")
+        return "-".join([language.lower(), *rest])
+    return text
+
+
 def _csl_items(sources: dict[str, dict]) -> CiteProcJSON:
     """citeproc-py needs an id in each record; keys are lower-cased as it does for lookups."""
     records = []
@@ -120,6 +150,8 @@ def _csl_items(sources: dict[str, dict]) -> CiteProcJSON:
         record = {k: _escaped(v) for k, v in csl.items() if k != "id"}
         record["id"] = key.lower()
         record.setdefault("type", "article")
+        if "language" in record:
+            record["language"] = _language(record["language"])
         records.append(record)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
