@@ -102,6 +102,7 @@ MAX_LENGTH = {
     "label": limits.LABEL,
     "key": limits.KEY,
     "locator": limits.LOCATOR,
+    "via_locator": limits.LOCATOR,
     "locator_note": limits.LOCATOR_NOTE,
     "footnote": limits.FOOTNOTE,
     "quote": limits.QUOTE,
@@ -388,6 +389,47 @@ def _in_period(year: int, span: tuple[int, int | None]) -> bool:
     return span[0] <= year and (span[1] is None or year <= span[1])
 
 
+def _reaches(parsed, span: tuple[int, int | None]) -> bool:
+    """An interval date may be placed in a period its span overlaps (a coder's placement of a
+    cumulative figure; the reason goes in the locator note)."""
+    end = span[1] if span[1] is not None else 10**4
+    return parsed.is_interval and parsed.start_year <= end and parsed.end.year >= span[0]
+
+
+def _check_via(problems: Problems, checked: Checked, where: str, item: dict) -> None:
+    """The optional extension of an item quoted from one work that rests on another it cites."""
+    via = item.get("via_source")
+    via_locator = _text(problems, where, item, "via_locator", required=False)
+    if via is None:
+        if via_locator:
+            problems.add(where, "via_locator needs a via_source")
+        return
+    if not isinstance(via, str) or via not in checked.sources:
+        problems.add(where, f'unknown via_source "{via}"')
+    elif via == item.get("source"):
+        problems.add(where, f'via_source "{via}" is the source itself')
+    if not is_valid_locator(via_locator):
+        problems.add(where, f'malformed page locator "{via_locator}" (via_locator)')
+
+
+def _check_assessment(problems: Problems, where: str, item: dict) -> None:
+    """The optional author's stage assessment (CODEBOOK.md §4b)."""
+    stage, coupling = item.get("assessed_stage"), item.get("assessed_coupling")
+    if stage is None:
+        if coupling is not None:
+            problems.add(where, "assessed_coupling needs an assessed_stage")
+        return
+    if stage not in STAGES:
+        problems.add(where, f'unknown assessed_stage "{stage}"')
+    elif item.get("evidence_type") != "author_assessment":
+        problems.add(where, "assessed_stage is for author_assessment items only")
+    if coupling is not None:
+        if coupling not in COUPLINGS:
+            problems.add(where, f'unknown assessed_coupling "{coupling}"')
+        elif stage != "mature":
+            problems.add(where, "assessed_coupling is only for an assessed mature stage")
+
+
 def _check_evidence(problems: Problems, checked: Checked, evidence: list) -> None:
     for i, item in enumerate(evidence):
         where = _label("evidence", i, item, "key")
@@ -415,13 +457,16 @@ def _check_evidence(problems: Problems, checked: Checked, evidence: list) -> Non
         locator = _text(problems, where, item, "locator", required=False)
         if not is_valid_locator(locator):
             problems.add(where, f'malformed page locator "{locator}"')
+        _check_via(problems, checked, where, item)
+        _check_assessment(problems, where, item)
         if _is_int(item.get("footnote")):
             item = {**item, "footnote": str(item["footnote"])}
         _text(problems, where, item, "footnote", required=False)
         try:
-            year = parse_evidence_date(
+            parsed = parse_evidence_date(
                 item.get("date") if isinstance(item.get("date"), str) else ""
-            ).start_year
+            )
+            year = parsed.start_year
         except EvidenceDateError as exc:
             problems.add(where, f"date: {exc}")
             year = None
@@ -434,7 +479,7 @@ def _check_evidence(problems: Problems, checked: Checked, evidence: list) -> Non
         if period is not None:
             if period not in spans:
                 problems.add(where, f'unknown period "{period}" of dyad {dyad}')
-            elif not _in_period(year, spans[period]):
+            elif not (_in_period(year, spans[period]) or _reaches(parsed, spans[period])):
                 problems.add(where, f"the date's start year {year} is not in period {period}")
             continue
         matching = [code for code, span in spans.items() if _in_period(year, span)]

@@ -224,7 +224,11 @@ def _write_evidence(project, data, checked, dyads, periods, sources) -> dict[str
                 locator=entry.get("locator") or "",
                 locator_note=entry.get("locator_note") or "",
                 footnote=str(entry.get("footnote") or ""),
+                via_source=sources[entry["via_source"]] if entry.get("via_source") else None,
+                via_locator=entry.get("via_locator") or "",
                 evidence_type=entry["evidence_type"],
+                assessed_stage=entry.get("assessed_stage") or "",
+                assessed_coupling=entry.get("assessed_coupling") or "",
                 quote=entry["quote"],
                 summary=entry.get("summary") or "",
             )
@@ -363,7 +367,9 @@ def export_bundle(project: Project) -> dict:
         ],
         "evidence": [
             _export_evidence(e)
-            for e in project.evidence.select_related("dyad", "period", "source").order_by("key")
+            for e in project.evidence.select_related(
+                "dyad", "period", "source", "via_source"
+            ).order_by("key")
         ],
         "codings": _export_codings(project, order, code_of),
         "consensus": _export_consensus(project, order, code_of),
@@ -401,7 +407,7 @@ def _export_dyad(d: Dyad) -> dict:
 
 
 def _export_evidence(e: Evidence) -> dict:
-    return {
+    entry = {
         "key": e.key,
         "dyad": e.dyad.code,
         "period": e.period.code,
@@ -414,6 +420,14 @@ def _export_evidence(e: Evidence) -> dict:
         "quote": e.quote,
         "summary": e.summary,
     }
+    # Optional extensions, written only when set: a bundle without them reads as before.
+    if e.via_source_id:
+        entry.update(via_source=e.via_source.key, via_locator=e.via_locator)
+    if e.assessed_stage:
+        entry["assessed_stage"] = e.assessed_stage
+        if e.assessed_coupling:
+            entry["assessed_coupling"] = e.assessed_coupling
+    return entry
 
 
 def _export_codings(project: Project, order: dict, code_of: dict) -> list[dict]:

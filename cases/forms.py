@@ -81,22 +81,37 @@ class EvidenceForm(forms.ModelForm):
             "locator",
             "footnote",
             "locator_note",
+            "via_source",
+            "via_locator",
             "quote",
             "summary",
+            "assessed_stage",
+            "assessed_coupling",
         ]
         field_classes = {
             "dyad": DyadChoiceField,
             "source": SourceChoiceField,
+            "via_source": SourceChoiceField,
             "period": PeriodChoiceField,
         }
         labels = {
             "locator": "Page",
             "locator_note": "Locator note",
             "evidence_type": "Evidence type",
+            "via_source": "Quoted from (cited in)",
+            "via_locator": "Page there",
+            "assessed_stage": "Author's stage assessment",
+            "assessed_coupling": "Assessed coupling",
         }
         help_texts = {
             "key": "Unique in the project, e.g. KAR-N08. Suggested from the last item's numbering.",
-            "period": "Leave empty to place the item by its date's start year.",
+            "period": "Leave empty to place the item by its date's start year. An item dated "
+            "by a span may go in another period its span reaches (say why in the locator note).",
+            "via_source": "When the passage rests on a work it cites (a footnoted source): the "
+            "source above is that work, and this is the work the quote is taken from.",
+            "via_locator": "The quote's page in the work it is taken from.",
+            "assessed_stage": "Only for an author assessment that states a stage verdict and "
+            "nothing else; such an item is not coded on criteria.",
             "locator": "A page (391), a range (380–381) or a list (386, 389).",
             "footnote": "The footnote number, when the quote is in a note.",
             "locator_note": "Anything else that helps find the passage, e.g. 'table 2'.",
@@ -119,6 +134,9 @@ class EvidenceForm(forms.ModelForm):
                 "invalid_choice": "unknown source: choose one of this project's sources",
                 "required": "choose the source the quote comes from",
             },
+            "via_source": {
+                "invalid_choice": "unknown source: choose one of this project's sources"
+            },
             "period": {"invalid_choice": "unknown period: choose one of this project's periods"},
         }
 
@@ -129,15 +147,19 @@ class EvidenceForm(forms.ModelForm):
         self.instance.project = project
         self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
         self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
+        self.fields["via_source"].queryset = self.fields["source"].queryset
+        self.fields["via_source"].empty_label = "— the source itself —"
         self.fields["period"].queryset = project_periods(project)
         self.fields["period"].empty_label = "— from the date —"
         if self.instance.pk:
-            # A stored period always contains the date's start year (clean() refuses anything
-            # else), so it is the derived one: leave the field empty and a changed date moves the
-            # item to its new period instead of failing against the old one.
-            self.initial["period"] = None
-            self.initial.setdefault("version", self.instance.version)
+            # A stored period that contains the date's start year is the derived one: leave the
+            # field empty, and a changed date moves the item to its new period instead of failing
+            # against the old one. A period a coder chose for a span (a cumulative figure placed
+            # where most of it falls) stays chosen.
             current = self.instance.period
+            derived = current.contains_year(self.instance.date_start.year)
+            self.initial["period"] = None if derived else current.pk
+            self.initial.setdefault("version", self.instance.version)
             self.fields["period"].help_text = (
                 f"Now {current.code} ({current.span}). " + self.fields["period"].help_text
             )

@@ -193,6 +193,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A coder's stage judgment and an author's assessed stage share one set of stages.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "cases.models.Stage",
+        "CouplingEnum": "cases.models.Coupling",
+    },
 }
 
 # Bundles and other uploads above this size are refused with a message, not parsed.

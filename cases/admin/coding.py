@@ -88,7 +88,7 @@ class EvidenceAdmin(OwnersFixed, ProjectScoped, SimpleHistoryAdmin):
     search_fields = ["key", "quote", "summary", "footnote"]
     list_select_related = ["dyad", "period", "source"]
     readonly_fields = ["date_start", "date_end", "created_by", "version"]
-    raw_id_fields = ["source", "period", "dyad"]
+    raw_id_fields = ["source", "via_source", "period", "dyad"]
     inlines = [AssignmentInline]
     actions = ["assign_to_every_coder"]
 

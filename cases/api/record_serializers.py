@@ -165,6 +165,16 @@ class EvidenceSerializer(serializers.ModelSerializer):
         scope=lambda project: {"project": project},
         name="source",
     )
+    via_source = InProject(
+        slug_field="key",
+        queryset=Source.objects.all(),
+        scope=lambda project: {"project": project},
+        name="source",
+        required=False,
+        allow_null=True,
+        help_text="The key of the work the quote is taken from, when the passage rests on the "
+        "source it cites (null: the source itself).",
+    )
     created_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Who added it."
     )
@@ -184,7 +194,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "locator",
             "locator_note",
             "footnote",
+            "via_source",
+            "via_locator",
             "evidence_type",
+            "assessed_stage",
+            "assessed_coupling",
             "quote",
             "summary",
             "created_by",

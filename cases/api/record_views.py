@@ -80,7 +80,7 @@ class EvidenceViewSet(ReadMixin, CreateMixin, UpdateMixin, DestroyMixin, Project
     def scoped_queryset(self):
         return (
             Evidence.objects.filter(project=self.project)
-            .select_related("dyad", "period", "source", "created_by")
+            .select_related("dyad", "period", "source", "via_source", "created_by")
             .order_by("key", "pk")
         )
 

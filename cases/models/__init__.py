@@ -1,15 +1,7 @@
 """The domain model: projects and their codebook, cases (dyads, periods, evidence), and coding."""
 
-from .case import Dyad, Evidence, EvidenceType, Period, Source
-from .coding import (
-    Assignment,
-    Coding,
-    Consensus,
-    Coupling,
-    PeriodOverride,
-    Stage,
-    StageJudgment,
-)
+from .case import Coupling, Dyad, Evidence, EvidenceType, Period, Source, Stage
+from .coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
 from .project import Codebook, Criterion, Membership, Project, Role, ScaleValue
 
 __all__ = [

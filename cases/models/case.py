@@ -10,7 +10,7 @@ from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
 from .. import limits
-from ..dates import EvidenceDateError, parse_evidence_date
+from ..dates import EvidenceDate, EvidenceDateError, parse_evidence_date
 from ..locators import is_valid_locator
 from ..validators import (
     MaxCharacters,
@@ -142,6 +142,14 @@ class Period(models.Model):
             )
 
 
+def period_reaches(parsed: EvidenceDate, period: "Period") -> bool:
+    """Whether an interval date overlaps the period: a coder may place an item dated by a span
+    (a cumulative figure, 2000/2021) in a period its span reaches, not only the one holding its
+    start year (CODEBOOK.md §0: by the start year unless the coder overrides)."""
+    end = period.end_year if period.end_year is not None else 10**4
+    return parsed.is_interval and parsed.start_year <= end and parsed.end.year >= period.start_year
+
+
 class Source(models.Model):
     """A bibliographic record. ``csl`` holds the CSL-JSON item as given (the source of truth);
     title, year and authors are copied out of it for search and sorting."""
@@ -194,6 +202,18 @@ class EvidenceType(models.TextChoices):
     AUTHOR_ASSESSMENT = "author_assessment", "author assessment"
 
 
+class Stage(models.TextChoices):
+    NONE = "none", "none"
+    NASCENT = "nascent", "nascent"
+    ASCENDANT = "ascendant", "ascendant"
+    MATURE = "mature", "mature"
+
+
+class Coupling(models.TextChoices):
+    LOOSELY = "loosely", "loosely coupled"
+    TIGHTLY = "tightly", "tightly coupled"
+
+
 class EvidenceQuerySet(models.QuerySet):
     def for_project(self, project: Project) -> "EvidenceQuerySet":
         return self.filter(project=project)
@@ -223,7 +243,37 @@ class Evidence(models.Model):
         max_length=limits.LOCATOR_NOTE, blank=True, validators=[validate_line]
     )
     footnote = models.CharField(max_length=limits.FOOTNOTE, blank=True, validators=[validate_line])
+    # A passage quoted from one work that rests on another it cites (a footnoted source):
+    # ``source`` is the work it rests on, ``via_source`` the work quoted and ``via_locator`` the
+    # quote's page there, so the citation reads "(Work 2016, 242, cited in Quoted 2024, 386)".
+    via_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cited_via",
+        help_text="The work the quote is taken from, when the passage rests on a work it cites.",
+    )
+    via_locator = models.CharField(
+        max_length=limits.LOCATOR,
+        blank=True,
+        help_text="The quote's page in the work it is taken from, e.g. 386.",
+    )
     evidence_type = models.CharField(max_length=20, choices=EvidenceType.choices)
+    # CODEBOOK.md §4b: an author assessment that states only a stage verdict is the author's
+    # stage assessment of its period, shown beside the rule's verdict, not coded on criteria.
+    assessed_stage = models.CharField(
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        help_text="Author assessments only: the stage the source assigns to the period.",
+    )
+    assessed_coupling = models.CharField(
+        max_length=20,
+        choices=Coupling.choices,
+        blank=True,
+        help_text="Only with an assessed mature stage.",
+    )
     quote = models.TextField(
         validators=[MaxCharacters(limits.QUOTE)], help_text="Verbatim, as printed."
     )
@@ -260,6 +310,29 @@ class Evidence(models.Model):
                 condition=models.Q(date_end__gte=models.F("date_start")),
                 name="evidence_date_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=models.Q(via_locator="") | models.Q(via_source__isnull=False),
+                name="evidence_via_locator_needs_via_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(via_source__isnull=True)
+                | ~models.Q(via_source=models.F("source")),
+                name="evidence_via_source_is_another_work",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assessed_stage="")
+                | models.Q(
+                    assessed_stage__in=Stage.values,
+                    evidence_type=EvidenceType.AUTHOR_ASSESSMENT,
+                ),
+                name="evidence_assessed_stage_only_for_author_assessments",
+            ),
+            # As for a coder's stage judgment: coupling is a property of mature communities only.
+            models.CheckConstraint(
+                condition=models.Q(assessed_coupling="")
+                | models.Q(assessed_stage=Stage.MATURE, assessed_coupling__in=Coupling.values),
+                name="evidence_assessed_coupling_only_when_mature",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -269,6 +342,17 @@ class Evidence(models.Model):
         parsed = parse_evidence_date(self.date)
         self.date_start, self.date_end = parsed.start, parsed.end
         super().save(*args, **kwargs)
+
+    @property
+    def cite(self) -> tuple[str, str, str, str]:
+        """What its in-text citation needs: (source key, page, via-source key, page there)."""
+        via = self.via_source.key if self.via_source_id else ""
+        return (self.source.key, self.locator, via, self.via_locator)
+
+    def cited_sources(self) -> dict[str, dict]:
+        """The CSL records its citation names, by key."""
+        works = [self.source, self.via_source] if self.via_source_id else [self.source]
+        return {work.key: work.csl for work in works}
 
     def clean(self) -> None:
         """Check the fields and place the item in its period (by the date's start year)."""
@@ -286,25 +370,56 @@ class Evidence(models.Model):
             and not Source.objects.filter(pk=self.source_id, project_id=self.project_id).exists()
         ):
             errors["source"] = "the source belongs to another project"
+        errors.update(self._via_problems())
+        errors.update(self._assessment_problems())
         try:
             parsed = parse_evidence_date(self.date)
         except EvidenceDateError as exc:
             errors["date"] = str(exc)
             parsed = None
         if parsed and self.dyad_id:
-            period_error = self._place_in_period(parsed.start_year)
+            period_error = self._place_in_period(parsed)
             if period_error:
                 errors.update(period_error)
         if errors:
             raise ValidationError(errors)
 
-    def _place_in_period(self, year: int) -> dict[str, str]:
+    def _via_problems(self) -> dict[str, str]:
+        if not self.via_source_id:
+            if self.via_locator:
+                return {"via_locator": "a page of the quoted work needs the work: choose it"}
+            return {}
+        if self.via_source_id == self.source_id:
+            return {"via_source": "the work quoted is the source itself: leave this empty"}
+        if not is_valid_locator(self.via_locator or ""):
+            return {
+                "via_locator": f'"{self.via_locator}" is not a page locator: use a page (386), '
+                "a range (380–381) or a list (386, 389)"
+            }
+        if (
+            self.project_id
+            and not Source.objects.filter(
+                pk=self.via_source_id, project_id=self.project_id
+            ).exists()
+        ):
+            return {"via_source": "the work belongs to another project"}
+        return {}
+
+    def _assessment_problems(self) -> dict[str, str]:
+        if self.assessed_stage and self.evidence_type != EvidenceType.AUTHOR_ASSESSMENT:
+            return {"assessed_stage": "only an author assessment assesses a stage"}
+        if self.assessed_coupling and self.assessed_stage != Stage.MATURE:
+            return {"assessed_coupling": "coupling applies to a mature stage only"}
+        return {}
+
+    def _place_in_period(self, parsed) -> dict[str, str]:
+        year = parsed.start_year
         periods = list(Period.objects.filter(dyad_id=self.dyad_id))
         if self.period_id:
             period = next((p for p in periods if p.pk == self.period_id), None)
             if period is None:
                 return {"period": "the period belongs to another dyad"}
-            if not period.contains_year(year):
+            if not period.contains_year(year) and not period_reaches(parsed, period):
                 return {
                     "period": f"the date's start year {year} is not in {period.code} "
                     f"({period.span})"

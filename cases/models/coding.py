@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import limits
 from ..validators import MaxCharacters
-from .case import Evidence, Period
+from .case import Coupling, Evidence, Period, Stage
 from .project import Criterion
 
 
@@ -161,18 +161,6 @@ class PeriodOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.criterion} := {self.value}"
-
-
-class Stage(models.TextChoices):
-    NONE = "none", "none"
-    NASCENT = "nascent", "nascent"
-    ASCENDANT = "ascendant", "ascendant"
-    MATURE = "mature", "mature"
-
-
-class Coupling(models.TextChoices):
-    LOOSELY = "loosely", "loosely coupled"
-    TIGHTLY = "tightly", "tightly coupled"
 
 
 class StageJudgment(models.Model):
