@@ -147,7 +147,8 @@ def _csl_items(sources: dict[str, dict]) -> CiteProcJSON:
     """citeproc-py needs an id in each record; keys are lower-cased as it does for lookups."""
     records = []
     for key, csl in sources.items():
-        record = {k: _escaped(v) for k, v in csl.items() if k != "id"}
+        # "custom" holds sccoder's own notes about a record (CSL-JSON 1.0.2), not citation data.
+        record = {k: _escaped(v) for k, v in csl.items() if k not in ("id", "custom")}
         record["id"] = key.lower()
         record.setdefault("type", "article")
         if "language" in record:
@@ -208,9 +209,56 @@ def format_citation(csl: dict, key: str, locator: str = "", style: str = DEFAULT
     return format_citations({key: csl}, [(key, locator)], style)[0]
 
 
+# An evidence item's citation: (source key, page, via-source key, page there); the via-source
+# is empty when the quote is taken from the source itself.
+ItemCite = tuple[str, str, str, str]
+
+
+def format_item_citations(
+    sources: dict[str, dict], cites: list[ItemCite], style: str = DEFAULT_STYLE
+) -> list[str]:
+    """In-text citations of evidence items. An item quoted from one work that rests on a work it
+    cites names both, as Chicago does for indirect sources: "(Beşikçi 2016, 242, cited in
+    Karayel 2024, 386)"."""
+    pairs = [(key, page) for key, page, _, _ in cites]
+    pairs += [(via, page) for _, _, via, page in cites if via]
+    texts = dict(zip(pairs, format_citations(sources, pairs, style), strict=True))
+    return [
+        cited_in(texts[(key, page)], texts[(via, via_page)]) if via else texts[(key, page)]
+        for key, page, via, via_page in cites
+    ]
+
+
+def format_item_citation(sources: dict[str, dict], cite: ItemCite, style: str = DEFAULT_STYLE):
+    return format_item_citations(sources, [cite], style)[0]
+
+
+def cited_in(work: str, via: str) -> str:
+    """ "(Beşikçi 2016, 242)" and "(Karayel 2024, 386)" → one parenthesis naming both; a style
+    without parentheses gets the two joined."""
+    if _parenthesised(work) and _parenthesised(via):
+        return f"{work[:-1]}, cited in {via[1:]}"
+    return f"{work}, cited in {via}"
+
+
+def _parenthesised(text: str) -> bool:
+    return text.startswith("(") and text.endswith(")") and text.count("(") == 1
+
+
+def inferred_details(csl: dict) -> str:
+    """What of a record was inferred rather than printed (CSL-JSON's ``custom`` object, key
+    ``inferred``: text such as "journal name, year and page range"), or ""."""
+    custom = csl.get("custom")
+    inferred = custom.get("inferred") if isinstance(custom, dict) else None
+    if isinstance(inferred, list):
+        inferred = ", ".join(str(part) for part in inferred)
+    return inferred.strip() if isinstance(inferred, str) else ""
+
+
 def format_bibliography(sources: dict[str, dict], style: str = DEFAULT_STYLE) -> list[str]:
     """Bibliography entries as HTML-safe markup (record text escaped), one per source in the
-    order given (callers pair entries with keys by position)."""
+    order given (callers pair entries with keys by position). A record whose details were
+    inferred rather than printed says so: "… 379–94. [inferred: journal name, page range]"."""
     if not sources:
         return []
     bibliography = CitationStylesBibliography(_style(style), _csl_items(sources), formatter.html)
@@ -220,7 +268,11 @@ def format_bibliography(sources: dict[str, dict], style: str = DEFAULT_STYLE) ->
         warnings.simplefilter("ignore")
         # One item at a time: citeproc-py drops entries that render empty, which would shift
         # every later entry against its key.
-        return [
+        entries = [
             "".join(str(e) for e in bibliography.style.render_bibliography([item]))
             for item in bibliography.items
         ]
+    return [
+        f"{entry} [inferred: {html.escape(inferred, quote=False)}]" if inferred else entry
+        for entry, inferred in zip(entries, map(inferred_details, sources.values()), strict=True)
+    ]

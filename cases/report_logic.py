@@ -16,11 +16,13 @@ from typing import Any
 
 from .classification import (
     RULE_V1,
+    Condition,
     PeriodInput,
     PeriodResult,
     Rule,
     classify,
     classify_without,
+    holds,
     unmet,
 )
 
@@ -452,6 +454,60 @@ def _judgment_sentence(rule_verdict: str, counts: Counter, n: int) -> str:
     ranked = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
     parts = _join([f"{count} {verdict}" for verdict, count in ranked])
     return f"The {n} coders judged it {parts}; the rule gives {rule_verdict}."
+
+
+# --- the author's own stage assessment beside the rule's --------------------------------------
+
+
+def _condition_text(condition: Condition, values: Mapping[str, int]) -> str:
+    """A condition with the value the period has: "AB-T3-ID = 2 (needs 3)"."""
+    if condition.is_count:
+        have = sum(values.get(c, 0) >= condition.minimum for c in condition.codes)
+        return (
+            f"{have} of {len(condition.codes)} {condition.subject} >= {condition.minimum} "
+            f"(needs {condition.count})"
+        )
+    have = max(values.get(c, 0) for c in condition.codes)
+    name = condition.codes[0] if condition.is_single else f"max({condition.subject})"
+    return f"{name} = {have} (needs {condition.minimum})"
+
+
+def author_beside_rule(
+    result: PeriodResult, stage: str, coupling: str | None, rule: Rule = RULE_V1
+) -> dict[str, Any]:
+    """Where the rule's verdict differs from the author's assessment of the period, the codes
+    that decide it: the conditions of the steps between the two verdicts. The rule lower: the
+    unmet ones (at the first step up, its ``blocked_by``); the rule higher: the ones it found
+    met. An assessment without a coupling is compared on the stage alone. CODEBOOK.md §4b: the
+    assessment is shown beside the rule, never fed into it."""
+    names = rule.stage_names
+    verdict = verdict_text(result.stage, result.coupling)
+    author = verdict_text(stage, coupling)
+    same = result.stage == stage and (coupling is None or coupling == result.coupling)
+    if same or stage not in names:
+        return {"agrees": same, "direction": None, "deciding": [], "sentence": ""}
+    here, there = names.index(result.stage), names.index(stage)
+    if here == there:  # the same mature stage, coupled differently
+        steps, lower = [rule.coupling], result.coupling != rule.coupling.name
+    elif here < there:
+        steps, lower = list(rule.stages[here:there]), True
+    else:
+        steps, lower = list(rule.stages[there:here]), False
+    conditions = [c for step in steps for c in step.conditions if holds(c, result.values) != lower]
+    deciding = [_condition_text(c, result.values) for c in conditions]
+    targets = [f"{s.name} coupled" if s is rule.coupling else s.name for s in steps]
+    if lower:
+        why = f"short of {targets[0]} on {_join(deciding)}"
+    else:
+        why = f"every condition of {_join(targets)} holds ({_join(deciding)})"
+    if result.indeterminate:
+        why += f"; {_join(result.undocumented)} not documented in this period"
+    return {
+        "agrees": False,
+        "direction": "lower" if lower else "higher",
+        "deciding": deciding,
+        "sentence": f"The rule gives {verdict} where the author assesses {author}: {why}.",
+    }
 
 
 # --- comparison across dyads ------------------------------------------------------------------

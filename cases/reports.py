@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from .citations import format_bibliography, format_citations
+from .citations import format_bibliography, format_item_citations
 from .classification import RULE_V1, VERSIONS, Rule, classify, explain
 from .classify_project import carry_forward_codes, find_dyads, gather_inputs
 from .fingerprint import cached_for_project
@@ -34,6 +34,7 @@ from .report_logic import (
     Audience,
     Judgment,
     audience_for,
+    author_beside_rule,
     classify_leaving_out,
     grid_rows,
     judgments_beside_rule,
@@ -41,6 +42,7 @@ from .report_logic import (
     next_stage_gaps,
     robustness_entry,
     span_text,
+    verdict_text,
 )
 from .review.reliability import (
     FIGURES_VERSION,
@@ -55,6 +57,9 @@ MEASURE_KEYS = ROW_KEYS[ROW_KEYS.index("n_units") :]
 
 REPORT_FORMAT = "sccoder-report"
 REPORT_VERSION = 1
+# What a report holds within its format (counted up when keys are added, e.g. the author's stage
+# assessments): part of the cache key, so a report cached by earlier code is not served.
+REPORT_CONTENTS = 2
 
 
 def audience_of(membership: Membership | None) -> Audience:
@@ -88,7 +93,7 @@ def build_report(
 
     evidence = list(
         Evidence.objects.filter(project=project, dyad=dyad)
-        .select_related("source")
+        .select_related("source", "via_source")
         .order_by("date_start", "key")
     )
     key_of = {e.pk: e.key for e in evidence}
@@ -118,13 +123,18 @@ def build_report(
         "audience": audience.name,
         "scale": [{"value": v, "label": label} for v, label in rule.scale.items()],
         "stages": list(rule.stage_names),
-        "periods": _with_other_rule(_periods(results, periods, dyad, rule, gathered.hidden), other),
+        "periods": _with_author_assessments(
+            _with_other_rule(_periods(results, periods, dyad, rule, gathered.hidden), other),
+            results,
+            entries,
+            rule,
+        ),
         "other_rule": other,
         "grid": grid_rows(criteria, results, items_by_period),
         "robustness": _robustness(
             inputs, results, item_keys, items_by_period, entries, carry, rule
         ),
-        "stage_judgments": _judgments(project, dyad, results, audience),
+        "stage_judgments": _judgments(project, dyad, results, audience, entries),
         "agreement": _agreement(project, dyad, audience),
         "evidence": entries,
         "hidden_items": sum(e["hidden_until_submitted"] for e in entries),
@@ -156,6 +166,7 @@ def report_key(
     coder the report of another who has submitted different items)."""
     return [
         REPORT_VERSION,
+        REPORT_CONTENTS,
         FIGURES_VERSION,
         project.rule_version,
         dyad.pk,
@@ -277,6 +288,10 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
                 "locator": e.locator,
                 "locator_note": e.locator_note,
                 "footnote": e.footnote,
+                "via_source": e.via_source.key if e.via_source_id else None,
+                "via_locator": e.via_locator,
+                "assessed_stage": e.assessed_stage or None,
+                "assessed_coupling": e.assessed_coupling or None,
                 "citation": "",
                 "values": dict(sorted(values.items(), key=lambda kv: order.get(kv[0], 10**6))),
                 "awaits_adjudication": pending,
@@ -286,27 +301,40 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
     return entries
 
 
+def _cited(evidence) -> dict[str, dict]:
+    """Every work the items cite, by key: their sources and the works they are quoted from."""
+    works = {}
+    for e in evidence:
+        works.update(e.cited_sources())
+    return dict(sorted(works.items()))
+
+
 def _cite(project: Project, evidence, entries: list[dict]) -> None:
-    """Fill in each entry's formatted citation with its page, in the project's CSL style."""
-    sources = {e.source.key: e.source.csl for e in sorted(evidence, key=lambda e: e.source.key)}
-    pairs = tuple(sorted({(entry["source"], entry["locator"]) for entry in entries}))
-    texts = _formatted(project.citation_style, json.dumps(sources, sort_keys=True), pairs)
+    """Fill in each entry's formatted citation with its page, in the project's CSL style; an
+    item quoted from one work that rests on another names both ("…, cited in …")."""
+    cites = tuple(sorted({_cite_of(entry) for entry in entries}))
+    texts = _formatted(project.citation_style, json.dumps(_cited(evidence), sort_keys=True), cites)
     for entry in entries:
-        entry["citation"] = texts[(entry["source"], entry["locator"])]
+        entry["citation"] = texts[_cite_of(entry)]
+
+
+def _cite_of(entry: dict) -> tuple[str, str, str, str]:
+    return (entry["source"], entry["locator"], entry["via_source"] or "", entry["via_locator"])
 
 
 @lru_cache(maxsize=64)
-def _formatted(style: str, sources_json: str, pairs: tuple[tuple[str, str], ...]) -> dict:
+def _formatted(style: str, sources_json: str, cites: tuple[tuple[str, ...], ...]) -> dict:
     """citeproc-py takes about 60 ms a citation, so each distinct (source, page) is formatted
     once, and a report whose sources have not changed reuses the texts."""
-    texts = format_citations(json.loads(sources_json), list(pairs), style)
-    return dict(zip(pairs, texts, strict=True))
+    texts = format_item_citations(json.loads(sources_json), list(cites), style)
+    return dict(zip(cites, texts, strict=True))
 
 
 def _bibliography(project: Project, evidence) -> list[dict[str, Any]]:
-    """The sources cited in the report as escaped HTML, sorted by their text (author first, as
-    the author-date styles order them) and numbered."""
-    sources = {e.source.key: e.source.csl for e in sorted(evidence, key=lambda e: e.source.key)}
+    """The works cited in the report (sources and the works items are quoted from) as escaped
+    HTML, sorted by their text (author first, as the author-date styles order them) and
+    numbered."""
+    sources = _cited(evidence)
     # format_bibliography keeps the order the sources are given in.
     formatted = zip(sources, format_bibliography(sources, project.citation_style), strict=True)
     ordered = sorted(formatted, key=lambda pair: (_plain(pair[1]).casefold(), pair[0]))
@@ -323,10 +351,13 @@ def _plain(markup: str) -> str:
 def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rule) -> list[dict]:
     """Leave-one-out per item, and the rule re-run without the authors' own assessments."""
     hangs_on = leave_one_out(inputs, item_keys, carry_forward=carry, rule=rule)
+    # The author assessments the rule reads: those coded on criteria. A bare stage verdict
+    # (CODEBOOK.md §4b) is shown beside the rule instead and has nothing to leave out.
     assessed = [
         e
         for e in entries
         if e["evidence_type"] == EvidenceType.AUTHOR_ASSESSMENT
+        and e["values"]
         and not (e["awaits_adjudication"] or e["hidden_until_submitted"])
     ]
     assessments = {e["key"] for e in assessed}
@@ -345,19 +376,51 @@ def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rul
     ]
 
 
-def _judgments(project: Project, dyad: Dyad, results, audience: Audience) -> dict | None:
-    """The coders' holistic verdicts, as far as the reader may see them. For coders nothing is
-    even loaded: what is not read cannot leak."""
+def _judgments(
+    project: Project, dyad: Dyad, results, audience: Audience, entries: list[dict]
+) -> dict | None:
+    """The coders' holistic verdicts, as far as the reader may see them, with the author's own
+    assessment of each period beside them. For coders nothing is even loaded: what is not read
+    cannot leak."""
     if not audience.judgment_summary:
         return None
     loaded = [
         Judgment(j.period.code, j.coder.username, j.stage, j.coupling, j.rationale)
         for j in StageJudgment.objects.filter(period__dyad=dyad).select_related("period", "coder")
     ]
-    return {
-        "periods": judgments_beside_rule(results, loaded, audience),
-        "agreement": stage_judgment_agreement(project, dyad=dyad),
-    }
+    rows = judgments_beside_rule(results, loaded, audience)
+    for row in rows:
+        row["author"] = [
+            {"key": e["key"], "verdict": verdict_text(e["assessed_stage"], e["assessed_coupling"])}
+            for e in entries
+            if e["period"] == row["period"] and e["assessed_stage"]
+        ]
+    return {"periods": rows, "agreement": stage_judgment_agreement(project, dyad=dyad)}
+
+
+def _with_author_assessments(periods: list[dict], results, entries: list[dict], rule) -> list:
+    """Each period's stage assessments by the source's author (CODEBOOK.md §4b), beside the
+    rule's verdict: evidence, so every member sees them; where the verdicts differ, the codes
+    that decide it."""
+    result_of = {r.code: r for r in results}
+    for period in periods:
+        period["author_assessments"] = [
+            {
+                "key": e["key"],
+                "number": e["number"],
+                "stage": e["assessed_stage"],
+                "coupling": e["assessed_coupling"],
+                "verdict": verdict_text(e["assessed_stage"], e["assessed_coupling"]),
+                "citation": e["citation"],
+                "quote": e["quote"],
+                **author_beside_rule(
+                    result_of[period["code"]], e["assessed_stage"], e["assessed_coupling"], rule
+                ),
+            }
+            for e in entries
+            if e["period"] == period["code"] and e["assessed_stage"]
+        ]
+    return periods
 
 
 def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] | None:

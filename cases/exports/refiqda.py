@@ -158,6 +158,8 @@ class _Project:
                 "footnote",
                 "quote",
                 "summary",
+                "via_source__key",
+                "via_locator",
             )
         )
 
@@ -181,7 +183,7 @@ class _Project:
         """(file name, text) per item; the quote comes first, so the selection is [0, len)."""
         citations = Citations(self.project)
         for batch in batched(self.items().iterator(chunk_size=CHUNK), BATCH):
-            cited = citations.for_pairs((r[6], r[7]) for r in batch)
+            cited = citations.for_items((r[6], r[7], r[11] or "", r[12]) for r in batch)
             for (
                 _,
                 key,
@@ -194,8 +196,10 @@ class _Project:
                 footnote,
                 quote,
                 summary,
+                via,
+                via_locator,
             ) in batch:
-                lines = [quote, "", cited[(source, locator)]]
+                lines = [quote, "", cited[(source, locator, via or "", via_locator)]]
                 if footnote:
                     lines[-1] += f", footnote {footnote}"
                 lines.append(f"{key} · {dyad} {period} · {date} · {kind.replace('_', ' ')}")
@@ -298,7 +302,7 @@ class _Project:
             out.write("  </Sources>\n")
 
     def _source(self, row, codings: list[tuple[str, str | None, int, bool]]) -> Iterator[str]:
-        _, key, dyad, period, date, kind, source, locator, _, quote, summary = row
+        _, key, dyad, period, date, kind, source, locator, _, quote, summary = row[:11]
         source_guid = self.guid("source", key)
         yield (
             f"    <TextSource guid={attr(source_guid)} name={attr(key)} "

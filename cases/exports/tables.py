@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
-from ..citations import format_citations
+from ..citations import ItemCite, format_item_citations
 from ..classification import classify, explain
 from ..classify_project import build_inputs, carry_forward_codes, find_dyads
 from ..consensus import consensus_for
@@ -74,7 +74,8 @@ def iso_datetime(value: datetime | None) -> str | None:
 
 
 class Citations:
-    """In-text citations, "(Doe 2020, 12)", in the project's CSL style, formatted per batch.
+    """In-text citations, "(Doe 2020, 12)", in the project's CSL style, formatted per batch; an
+    item quoted from one work that rests on another names both ("…, cited in …").
 
     Every source of the project goes to the formatter each time, so a style's disambiguation
     (2020a, 2020b) is the same in every batch.
@@ -83,17 +84,18 @@ class Citations:
     def __init__(self, project: Project):
         self.style = project.citation_style
         self.sources = dict(Source.objects.filter(project=project).values_list("key", "csl"))
-        # Pairs already formatted: the same pair recurs in every batch of a long export, and
-        # citeproc took most of its time (bounded by the number of distinct pairs, not rows).
-        self.known: dict[tuple[str, str], str] = {}
+        # Citations already formatted: the same one recurs in every batch of a long export, and
+        # citeproc took most of its time (bounded by the number of distinct citations, not rows).
+        self.known: dict[ItemCite, str] = {}
 
-    def for_pairs(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        unique = list(dict.fromkeys(pairs))
-        new = [pair for pair in unique if pair not in self.known]
+    def for_items(self, cites: Iterable[ItemCite]) -> dict[ItemCite, str]:
+        """(source, page, via-source or "", page there) -> the citation."""
+        unique = list(dict.fromkeys(cites))
+        new = [cite for cite in unique if cite not in self.known]
         if new:
-            texts = format_citations(self.sources, new, self.style)
+            texts = format_item_citations(self.sources, new, self.style)
             self.known.update(zip(new, texts, strict=True))
-        return {pair: self.known[pair] for pair in unique}
+        return {cite: self.known[cite] for cite in unique}
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def criteria_of(codebook_id: int) -> dict[str, CriterionInfo]:
 
 
 # The evidence columns every item-level table starts with, and the query fields behind them.
+# The work an item is quoted from (when it rests on a source that work cites) and the page
+# there come last in each table (VIA_COLUMNS), so files written before them keep their columns.
 EVIDENCE_COLUMNS = (
     "project",
     "dyad",
@@ -129,8 +133,11 @@ EVIDENCE_COLUMNS = (
 )
 
 
+VIA_COLUMNS = ("via_source", "via_locator")
+
+
 def _evidence_cells(slug: str, item: Sequence[Any], citation: str) -> list[Any]:
-    dyad, period, key, when, start, end, kind, source, locator = item
+    dyad, period, key, when, start, end, kind, source, locator = item[:9]
     return [
         slug,
         dyad,
@@ -158,7 +165,18 @@ def _evidence_fields(prefix: str = "") -> list[str]:
         f"{p}evidence_type",
         f"{p}source__key",
         f"{p}locator",
+        f"{p}via_source__key",
+        f"{p}via_locator",
     ]
+
+
+def _cite(row: Sequence[Any]) -> ItemCite:
+    """An export row's citation key: (source, page, via-source, page there)."""
+    return (row[8], row[9], row[10] or "", row[11])
+
+
+def _via_cells(row: Sequence[Any]) -> list[Any]:
+    return [row[10], row[11] or None]
 
 
 # --- raw codings --------------------------------------------------------------------------------
@@ -173,6 +191,7 @@ CODING_COLUMNS = (
     "note",
     "status",
     "submitted_at",
+    *VIA_COLUMNS,
 )
 
 
@@ -202,11 +221,12 @@ def _coding_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
     for batch in batched(items.iterator(chunk_size=CHUNK), BATCH):
         codings = _codings_by_item([r[0] for r in batch], scope)
         coded = [r for r in batch if r[0] in codings]
-        cited = citations.for_pairs((r[8], r[9]) for r in coded)
+        cited = citations.for_items(_cite(r) for r in coded)
         for r in coded:
-            evidence = _evidence_cells(project.slug, r[1:], cited[(r[8], r[9])])
+            evidence = _evidence_cells(project.slug, r[1:], cited[_cite(r)])
+            via = _via_cells(r)
             for cells in codings[r[0]]:
-                yield [*evidence, *cells]
+                yield [*evidence, *cells, *via]
 
 
 def _codings_by_item(ids: list[int], scope: ExportScope) -> dict[int, list[tuple]]:
@@ -271,6 +291,7 @@ CONSENSUS_COLUMNS = (
     "method",
     "decided_by",
     "rationale",
+    *VIA_COLUMNS,
 )
 
 
@@ -305,10 +326,11 @@ def _consensus_rows(project: Project, hidden: frozenset[int]) -> Iterator[Row]:
         settled = [
             r for r in batch if not (consensus[r[0]].awaits_adjudication or consensus[r[0]].hidden)
         ]
-        cited = citations.for_pairs((r[8], r[9]) for r in settled)
+        cited = citations.for_items(_cite(r) for r in settled)
         for r in settled:
             values = consensus[r[0]].values
-            evidence = _evidence_cells(project.slug, r[1:], cited[(r[8], r[9])])
+            evidence = _evidence_cells(project.slug, r[1:], cited[_cite(r)])
+            via = _via_cells(r)
             for code in sorted(values, key=lambda c: _criterion_order(criteria, c)):
                 method, decided_by, rationale = decisions.get((r[0], code), ("agreed", None, ""))
                 info = criteria.get(code)
@@ -321,6 +343,7 @@ def _consensus_rows(project: Project, hidden: frozenset[int]) -> Iterator[Row]:
                     method,
                     decided_by,
                     rationale or None,
+                    *via,
                 ]
 
 

@@ -4,9 +4,11 @@ from cases.citations import (
     _CALLS_VARIABLE,
     OFFERED_STYLES,
     _style,
+    cited_in,
     format_bibliography,
     format_citation,
     format_citations,
+    format_item_citations,
 )
 
 ARTICLE = {
@@ -23,6 +25,44 @@ ARTICLE = {
 
 def test_an_in_text_citation_carries_the_page():
     assert format_citation(ARTICLE, "karayel2024", "391") == "(Karayel 2024, 391)"
+
+
+CITED = {
+    "type": "article-journal",
+    "title": "Bağımsızlık Sonrası Dönemde Azerbaycan Dış Politikası",
+    "author": [{"family": "Beşikçi", "given": "Seçil Öraz"}],
+    "container-title": "Türk Dünyası İncelemeleri Dergisi",
+    "issued": {"date-parts": [[2016]]},
+}
+
+
+def test_an_item_resting_on_a_footnoted_work_cites_it_via_the_article():
+    # Chicago's form for an indirect source: both works in one parenthesis.
+    sources = {"karayel2024": ARTICLE, "besikci2016": CITED}
+    cites = [
+        ("besikci2016", "242", "karayel2024", "385-386"),
+        ("besikci2016", "", "karayel2024", "386"),
+        ("karayel2024", "391", "", ""),
+    ]
+    assert format_item_citations(sources, cites) == [
+        "(Beşikçi 2016, 242, cited in Karayel 2024, 385–386)",
+        "(Beşikçi 2016, cited in Karayel 2024, 386)",
+        "(Karayel 2024, 391)",
+    ]
+
+
+def test_a_style_without_parentheses_gets_the_two_citations_joined():
+    assert cited_in("Beşikçi 2016", "Karayel 2024") == "Beşikçi 2016, cited in Karayel 2024"
+    assert cited_in("(A (ed.) 2016)", "(B 2024)") == "(A (ed.) 2016), cited in (B 2024)"
+
+
+def test_a_record_with_inferred_details_says_so_in_the_bibliography():
+    flagged = {**ARTICLE, "custom": {"inferred": "journal name, year and page range"}}
+    (entry, plain) = format_bibliography({"karayel2024": flagged, "besikci2016": CITED})
+    assert entry.endswith("379–94. [inferred: journal name, year and page range]")
+    assert "inferred" not in plain
+    # The flag is sccoder's note, never citation data: the in-text citation is unchanged.
+    assert format_citation(flagged, "karayel2024", "391") == "(Karayel 2024, 391)"
 
 
 def test_page_ranges_print_with_an_en_dash():

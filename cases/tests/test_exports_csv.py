@@ -89,6 +89,8 @@ def test_the_codings_csv_has_one_row_per_submitted_coding_with_its_evidence(smal
         "note": "",  # empty for missing
         "status": "submitted",
         "submitted_at": "",  # imported without a time
+        "via_source": "",  # quoted from the source itself
+        "via_locator": "",
     }
     assert rows[2]["note"] == "only elites"
 

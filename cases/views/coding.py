@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import limits
 from ..access import get_project_for
-from ..citations import format_citation
+from ..citations import format_item_citation
 from ..coding_actions import (
     CodingRefused,
     StaleWrite,
@@ -145,8 +145,8 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "assignment": assignment,
             "editable": editable,
             "can_reopen": not editable and not review_started(item),
-            "citation": format_citation(
-                item.source.csl, item.source.key, item.locator, project.citation_style
+            "citation": format_item_citation(
+                item.cited_sources(), item.cite, project.citation_style
             ),
             "frameworks": frameworks,
             "scale": list(project.codebook.scale.all()),

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
 from ..access import get_project_for
-from ..citations import format_citations
+from ..citations import format_item_citations
 from ..forms import EvidenceFilterForm, EvidenceForm
 from ..models import Assignment, Coding, Consensus, Evidence, Membership, Project
 from ..search import search_evidence
@@ -84,9 +84,10 @@ class Row:
 
 def _rows(project: Project, items: list[Evidence]) -> list[Row]:
     """One citeproc call for the whole page: the style is parsed once, not per row."""
-    sources = {item.source.key: item.source.csl for item in items}
-    cites = [(item.source.key, item.locator) for item in items]
-    citations = format_citations(sources, cites, project.citation_style)
+    sources = {key: csl for item in items for key, csl in item.cited_sources().items()}
+    citations = format_item_citations(
+        sources, [item.cite for item in items], project.citation_style
+    )
     return [Row(item, citation) for item, citation in zip(items, citations, strict=True)]
 
 
@@ -97,7 +98,7 @@ def evidence_list(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.filters()
     items = (
         _filtered(project, membership, filters)
-        .select_related("dyad", "period", "source")
+        .select_related("dyad", "period", "source", "via_source")
         .order_by("date_start", "key")
     )
     if membership.can_code:
@@ -131,7 +132,7 @@ def evidence_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _project_item(project: Project, pk: int) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.select_related("dyad", "period", "source", "created_by"),
+        Evidence.objects.select_related("dyad", "period", "source", "via_source", "created_by"),
         pk=pk,
         project=project,
     )
@@ -177,11 +178,7 @@ def _codings_table(item: Evidence) -> CodingsTable:
 def evidence_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, membership = get_project_for(request.user, slug)
     item = _project_item(project, pk)
-    (citation,) = format_citations(
-        {item.source.key: item.source.csl},
-        [(item.source.key, item.locator)],
-        project.citation_style,
-    )
+    (citation,) = format_item_citations(item.cited_sources(), [item.cite], project.citation_style)
     context = {
         "project": project,
         "membership": membership,

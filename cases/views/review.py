@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import limits
 from ..access import get_project_for
-from ..citations import format_citation
+from ..citations import format_item_citation
 from ..classification import classify
 from ..classify_project import build_inputs, carry_forward_codes, find_dyads
 from ..coding_actions import StaleWrite
@@ -492,8 +492,8 @@ def _item_page(request, project, membership, item, *, posted=None, error="", sta
             "project": project,
             "membership": membership,
             "item": item,
-            "citation": format_citation(
-                item.source.csl, item.source.key, item.locator, project.citation_style
+            "citation": format_item_citation(
+                item.cited_sources(), item.cite, project.citation_style
             ),
             "rows": rows,
             "codes": codes,
