@@ -861,13 +861,13 @@ def test_the_demo_lists_cost_a_few_queries_whatever_their_length(
     client.force_login(users["rita"])
     base = f"/api/projects/{project.slug}/"
     with django_assert_max_num_queries(8):
-        assert len(results(client.get(base + "evidence/?page_size=500"))) == 68
+        assert len(results(client.get(base + "evidence/?page_size=500"))) == 78
     with django_assert_max_num_queries(8):
         codings = results(client.get(base + "codings/?page_size=500"))
     assert {c["coder"] for c in codings} == {"alice", "bob"}
     with django_assert_max_num_queries(8):
         pending = results(client.get(base + "consensus/?method=adjudicated&page_size=500"))
-    assert len({row["evidence"] for row in pending}) == 16  # the items rita adjudicated
+    assert len({row["evidence"] for row in pending}) == 19  # the items rita adjudicated
 
 
 def test_a_demo_coder_sees_only_their_own_codings_and_the_report(demo):

@@ -1,10 +1,12 @@
 """The Türkiye–Azerbaijan demo, classified from the reviewer's consensus, and what its report says.
 
-The article concludes 1991–2009 nascent, 2010–2019 ascendant, 2020– mature and loosely coupled.
-Coded faithfully, the evidence gives nascent for 2010–2019: no item dated in that period shows
-collective identity (AB-T3-ID) at 2 or more, and the rule never carries identity forward. The
-rule and the codes are not bent to match; the report has to say so, and to show that the mature
-verdict for 2020– hangs on single items, the author's own assessment KAR-064 among them.
+The article concludes 1991–2009 nascent, 2010–2019 ascendant, 2020– mature and loosely coupled;
+those are also the author's stage assessments recorded on KAR-058, KAR-061 and KAR-064, which no
+one codes (CODEBOOK.md §4b). The values below were checked by hand against docs/demo.md and the
+fixture. Under rule v1, 2010–2019 is nascent: no item of the period codes collective identity
+(AB-T3-ID), and v1 never carries it. Under v2 it carries from 1991–2009 and the period is
+ascendant. No code was chosen to reach the article's verdicts: the report has to say where the
+rule and the author differ, and which code decides it.
 """
 
 import re
@@ -40,16 +42,25 @@ def test_the_demo_consensus_gives_nascent_nascent_then_mature_and_loosely_couple
         ("P2", "nascent", None),
         ("P3", "mature", "loosely"),
     ]
-    assert [p["pending_items"] for p in dyad["periods"]] == [4, 2, 2]  # 8 await adjudication
-    p2 = dyad["periods"][1]
+    # 8 await adjudication: KAR-006, KAR-015, KAR-017 (P1); KAR-021, KAR-024, KAR-038 (P2);
+    # KAR-029, KAR-051 (P3). KAR-076 to KAR-078 are not submitted yet and count nowhere.
+    assert [p["pending_items"] for p in dyad["periods"]] == [3, 3, 2]
+    p1, p2, _ = dyad["periods"]
+    # Trust 1 (KAR-005, KAR-013, KAR-014); transactions 1 (KAR-044) now that the cumulative
+    # 2000–2021 figures sit in P2 where most of their span falls.
+    assert p1["blocked_by"] == ["AB-T2-TRANS < 2", "AB-T3-TRUST < 2"]
+    # No P2 item codes identity (KAR-061 is a bare stage verdict now, and the reviewer left
+    # identity uncoded on KAR-075): v1 reads 0 and never carries it.
     assert p2["blocked_by"] == ["AB-T3-ID < 2"]
-    assert p2["values"]["AB-T3-ID"] == 1 and "AB-T3-ID" not in p2["carried"]
+    assert p2["values"]["AB-T3-ID"] == 0 and "AB-T3-ID" not in p2["carried"]
 
 
 def test_under_rule_v2_identity_carries_and_2010_2019_is_ascendant(demo):
-    """The demo records rule v2. Identity (AB-T3-ID 2) is documented in 1991–2009 and not
-    contradicted after, so it carries into 2010–2019, where trust is 2 and military planning 2:
-    every condition of v2's ascendant row holds. 1991–2009 stays nascent on trust (1)."""
+    """The demo records rule v2. Identity (AB-T3-ID 2, KAR-054: the opposition's stand of
+    2008–2009) is documented in 1991–2009 and not contradicted after, so it carries into
+    2010–2019, where trust is 2 (KAR-022, KAR-040, KAR-062) and military planning 2 (KAR-022,
+    KAR-075): every condition of v2's ascendant row holds. 1991–2009 stays nascent on
+    transactions and trust (both 1)."""
     report = classify_project(demo)
     assert (report["rule"], report["rule_version"]) == ("sccoder-v2", "v2")
     (dyad,) = report["dyads"]
@@ -60,26 +71,44 @@ def test_under_rule_v2_identity_carries_and_2010_2019_is_ascendant(demo):
         ("P3", "mature", "loosely"),
     ]
     p1, p2, _ = dyad["periods"]
-    assert p1["blocked_by"] == ["AB-T3-TRUST < 2"]
+    assert p1["blocked_by"] == ["AB-T2-TRANS < 2", "AB-T3-TRUST < 2"]
     assert p2["carried"]["AB-T3-ID"] == "P1" and p2["values"]["AB-T3-ID"] == 2
     assert p2["values"]["AB-T3-TRUST"] == 2 and p2["values"]["AB-LC-MILPLAN"] == 2
     assert "AB-T3-ID" in p2["explanation"] and "from P1" in p2["explanation"]
     assert [p["indeterminate"] for p in dyad["periods"]] == [False, False, False]
 
 
-def test_the_mature_verdict_hangs_on_the_authors_assessment_kar_064(demo):
+def test_the_mature_verdict_hangs_on_single_items_but_not_on_one_dep_claim(demo):
+    """Dependable expectations are 2 on two author assessments (KAR-069, KAR-070): neither alone
+    decides. The mature verdict hangs on the one item of each of: trust 3 (KAR-053), the third
+    loose indicator (KAR-032 multilateralism, KAR-056 discourse) and value compatibility,
+    carried from 1991–2009 (KAR-014)."""
     report = build_report(demo, "TUR-AZE", as_member(demo, "olga"))
     p3 = report["robustness"][2]
     assert p3["period"] == "P3" and p3["fragile"] is True
     hangs = {h["key"]: (h["item_period"], h["stage"]) for h in p3["hangs_on"]}
-    assert hangs["KAR-064"] == ("P3", "ascendant")
+    assert hangs == {
+        "KAR-014": ("P1", "ascendant"),
+        "KAR-032": ("P3", "ascendant"),
+        "KAR-053": ("P3", "ascendant"),
+        "KAR-056": ("P3", "ascendant"),
+    }
+    # KAR-064 is the author's stage assessment: shown, never read by the rule.
     entry = next(e for e in report["evidence"] if e["key"] == "KAR-064")
-    assert entry["evidence_type"] == "author_assessment"
-    assert entry["values"] == {"AB-T4-DEP": 2}
-    assert "KAR-064" in p3["summary"] and "it would be ascendant" in p3["summary"]
+    assert (entry["assessed_stage"], entry["values"]) == ("mature", {})
+    assert {
+        e["key"]: e["values"] for e in report["evidence"] if e["key"] in ("KAR-069", "KAR-070")
+    } == {
+        "KAR-069": {"AB-T3-TRUST": 2, "AB-T4-DEP": 2},
+        "KAR-070": {"AB-T4-DEP": 2},
+    }
 
 
 def test_leaving_out_the_authors_assessments_changes_the_2020_verdict_only(demo):
+    """Without the 15 author assessments coded on criteria (KAR-016, 041, 044, 059 in P1;
+    KAR-023, 062, 063 in P2; KAR-001, 060, 068, 069, 070, 071, 072, 074 in P3), 2020– has no
+    dependable expectations left and is ascendant. The three bare stage verdicts code nothing
+    and are not counted."""
     report = build_report(demo, "TUR-AZE", as_member(demo, "olga"), rule=RULE_V1)
     without = [r["without_author_assessment"] for r in report["robustness"]]
     assert [(w["stage"], w["coupling"], w["changed"]) for w in without] == [
@@ -87,11 +116,51 @@ def test_leaving_out_the_authors_assessments_changes_the_2020_verdict_only(demo)
         ("nascent", None, False),
         ("ascendant", None, True),
     ]
-    assert without[2]["left_out"] == 13
+    assert [w["in_period"] for w in without] == [4, 3, 8] and without[2]["left_out"] == 15
     assert (
-        "Without the dyad's 13 author-assessment items (4 in this period) it would be ascendant."
+        "Without the dyad's 15 author-assessment items (8 in this period) it would be ascendant."
         in (report["robustness"][2]["summary"])
     )
+
+
+def test_the_report_sets_each_authors_assessment_beside_the_rules_verdict(demo, client):
+    """Under v2 the rule and the author agree in every period; under v1 the report names the code
+    that keeps 2010–2019 from the author's ascendant: identity, 0 where 2 is needed."""
+    report = build_report(demo, "TUR-AZE", as_member(demo, "alice"))
+    assessed = [
+        (a["key"], a["verdict"], a["agrees"])
+        for p in report["periods"]
+        for a in p["author_assessments"]
+    ]
+    assert assessed == [
+        ("KAR-058", "nascent", True),
+        ("KAR-061", "ascendant", True),
+        ("KAR-064", "mature", True),
+    ]
+    v1 = build_report(demo, "TUR-AZE", as_member(demo, "alice"), rule=RULE_V1)
+    (kar_061,) = v1["periods"][1]["author_assessments"]
+    assert kar_061["deciding"] == ["AB-T3-ID = 0 (needs 2)"]
+    assert kar_061["sentence"] == (
+        "The rule gives nascent where the author assesses ascendant: "
+        "short of ascendant on AB-T3-ID = 0 (needs 2)."
+    )
+    assert kar_061["citation"] == "(Karayel 2024, 393)"
+    # A coder reads the assessments: they are evidence, not anyone's coding.
+    client.force_login(get_user_model().objects.get(username="alice"))
+    page = client.get("/p/turkiye-azerbaijan/reports/TUR-AZE/").content.decode()
+    assert "The author's own assessment of P2: <strong>ascendant</strong>" in page
+    assert "The rule agrees." in page
+
+
+def test_the_report_cites_footnoted_works_via_the_article_and_lists_both(demo):
+    report = build_report(demo, "TUR-AZE", as_member(demo, "olga"))
+    cited = {e["key"]: e["citation"] for e in report["evidence"]}
+    assert cited["KAR-005"] == "(Beşikçi 2016, 242, cited in Karayel 2024, 385–386)"
+    assert cited["KAR-054"] == "(Bülent and Akpınar, n.d., cited in Karayel 2024, 392)"
+    assert cited["KAR-002"] == "(Karayel 2024, 385)"
+    works = {b["key"]: b["text"] for b in report["bibliography"]}
+    assert {"karayel2024", "besikci2016", "bulentakpinarnd", "ibrahimova2023"} <= set(works)
+    assert works["karayel2024"].endswith("[inferred: journal name, year and page range]")
 
 
 def test_under_v1_the_report_says_why_2010_2019_is_not_ascendant_as_the_article_concludes(
@@ -104,8 +173,8 @@ def test_under_v1_the_report_says_why_2010_2019_is_not_ascendant_as_the_article_
     report = build_report(demo, "TUR-AZE", as_member(demo, "rita"))
     p2 = report["robustness"][1]
     reason = (
-        "Not ascendant because identity (AB-T3-ID) is 1 (needs 2): no item dated 2010–2019 shows "
-        "it at 2 or more, and the rule never carries it from an earlier period."
+        "Not ascendant because identity (AB-T3-ID) is 0 (needs 2): no item dated 2010–2019 codes "
+        "it, and the rule never carries it from an earlier period."
     )
     assert reason in p2["summary"]
     coders = report["stage_judgments"]["periods"][1]
@@ -113,15 +182,20 @@ def test_under_v1_the_report_says_why_2010_2019_is_not_ascendant_as_the_article_
         "Both coders judged it ascendant; the rule gives nascent: "
         "the holistic reading and the coded evidence differ."
     )
-    # The article's own dating of the ascendant stage is in the report as evidence, quoted.
+    # The article's own dating of the ascendant stage is in the report as evidence, quoted, and
+    # beside the verdict with the code that decides the difference.
     kar_061 = next(e for e in report["evidence"] if e["key"] == "KAR-061")
     assert "believed to have started around 2010" in kar_061["quote"]
+    assert report["stage_judgments"]["periods"][1]["author"] == [
+        {"key": "KAR-061", "verdict": "ascendant"}
+    ]
 
     client.force_login(get_user_model().objects.get(username="rita"))
     page = client.get("/p/turkiye-azerbaijan/reports/TUR-AZE/").content.decode()
     assert reason in page
     assert "Both coders judged it ascendant; the rule gives nascent" in page
-    assert "hangs on single items" in page and 'href="#ev-KAR-064"' in page
+    assert "hangs on single items" in page and 'href="#ev-KAR-053"' in page
+    assert "short of ascendant on AB-T3-ID = 0 (needs 2)." in page
     client.force_login(get_user_model().objects.get(username="olga"))
     page = client.get("/p/turkiye-azerbaijan/reports/TUR-AZE/").content.decode()
     assert reason in page and "Both coders judged it" not in page

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from cases.bundles import delete_project, dump_bundle, export_bundle, import_bundle, parse_bundle
 from cases.consensus import consensus_for
-from cases.models import Coding, Evidence, Project
+from cases.models import Assignment, Coding, Consensus, Evidence, Project
 
 from .cli import REPO
 
@@ -53,9 +53,81 @@ def test_the_demo_covers_three_periods_with_forty_items_or_more(demo):
 def test_every_item_carries_a_short_quote_a_page_and_a_summary(demo):
     for item in Evidence.objects.filter(project=demo):
         assert 0 < len(item.quote.split()) <= 30, item.key
-        assert item.locator and item.summary, item.key
-        if item.locator not in ("380", "391"):
+        # Every quote is the article's: its page there is the item's own page, or the page it
+        # is quoted from when it rests on a footnoted work.
+        page = item.via_locator if item.via_source_id else item.locator
+        assert page and item.summary, item.key
+        # Only two page markers survive, read as running heads of pages 380 and 391; every
+        # other page is counted from them, and the item says so.
+        if page not in ("380", "391"):
             assert item.locator_note.startswith("approximate"), item.key
+
+
+def test_the_description_says_how_pages_were_read_and_items_placed(demo):
+    assert "read as running heads" in demo.description
+    assert "period holding most of the span's years" in demo.description
+    assert "docs/demo.md" in demo.description
+
+
+def test_items_resting_on_a_footnoted_work_cite_it_via_the_article(demo):
+    items = Evidence.objects.filter(project=demo).select_related("source", "via_source")
+    for item in items:
+        if item.footnote:
+            # The footnote is the article's; the work it names is the source.
+            assert item.via_source.key == "karayel2024", item.key
+            assert item.source.key != "karayel2024", item.key
+        else:
+            assert item.source.key == "karayel2024" and item.via_source is None, item.key
+    kar_005 = items.get(key="KAR-005")  # fn 25: Beşikçi, p. 242
+    assert (kar_005.source.key, kar_005.locator, kar_005.via_locator) == (
+        "besikci2016",
+        "242",
+        "385–386",
+    )
+    # A footnote naming two works: the first is the source, the note names the other.
+    kar_010 = items.get(key="KAR-010")
+    assert kar_010.source.key == "atmaca1999" and "also cites sancak2018" in kar_010.locator_note
+
+
+def test_the_authors_bare_stage_verdicts_are_assessments_not_codes(demo):
+    """CODEBOOK.md §4b: KAR-058, KAR-061 and KAR-064 state only a stage; they stand beside the
+    rule's verdict and nobody codes them."""
+    items = Evidence.objects.filter(project=demo)
+    assessed = dict(items.exclude(assessed_stage="").values_list("key", "assessed_stage"))
+    assert assessed == {"KAR-058": "nascent", "KAR-061": "ascendant", "KAR-064": "mature"}
+    assert not Coding.objects.filter(evidence__key__in=assessed, evidence__project=demo).exists()
+    assert not Consensus.objects.filter(evidence__key__in=assessed, evidence__project=demo).exists()
+    # Her explicit claims of dependable expectations are coded on that criterion instead.
+    dep = Consensus.objects.filter(evidence__project=demo, criterion__code="AB-T4-DEP")
+    assert dict(dep.values_list("evidence__key", "value")) == {"KAR-018": 1, "KAR-069": 2}
+    both = Coding.objects.filter(evidence__key="KAR-070", evidence__project=demo)
+    assert {(c.coder.username, c.criterion.code, c.value) for c in both} == {
+        ("alice", "AB-T4-DEP", 2),
+        ("bob", "AB-T4-DEP", 2),
+    }
+
+
+def test_cumulative_figures_keep_their_span_and_sit_where_most_of_it_falls(demo):
+    placed = Evidence.objects.filter(
+        project=demo, key__in=["KAR-038", "KAR-039", "KAR-046", "KAR-047"]
+    )
+    assert {(e.key, e.date, e.period.code) for e in placed} == {
+        ("KAR-038", "2002/2020", "P2"),
+        ("KAR-039", "2002/2020", "P2"),
+        ("KAR-046", "2000/2021", "P2"),
+        ("KAR-047", "2000/2020", "P2"),
+    }
+    assert all("rule 4" in e.locator_note for e in placed)
+
+
+def test_at_least_three_items_are_assigned_and_not_yet_submitted(demo):
+    """DESIGN.md's contract: the demo leaves work for its coders."""
+    waiting = Assignment.objects.filter(
+        evidence__project=demo, status=Assignment.Status.ASSIGNED
+    ).values_list("evidence__key", "coder__username")
+    assert sorted(waiting) == [
+        (key, coder) for key in ("KAR-076", "KAR-077", "KAR-078") for coder in ("alice", "bob")
+    ]
 
 
 def test_the_demo_codes_all_three_tiers_and_records_contrary_evidence(demo):

@@ -52,7 +52,10 @@ def test_a_coder_reads_the_verdicts_chart_and_robustness_but_no_coders_verdicts(
     assert [s.lower() for s in stages] == ["nascent", "ascendant", "mature"]  # the demo: rule v2
     chart_width = page.eval_on_selector("figure.stage-chart img", "img => img.naturalWidth")
     assert chart_width > 0
-    assert "KAR-064" in page.locator("#robust-P3").inner_text()
+    # The mature verdict hangs on single items, trust's KAR-053 among them.
+    assert "KAR-053" in page.locator("#robust-P3").inner_text()
+    # The author's stage assessments are evidence: a coder reads them beside the verdicts.
+    assert page.locator("#verdicts .author-assessment").count() == 3
     assert page.locator("#judgments").count() == 0
     assert page.locator("#agreement").count() == 0
     assert "bob" not in page.content()
@@ -68,8 +71,10 @@ def test_the_printed_report_is_a_clean_document(page, demo):
     # In print each grid value carries the numbers of the evidence notes behind it.
     refs = page.locator('td.cell a[href="#cell-P3-AB-T4-DEP"] + .refs')
     assert refs.is_visible()
-    number = page.eval_on_selector("#ev-KAR-064", "li => li.value")
-    assert f"{number}" in refs.inner_text()
+    # Dependable expectations in 2020–: the author's explicit claims, pp. 392 and 394.
+    for key in ("KAR-069", "KAR-070"):
+        number = page.eval_on_selector(f"#ev-{key}", "li => li.value")
+        assert f"{number}" in refs.inner_text()
     page.screenshot(path=str(page_artefact("report_print")), full_page=True)
 
 
@@ -113,3 +118,39 @@ def test_the_v2_report_shows_v1_beside_and_the_comparison_switches_rules(page, d
     page.wait_for_url(re.compile(r".*\?rule=v1$"))
     assert page.locator(".compare-table .stage-ascendant").count() == 0
     page.screenshot(path=str(page_artefact("compare_rule_v1")))
+
+
+def test_the_authors_assessments_stand_beside_the_verdicts_under_either_rule(page, demo):
+    sign_in(page, "olga", PASSWORD)
+    page.goto(REPORT)
+    notes = page.locator("#verdicts .author-assessment")
+    texts = notes.all_inner_texts()
+    # Rule v2 agrees with the author in every period.
+    assert len(texts) == 3 and all(text.endswith("The rule agrees.") for text in texts)
+    assert "The author's own assessment of P2: ascendant" in notes.nth(1).inner_text()
+    page.locator("#verdicts").screenshot(path=str(page_artefact("report_author_assessments")))
+
+    # Under rule v1 the report names the code that keeps 2010–2019 from the author's verdict.
+    demo.rule_version = "v1"
+    demo.save()
+    page.goto(REPORT)
+    differs = page.locator("#verdicts .author-assessment.differs")
+    assert differs.count() == 1
+    assert "short of ascendant on AB-T3-ID = 0 (needs 2)" in differs.inner_text()
+    page.locator("#verdicts").screenshot(
+        path=str(page_artefact("report_author_assessment_v1_differs"))
+    )
+
+
+def test_a_footnoted_work_is_cited_via_the_article_and_both_are_in_the_bibliography(page, demo):
+    sign_in(page, "olga", PASSWORD)
+    page.goto(REPORT + "#ev-KAR-005")
+    note = page.locator("#ev-KAR-005")
+    assert "(Beşikçi 2016, 242, cited in Karayel 2024, 385–386), fn. 25" in note.inner_text()
+    note.scroll_into_view_if_needed()
+    page.screenshot(path=str(page_artefact("report_cited_via_the_article")))
+    bibliography = page.locator("#bibliography")
+    text = bibliography.inner_text()
+    assert "Beşikçi, Seçil Öraz. 2016." in text
+    assert "[inferred: journal name, year and page range]" in text
+    bibliography.screenshot(path=str(page_artefact("report_bibliography")))
