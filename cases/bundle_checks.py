@@ -11,6 +11,7 @@ from typing import Any
 
 from . import limits
 from .dates import EvidenceDateError, parse_evidence_date
+from .licences import LICENCES
 from .locators import is_valid_locator
 from .sources import check_key
 
@@ -213,6 +214,12 @@ def _check_project(problems: Problems, project: Any) -> None:
     rule = project.get("rule_version")
     if rule is not None and rule not in ("v1", "v2"):
         problems.add("project", f'rule_version "{rule}" is not a rule: use "v1" or "v2"')
+    licence = project.get("data_licence")
+    if licence is not None and (not isinstance(licence, str) or licence not in LICENCES):
+        problems.add(
+            "project",
+            f'data_licence "{licence}" is not one sccoder offers: use one of {", ".join(LICENCES)}',
+        )
 
 
 def _check_codebook(problems: Problems, checked: Checked, codebook: Any) -> None:

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .bundle_checks import FORMAT, VERSION, BundleError, Checked, check_bundle
 from .dates import parse_evidence_date
+from .licences import DEFAULT_LICENCE
 from .models import (
     Assignment,
     Codebook,
@@ -118,6 +119,7 @@ def _write(doc: dict, checked: Checked) -> Project:
         citation_style=meta.get("citation_style") or "chicago-author-date",
         # A bundle without a rule version was written before rule v2: keep its figures.
         rule_version=meta.get("rule_version") or "v1",
+        data_licence=meta.get("data_licence") or DEFAULT_LICENCE,
         codebook=codebook,
     )
     Membership.objects.bulk_create(
@@ -339,16 +341,20 @@ def export_bundle(project: Project) -> dict:
     order = {c.pk: i for i, c in enumerate(criteria)}
     code_of = {c.pk: c.code for c in criteria}
     dyads = list(project.dyads.order_by("code").prefetch_related("periods"))
+    meta = {
+        "slug": project.slug,
+        "name": project.name,
+        "description": project.description,
+        "citation_style": project.citation_style,
+        "rule_version": project.rule_version,
+    }
+    # Written only when chosen: a bundle without it reads as the default licence.
+    if project.data_licence != DEFAULT_LICENCE:
+        meta["data_licence"] = project.data_licence
     return {
         "format": FORMAT,
         "version": VERSION,
-        "project": {
-            "slug": project.slug,
-            "name": project.name,
-            "description": project.description,
-            "citation_style": project.citation_style,
-            "rule_version": project.rule_version,
-        },
+        "project": meta,
         "codebook": {
             "name": codebook.name,
             "version": codebook.version,

@@ -159,7 +159,7 @@ class ProjectForm(RecordForm):
 @admin.register(Project)
 class ProjectAdmin(OwnersFixed, ProjectScoped, admin.ModelAdmin):
     """Projects are created and deleted by operators (or import_bundle); a project's admins
-    edit its name, description, citation style and members."""
+    edit its name, description, citation style, data licence and members."""
 
     project_path = ""
     form = ProjectForm

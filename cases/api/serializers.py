@@ -50,7 +50,16 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["slug", "name", "description", "citation_style", "codebook", "role", "created_at"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "citation_style",
+            "data_licence",
+            "codebook",
+            "role",
+            "created_at",
+        ]
         read_only_fields = ["slug", "created_at"]
 
     def validate_citation_style(self, value: str) -> str:

@@ -70,8 +70,8 @@ class TokenView(APIView):
 
 
 class ProjectViewSet(ReadMixin, UpdateMixin, ProjectScopedViewSet):
-    """The projects you belong to, with your role in each. Admins edit name, description and
-    citation style."""
+    """The projects you belong to, with your role in each. Admins edit name, description,
+    citation style and data licence."""
 
     queryset = Project.objects.none()
     serializer_class = ProjectSerializer

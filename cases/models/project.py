@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from .. import limits
 from ..classification import Rule, rule_named
+from ..licences import CHOICES as LICENCE_CHOICES
+from ..licences import DEFAULT_LICENCE, LICENCES, Licence, licence_named
 from ..validators import MaxCharacters, validate_identifier, validate_indicators, validate_line
 
 
@@ -132,6 +134,14 @@ class Project(models.Model):
         help_text="The classification rule of the reports and exports; the other one stays "
         "available for comparison.",
     )
+    # The licence of the data in the replication package (its LICENSE, CITATION.cff and
+    # datapackage.json); the project's admins choose it.
+    data_licence = models.CharField(
+        max_length=20,
+        choices=LICENCE_CHOICES,
+        default=DEFAULT_LICENCE,
+        help_text="The licence under which the replication package offers the project's data.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,6 +149,10 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rule_version__in=["v1", "v2"]), name="project_rule_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(data_licence__in=list(LICENCES)),
+                name="project_data_licence_known",
             ),
         ]
 
@@ -149,6 +163,11 @@ class Project(models.Model):
     def rule(self) -> Rule:
         """The project's classification rule (a pure ``classification.Rule``)."""
         return rule_named(self.rule_version)
+
+    @property
+    def licence(self) -> Licence:
+        """The licence of the project's data (``cases.licences``)."""
+        return licence_named(self.data_licence)
 
 
 class Role(models.TextChoices):
