@@ -63,6 +63,10 @@ class Archive:
                 text.detach().detach()
         self.digests[name] = digest.hexdigest()
 
+    def size(self, name: str) -> int:
+        """The size in bytes of an entry written so far (before compression)."""
+        return self.zip.getinfo(name).file_size
+
     def close(self) -> None:
         self.zip.close()
 

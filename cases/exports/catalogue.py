@@ -179,10 +179,12 @@ KINDS: dict[str, Kind] = {
             "application/zip",
             PACKAGE,
             "replication",
-            "One archive for a journal's data editor: the codebook, the data files, a "
-            "reliability file per criterion and the agreement table, the classification with "
-            "its explanations, the bibliography, checksums and a README that says how each file "
-            "was produced and how to cite the dataset.",
+            "One archive for a journal's data editor: the codebook, the data files (evidence, "
+            "codings, consensus, periods, stage judgments), a reliability file per criterion, "
+            "the agreement table and Cohen's κ per coder pair, the classification with its "
+            "rule and robustness checks, the bibliography, the data's licence, CITATION.cff, a "
+            "Frictionless datapackage.json, checksums and a README with the coding protocol, "
+            "how each file was produced and how to cite the dataset.",
         ),
     ]
 }

@@ -1,11 +1,15 @@
 """The replication package: one zip with everything a journal's data editor asks for.
 
-Layout (inside one folder, ``<slug>-replication/``): README.md, codebook/ (Markdown, CSV,
-REFI-QDA), data/ (codings, consensus, period values, the whole project as a bundle),
-reliability/ (one agreement-command CSV per criterion), agreement/ (the agreement table),
-classification/ (the classify command's JSON with the explanations), bibliography/ (formatted
+Layout (inside one folder, ``<slug>-replication/``): README.md (with the coding protocol),
+LICENSE, CITATION.cff, datapackage.json (a Frictionless description of every CSV file),
+codebook/ (Markdown, CSV, REFI-QDA), data/ (evidence, codings, consensus, period values, stage
+judgments, the whole project as a bundle), reliability/ (one agreement-command CSV per
+criterion), agreement/ (the agreement table, Cohen's κ per coder pair), classification/ (the
+classify command's JSON with the explanations, the rule as data and in words), robustness/
+(leave-one-out, and the verdicts without the author assessments), bibliography/ (formatted
 references and CSL-JSON), SHA256SUMS. Nothing in it records when it was made, so two packages of
-unchanged data are byte-identical. Admins and reviewers only: a package must be complete.
+unchanged data made by unchanged code are byte-identical. Admins and reviewers only: a package
+must be complete.
 """
 
 from __future__ import annotations
@@ -15,16 +19,35 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from django.db.models import Q
+
+from .. import software
 from ..bundles import dump_bundle, export_bundle
 from ..citations import format_bibliography
-from ..classify_project import classify_project
-from ..models import Assignment, Criterion, Evidence, Project, Source
+from ..classify_project import carry_forward_codes, classify_project
+from ..models import Assignment, Criterion, Evidence, Membership, Project, Role, Source
 from ..review.reliability import ROW_KEYS, agreement_rows
 from .archive import Archive
 from .csv_exports import csv_chunks, scope_of, write_codebook_markdown
+from .datapackage import Resource, datapackage_json
+from .package_tables import (
+    coder_pair_table,
+    evidence_table,
+    robustness_tables,
+    stage_judgments_table,
+)
+from .package_texts import (
+    Author,
+    authors_text,
+    citation_cff,
+    licence_text,
+    rule_json,
+    rule_markdown,
+)
+from .protocol import gather_protocol, protocol_markdown
 from .refiqda import write_qdc
 from .tables import (
     Table,
@@ -37,21 +60,51 @@ from .tables import (
 
 DRAWS = 1000  # bootstrap draws for the agreement intervals
 SEED = 1
+KEYWORDS = ["security communities", "International Relations", "content analysis"]
 
 
-@dataclass
-class _Counts:
-    rows: dict[str, int] = field(default_factory=dict)
+class _Package:
+    """The archive being written, inside its folder: each CSV file is counted (for the README)
+    and described (for datapackage.json) as it is written."""
 
+    def __init__(self, archive: Archive, root: str, *, raw: bool, slug: str):
+        self.archive, self.root, self.raw = archive, root, raw
+        self.rows: dict[str, int] = {}
+        self.resources: list[Resource] = []
+        self.described = {name: contents for name, contents, _ in _files(slug)}
 
-def _counted(table: Table, counts: _Counts, name: str) -> Table:
-    def rows() -> Iterator:
-        n = 0
-        for n, row in enumerate(table.rows, start=1):  # noqa: B007
-            yield row
-        counts.rows[name] = n
+    def text(self, name: str, text: str) -> None:
+        self.archive.write_text(self.root + name, text)
 
-    return Table(table.name, table.header, rows(), has_yes_no=table.has_yes_no)
+    def csv(self, name: str, table: Table, key: tuple[str, ...] = ()) -> None:
+        path = self.root + name
+        with self.archive.text_entry(path) as entry:
+            for chunk in csv_chunks(self._counted(table, name), raw=self.raw):
+                entry.write(chunk)
+        pattern = "reliability/<CODE>.csv" if name.startswith("reliability/") else name
+        self.resources.append(
+            Resource(
+                name,
+                table.name,
+                tuple(table.header),
+                self.described[pattern],
+                self.archive.size(path),
+                self.archive.digests[path],
+                key,
+            )
+        )
+
+    def digest(self, name: str) -> str:
+        return self.archive.digests[self.root + name]
+
+    def _counted(self, table: Table, name: str) -> Table:
+        def rows() -> Iterator:
+            n = 0
+            for n, row in enumerate(table.rows, start=1):  # noqa: B007
+                yield row
+            self.rows[name] = n
+
+        return Table(table.name, table.header, rows(), has_yes_no=table.has_yes_no)
 
 
 def write_replication_package(
@@ -62,61 +115,133 @@ def write_replication_package(
     scope = scope_of(viewer)
     scope.check_replication()
     root = f"{project.slug}-replication/"
-    counts = _Counts()
     with Archive(out) as archive:
-
-        def csv_file(name: str, table: Table) -> None:
-            with archive.text_entry(root + name) as entry:
-                for chunk in csv_chunks(_counted(table, counts, name), raw=raw):
-                    entry.write(chunk)
-
-        codebook = project.codebook
-        with archive.text_entry(root + "codebook/codebook.md") as entry:
-            write_codebook_markdown(entry, codebook)
-        csv_file("codebook/codebook.csv", codebook_table(codebook))
-        qdc = io.BytesIO()
-        write_qdc(qdc, codebook)
-        archive.write_bytes(root + "codebook/codebook.qdc", qdc.getvalue())
-
-        csv_file("data/codings.csv", codings_table(project, scope))
-        csv_file("data/consensus.csv", consensus_table(project, scope))
-        csv_file("data/periods.csv", periods_table(project, scope))
-        archive.write_text(root + "data/bundle.json", dump_bundle(export_bundle(project)))
-
-        criteria = list(Criterion.objects.filter(codebook=codebook).order_by("order", "code"))
-        for criterion in criteria:
-            csv_file(
-                f"reliability/{criterion.code}.csv",
-                reliability_table(project, criterion, scope, variant="value"),
-            )
-        agreement = agreement_rows(project, draws=DRAWS, seed=SEED)
-        csv_file("agreement/agreement.csv", Table("agreement", ROW_KEYS, _agreement(agreement)))
-
-        classification = classify_project(project)
-        archive.write_text(
-            root + "classification/classification.json",
-            json.dumps(classification, ensure_ascii=False, indent=2) + "\n",
-        )
-        sources = {s.key: s.csl for s in Source.objects.filter(project=project).order_by("key")}
-        archive.write_text(
-            root + "bibliography/references.md", _references(sources, project.citation_style)
-        )
-        archive.write_text(
-            root + "bibliography/sources.csl.json",
-            json.dumps(
-                [{**csl, "id": key} for key, csl in sources.items()],
-                ensure_ascii=False,
-                indent=2,
-                sort_keys=True,
-            )
-            + "\n",
-        )
-        facts = _facts(project, classification, counts, len(sources), criteria)
-        archive.write_text(root + "README.md", readme(project, facts, raw=raw))
+        package = _Package(archive, root, raw=raw, slug=project.slug)
+        _write_codebook(package, project.codebook)
+        _write_data(package, project, scope)
+        criteria = _write_agreement(package, project, scope)
+        classification = _write_classification(package, project)
+        n_sources = _write_bibliography(package, project)
+        # The data set's version: it changes exactly when the project's data change.
+        data_version = package.digest("data/bundle.json")[:12]
+        facts = _facts(project, classification, package.rows, n_sources, criteria, data_version)
+        _write_texts(package, project, facts, classification)
+        package.text("README.md", readme(project, facts, raw=raw))
         sums = "".join(
             f"{digest}  {name.removeprefix(root)}\n" for name, digest in archive.digests.items()
         )
-        archive.write_text(root + "SHA256SUMS", sums)
+        package.text("SHA256SUMS", sums)
+
+
+def _write_codebook(package: _Package, codebook) -> None:
+    with package.archive.text_entry(package.root + "codebook/codebook.md") as entry:
+        write_codebook_markdown(entry, codebook)
+    package.csv("codebook/codebook.csv", codebook_table(codebook), ("code",))
+    qdc = io.BytesIO()
+    write_qdc(qdc, codebook)
+    package.archive.write_bytes(package.root + "codebook/codebook.qdc", qdc.getvalue())
+
+
+def _write_data(package: _Package, project: Project, scope) -> None:
+    package.csv("data/evidence.csv", evidence_table(project), ("evidence",))
+    package.csv(
+        "data/codings.csv", codings_table(project, scope), ("evidence", "criterion", "coder")
+    )
+    package.csv("data/consensus.csv", consensus_table(project, scope), ("evidence", "criterion"))
+    package.csv("data/periods.csv", periods_table(project, scope), ("dyad", "period", "criterion"))
+    package.csv(
+        "data/stage_judgments.csv", stage_judgments_table(project), ("dyad", "period", "coder")
+    )
+    # The author stage assessments will go here, as data/author_assessments.csv.
+    package.text("data/bundle.json", dump_bundle(export_bundle(project)))
+
+
+def _write_agreement(package: _Package, project: Project, scope) -> list[Criterion]:
+    criteria = list(Criterion.objects.filter(codebook=project.codebook).order_by("order", "code"))
+    for criterion in criteria:
+        package.csv(
+            f"reliability/{criterion.code}.csv",
+            reliability_table(project, criterion, scope, variant="value"),
+            ("unit",),
+        )
+    agreement = agreement_rows(project, draws=DRAWS, seed=SEED)
+    package.csv("agreement/agreement.csv", Table("agreement", ROW_KEYS, _agreement(agreement)))
+    package.csv(
+        "agreement/coder_pairs.csv", coder_pair_table(project), ("criterion", "coder_a", "coder_b")
+    )
+    return criteria
+
+
+def _write_classification(package: _Package, project: Project) -> dict:
+    """The classification under the project's rule, the rule itself, and its robustness."""
+    classification = classify_project(project)
+    package.text(
+        "classification/classification.json",
+        json.dumps(classification, ensure_ascii=False, indent=2) + "\n",
+    )
+    package.text("classification/rule.json", rule_json(project.rule))
+    package.text(
+        "classification/rule.md",
+        rule_markdown(project.rule, carry_forward=carry_forward_codes(project)),
+    )
+    robustness = robustness_tables(project)
+    package.csv(
+        "robustness/leave_one_out.csv", robustness.leave_one_out, ("dyad", "period", "item")
+    )
+    package.csv(
+        "robustness/without_author_assessments.csv",
+        robustness.without_assessments,
+        ("dyad", "period"),
+    )
+    return classification
+
+
+def _write_bibliography(package: _Package, project: Project) -> int:
+    sources = {s.key: s.csl for s in Source.objects.filter(project=project).order_by("key")}
+    package.text("bibliography/references.md", _references(sources, project.citation_style))
+    package.text(
+        "bibliography/sources.csl.json",
+        json.dumps(
+            [{**csl, "id": key} for key, csl in sources.items()],
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+    )
+    return len(sources)
+
+
+def _write_texts(package: _Package, project: Project, facts: Facts, classification) -> None:
+    """LICENSE, CITATION.cff and datapackage.json: written last, as they describe the rest."""
+    licence, version = project.licence, facts.data_version
+    package.text(
+        "LICENSE",
+        licence_text(title=project.name, authors=facts.authors, version=version, licence=licence),
+    )
+    package.text(
+        "CITATION.cff",
+        citation_cff(
+            title=project.name,
+            description=project.description,
+            authors=facts.authors,
+            version=version,
+            licence=licence,
+            keywords=KEYWORDS + [d["name"] for d in classification["dyads"]],
+        ),
+    )
+    package.text(
+        "datapackage.json",
+        datapackage_json(
+            name=package.root.rstrip("/"),
+            title=project.name,
+            description=project.description,
+            version=version,
+            licence=licence,
+            resources=package.resources,
+            raw=package.raw,
+        ),
+    )
 
 
 def _agreement(rows: list[dict[str, Any]]) -> Iterator[list[Any]]:
@@ -153,14 +278,21 @@ class Facts:
     coders: list[str]
     dyads: int
     periods: int
-    sources: int
+    sources: int  # the project's source records: the bibliography
+    cited: int  # distinct works the evidence cites (its sources and the works quoted via)
+    quoted_via: int  # items quoted from a work that cites their source
     criteria: list[str]
     rows: dict[str, int]
     pending_items: int
     stages: list[str]
+    authors: list[Author]
+    data_version: str
+    protocol: str
 
 
-def _facts(project, classification, counts: _Counts, n_sources: int, criteria) -> Facts:
+def _facts(
+    project, classification, rows: dict[str, int], n_sources: int, criteria, data_version: str
+) -> Facts:
     coders = sorted(
         set(
             Assignment.objects.filter(
@@ -169,14 +301,20 @@ def _facts(project, classification, counts: _Counts, n_sources: int, criteria) -
         )
     )
     dyads = classification["dyads"]
+    evidence = Evidence.objects.filter(project=project)
+    cited = set(evidence.values_list("source_id", flat=True))
+    via = evidence.filter(via_source__isnull=False)
+    cited |= set(via.values_list("via_source_id", flat=True))
     return Facts(
-        items=Evidence.objects.filter(project=project).count(),
+        items=evidence.count(),
         coders=coders,
         dyads=len(dyads),
         periods=sum(len(d["periods"]) for d in dyads),
         sources=n_sources,
+        cited=len(cited),
+        quoted_via=via.count(),
         criteria=[c.code for c in criteria],
-        rows=counts.rows,
+        rows=rows,
         pending_items=sum(p["pending_items"] for d in dyads for p in d["periods"]),
         stages=[
             f"{d['code']} {p['code']} ({p['start_year']}–{p['end_year'] or ''}): {p['stage']}"
@@ -184,12 +322,46 @@ def _facts(project, classification, counts: _Counts, n_sources: int, criteria) -
             for d in dyads
             for p in d["periods"]
         ],
+        authors=_authors(project),
+        data_version=data_version,
+        protocol=protocol_markdown(gather_protocol(project, coders)),
     )
+
+
+def _authors(project: Project) -> list[Author]:
+    """The project's admins who have a name on their account, as the data set's authors."""
+    admins = (
+        Membership.objects.filter(project=project, role=Role.ADMIN)
+        .exclude(Q(user__first_name="") & Q(user__last_name=""))
+        .order_by("user__last_name", "user__first_name", "user__username")
+        .values_list("user__first_name", "user__last_name")
+    )
+    found = [Author(given.strip(), family.strip()) for given, family in admins]
+    return [author for author in found if author.name]
 
 
 def _files(slug: str) -> list[tuple[str, str, str]]:
     """(file, what it holds, how it was produced) for the README."""
     return [
+        (
+            "LICENSE",
+            "the licence of the data, chosen by the project's admins, with the line to credit "
+            "the authors by, and what it does not cover (the quoted works)",
+            "sccoder, from the licence the project's admins chose",
+        ),
+        (
+            "CITATION.cff",
+            "how to cite the data set, in the Citation File Format 1.2.0 (GitHub, Zenodo and "
+            "reference managers read it)",
+            "sccoder, from the project's name, description, licence and admins",
+        ),
+        (
+            "datapackage.json",
+            "a Frictionless Data Package describing every CSV file: its columns, their types "
+            "and meaning, the missing value (an empty cell), its key, size and SHA-256; "
+            "`frictionless validate datapackage.json` checks every file against it",
+            "sccoder, from its description of each table",
+        ),
         (
             "codebook/codebook.md",
             "the value scale and every criterion: definition, indicators, carry-forward flag "
@@ -198,13 +370,21 @@ def _files(slug: str) -> list[tuple[str, str, str]]:
         ),
         (
             "codebook/codebook.csv",
-            'the same, one row per criterion (indicators joined with " | ")',
+            "the codebook, one row per criterion: definition, indicators (joined with "
+            '" | "), carry-forward flag and verification tag',
             f"`python manage.py export_codebook {slug}`",
         ),
         (
             "codebook/codebook.qdc",
             "the codebook for QDA software (REFI-QDA), one code per criterion and value",
             f"`python manage.py export_codebook {slug} --format qdc`",
+        ),
+        (
+            "data/evidence.csv",
+            "every evidence item, one row each: dyad, period, date, type, source, page, "
+            "footnote, the work it was quoted from (`via_source`, `via_locator`) when it rests "
+            "on a source that work cites, the verbatim quote and a summary",
+            "sccoder, from the project's evidence records",
         ),
         (
             "data/codings.csv",
@@ -223,6 +403,12 @@ def _files(slug: str) -> list[tuple[str, str, str]]:
             "per dyad × period × criterion the period value (own items, carried forward, "
             "overridden) and the period's stage, coupling and explanation",
             f"`python manage.py export_periods {slug}`",
+        ),
+        (
+            "data/stage_judgments.csv",
+            "every coder's holistic verdict (stage, coupling, reasons) on each period they "
+            "judged, to compare with the rule's",
+            "sccoder, from the coders' stage judgments",
         ),
         (
             "data/bundle.json",
@@ -245,10 +431,40 @@ def _files(slug: str) -> list[tuple[str, str, str]]:
             f"bootstrap draws, seed {SEED}",
         ),
         (
+            "agreement/coder_pairs.csv",
+            "Cohen's κ and percent agreement of every pair of coders on every criterion, over "
+            'the items both submitted (n_units), with "not coded" a category beside the '
+            "scale's values",
+            "sccoder's agreement engine",
+        ),
+        (
             "classification/classification.json",
-            "the stage and coupling of every period, the values the rule read, what blocked "
-            "the next stage, and the explanation in words",
+            "the stage and coupling of every period under the project's rule, the values the "
+            "rule read, what blocked the next stage, and the explanation in words",
             f"`python manage.py classify {slug} --json`",
+        ),
+        (
+            "classification/rule.json",
+            "the classification rule's table as data (thresholds, codes carried forward) with "
+            "the sccoder version, commit and SHA-256 of the code that runs it",
+            "`cases.classification.rule_table` of the project's rule",
+        ),
+        (
+            "classification/rule.md",
+            "the same rule in words, step by step",
+            "sccoder, from the rule's table",
+        ),
+        (
+            "robustness/leave_one_out.csv",
+            "per period, each single item whose removal changes the period's verdict, and the "
+            "verdict without it (no row: no single item changes it)",
+            "the dyad report's leave-one-out check, under the project's rule",
+        ),
+        (
+            "robustness/without_author_assessments.csv",
+            "per period, the verdict with the author-assessment items the rule reads left out "
+            "(all at once), and whether it changes",
+            "the dyad report's check without the author's own assessments",
         ),
         (
             "bibliography/references.md",
@@ -277,6 +493,18 @@ def readme(project: Project, facts: Facts, *, raw: bool = False) -> str:
     example = facts.criteria[0] if facts.criteria else "CODE"
     stages = "\n".join(f"- {line}" for line in facts.stages) or "- (no periods)"
     coders = ", ".join(facts.coders) or "none"
+    licence = project.licence
+    licence_line = (
+        f"{licence.name} ({licence.spdx}, {licence.url})"
+        if licence.spdx
+        else 'no standard licence (the project\'s admins chose "another licence, or none")'
+    )
+    via = (
+        f" ({facts.quoted_via} of them quoted from a work that cites their source)"
+        if facts.quoted_via
+        else ""
+    )
+    authors = authors_text(facts.authors)
     files = "\n".join(
         f"- `{name}`: {contents}.\n  Produced by {how}." for name, contents, how in _files(slug)
     )
@@ -284,12 +512,15 @@ def readme(project: Project, facts: Facts, *, raw: bool = False) -> str:
 
 Coded evidence on security communities (Deutsch 1957; Adler & Barnett 1998), exported from
 sccoder, project `{slug}`. Codebook: {codebook.name}, version {codebook.version}. Classification
-rule: {project.rule.name}. The package records no export date, so two packages of unchanged data are
-identical byte for byte; `SHA256SUMS` lets anyone check that nothing was changed
+rule: {project.rule.name}. Data set version {facts.data_version} (the start of the SHA-256 of
+`data/bundle.json`: it changes exactly when the data do). Licence: {licence_line}; see `LICENSE`.
+The package records no export date, so two packages of unchanged data made by the same sccoder
+are identical byte for byte; `SHA256SUMS` lets anyone check that nothing was changed
 (`sha256sum -c SHA256SUMS` in this folder).
 
-{facts.items} evidence items from {facts.sources} sources, {facts.dyads} dyad(s) over
-{facts.periods} period(s), coded by {len(facts.coders)} coder(s) ({coders}).
+{facts.items} evidence items citing {facts.cited} source(s){via}, {facts.dyads} dyad(s) over
+{facts.periods} period(s), coded by {len(facts.coders)} coder(s) ({coders}). The bibliography
+lists the project's {facts.sources} source record(s).
 {facts.rows.get("data/codings.csv", 0)} codings, {facts.rows.get("data/consensus.csv", 0)}
 consensus codes; {facts.pending_items} item(s) still await adjudication and are left out of the
 consensus and the classification.
@@ -302,10 +533,22 @@ Classification:
 
 Cite the dataset and, beside it, the sources of its evidence (`bibliography/references.md`):
 
-> <Authors> (<year>). *{project.name}* [Data set, codebook "{codebook.name}" version
-> {codebook.version}, classification rule {project.rule.name}]. <Repository>. <DOI>
+> {authors} (<year>). *{project.name}* [Data set, version {facts.data_version}, codebook
+> "{codebook.name}" version {codebook.version}, classification rule {project.rule.name}].
+> <Repository>. <DOI>
 
-Replace the parts in angle brackets with the deposit's authors, year, repository and DOI.
+Replace the parts in angle brackets with the deposit's year, repository and DOI. `CITATION.cff`
+says the same for software that reads it; it names as authors the project's admins who have a
+name on their sccoder account{"" if facts.authors else " (none has, so fill in `authors`)"}.
+Add the deposit's DOI (`doi:`) and date (`date-released:`) there once you have them.
+
+## Protocol
+
+{facts.protocol}
+## Software
+
+Produced by sccoder {software.version()}, commit {software.commit()}. The classification rule's
+code and its SHA-256 are named in `classification/rule.json`.
 
 ## Files and how each was produced
 
@@ -341,9 +584,10 @@ The value α of `agreement/agreement.csv` reads the same units (items where at l
 applied the criterion; with more than two coders, only items every coder submitted). Its
 application measure asks whether each coder applied the criterion at all.
 
-The classification is re-derived from `data/consensus.csv` by rule {project.rule.name} (CODEBOOK.md
-§4 in the sccoder source): per period the highest consensus value of each criterion, carried
-forward for the carry-forward criteria unless a period's item codes it 0, then the stage tests.
+The classification is re-derived from `data/consensus.csv` by rule {project.rule.name}
+(`classification/rule.md`; CODEBOOK.md §4 in the sccoder source): per period the highest
+consensus value of each criterion, carried forward as the rule says unless a period's item codes
+it 0, then the stage tests.
 `data/periods.csv` shows every step: `own_value`, `carried_from`, `overridden` (with the
 reviewer's rationale) and the resulting `value`.
 """
