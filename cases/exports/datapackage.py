@@ -163,6 +163,12 @@ BY_TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "coupling": (STRING, "the coder's coupling: loosely or tightly (mature only)"),
         "rationale": (STRING, "the coder's reasons"),
     },
+    "author_assessments": {
+        "evidence": (STRING, "the author-assessment item's key (data/evidence.csv)"),
+        "stage": (STRING, "the stage the source assigns to the period"),
+        "coupling": (STRING, "the coupling it assigns (mature only); empty otherwise"),
+        "quote": (STRING, "the verbatim passage that states the verdict"),
+    },
     "leave_one_out": {
         "stage": (STRING, "the period's stage under the rule, with every item"),
         "coupling": (STRING, "the period's coupling under the rule, with every item"),

@@ -79,9 +79,49 @@ def _evidence_rows(rows) -> Iterator[list[Any]]:
         yield [cell if cell != "" else None for cell in cells]
 
 
-# Author stage assessments (an author-assessment item's assessed stage and coupling) get a file of
-# their own beside the coders' judgments, ``judgments/author_assessments.csv``, once the evidence
-# records them.
+# --- the author's own stage assessments --------------------------------------------------------
+
+AUTHOR_ASSESSMENT_COLUMNS = (
+    "evidence",
+    "dyad",
+    "period",
+    "start_year",
+    "end_year",
+    "stage",
+    "coupling",
+    "source",
+    "locator",
+    "quote",
+)
+
+
+def author_assessments_table(project: Project) -> Table:
+    """Every author-assessment item that states a bare stage verdict (CODEBOOK §4b): the
+    author's own reading of the period, set beside the rule's and the coders'."""
+    rows = (
+        Evidence.objects.filter(project=project)
+        .exclude(assessed_stage="")
+        .order_by("dyad__code", "period__start_year", "date_start", "key")
+        .values_list(
+            "key",
+            "dyad__code",
+            "period__code",
+            "period__start_year",
+            "period__end_year",
+            "assessed_stage",
+            "assessed_coupling",
+            "source__key",
+            "locator",
+            "quote",
+        )
+    )
+    return Table(
+        "author_assessments",
+        AUTHOR_ASSESSMENT_COLUMNS,
+        ([cell if cell != "" else None for cell in row] for row in rows.iterator(chunk_size=CHUNK)),
+        has_yes_no=False,
+    )
+
 
 # --- the coders' stage judgments ----------------------------------------------------------------
 

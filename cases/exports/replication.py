@@ -34,6 +34,7 @@ from .archive import Archive
 from .csv_exports import csv_chunks, scope_of, write_codebook_markdown
 from .datapackage import Resource, datapackage_json
 from .package_tables import (
+    author_assessments_table,
     coder_pair_table,
     evidence_table,
     robustness_tables,
@@ -152,7 +153,7 @@ def _write_data(package: _Package, project: Project, scope) -> None:
     package.csv(
         "data/stage_judgments.csv", stage_judgments_table(project), ("dyad", "period", "coder")
     )
-    # The author stage assessments will go here, as data/author_assessments.csv.
+    package.csv("data/author_assessments.csv", author_assessments_table(project), ("evidence",))
     package.text("data/bundle.json", dump_bundle(export_bundle(project)))
 
 
@@ -409,6 +410,12 @@ def _files(slug: str) -> list[tuple[str, str, str]]:
             "every coder's holistic verdict (stage, coupling, reasons) on each period they "
             "judged, to compare with the rule's",
             "sccoder, from the coders' stage judgments",
+        ),
+        (
+            "data/author_assessments.csv",
+            "the source's own stage verdict on a period (an author assessment that states only "
+            "a stage), not coded on criteria, to compare with the rule's and the coders'",
+            "sccoder, from the evidence items' assessed stage",
         ),
         (
             "data/bundle.json",

@@ -62,6 +62,7 @@ def test_the_package_has_the_documented_layout(small_project):
             "data/consensus.csv",
             "data/periods.csv",
             "data/stage_judgments.csv",
+            "data/author_assessments.csv",
             "data/bundle.json",
             "reliability/AB-T2-TRANS.csv",
             "reliability/AB-T3-TRUST.csv",
@@ -250,6 +251,18 @@ def test_the_stage_judgments_are_every_coders(small_project):
         ("FRA-DEU", "P1", "carl", "nascent", "", ""),
         ("FRA-DEU", "P2", "carl", "mature", "tightly", "EU."),
     ]
+
+
+def test_the_demos_author_assessments_are_its_bare_stage_verdicts(demo_package):
+    demo, package = demo_package
+    found = demo_rows(package, "data/author_assessments.csv")
+    expected = list(
+        demo.evidence.exclude(assessed_stage="")
+        .order_by("period__start_year", "date_start", "key")
+        .values_list("key", "period__code", "assessed_stage", "assessed_coupling")
+    )
+    assert len(expected) == 3  # KAR-058, KAR-061, KAR-064 (CODEBOOK §4b)
+    assert [(r["evidence"], r["period"], r["stage"], r["coupling"]) for r in found] == expected
 
 
 # --- coder-pair kappa ---------------------------------------------------------------------------
