@@ -347,9 +347,19 @@ def _scan(period: PeriodInput, rule: Rule) -> _Scan:
     return _Scan(own, frozenset(zeros), frozenset(strong))
 
 
-def _carry_codes(carry_forward: Iterable[str] | None, rule: Rule) -> frozenset[str]:
+def carried_codes(carry_forward: Iterable[str] | None, rule: Rule) -> list[str]:
+    """The codes the rule carries forward, in order: the codebook's flags (default: the
+    table's list) and the rule's own always-carried codes, less those it never carries."""
     codes = rule.carry_forward if carry_forward is None else carry_forward
-    return (frozenset(codes) | frozenset(rule.always_carried)) - frozenset(rule.never_carried)
+    return [
+        code
+        for code in dict.fromkeys([*codes, *rule.always_carried])
+        if code not in rule.never_carried
+    ]
+
+
+def _carry_codes(carry_forward: Iterable[str] | None, rule: Rule) -> frozenset[str]:
+    return frozenset(carried_codes(carry_forward, rule))
 
 
 def _derive(

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from .. import software
-from ..classification import Condition, Rule, rule_table
+from ..classification import Condition, Rule, carried_codes, rule_table
 from ..licences import Licence
 
 RULE_MODULE = "cases/classification.py"  # the rule's code, in sccoder's source
@@ -157,11 +157,7 @@ def rule_json(rule: Rule) -> str:
 def rule_markdown(rule: Rule, *, carry_forward: list[str]) -> str:
     """The rule in words, step by step, read off its table (``carry_forward``: the codebook's
     carry-forward flags, which the rule honours beside its own)."""
-    carried = [
-        code
-        for code in dict.fromkeys([*carry_forward, *rule.always_carried])
-        if code not in rule.never_carried
-    ]
+    carried = carried_codes(carry_forward, rule)
     scale = ", ".join(f"{value} {label}" for value, label in rule.scale.items())
     silence = (
         "A code that no item of a period documents is **missing**, not 0. When a period's "
