@@ -53,3 +53,22 @@ def test_the_stored_record_keeps_its_language_as_given():
     record = turkish("Turkish")
     format_bibliography({"yilmaz2010": record})
     assert record["language"] == "Turkish"
+
+
+def test_the_demos_turkish_sources_say_so_and_keep_their_titles():
+    """The demo's Turkish-language works carry ``language: tr``; Chicago would otherwise print
+    "Türkiye Ile Azerbaycan" for "Türkiye ile Azerbaycan"."""
+    import json
+
+    from django.conf import settings
+
+    bundle = json.loads((settings.BASE_DIR / "fixtures" / "turkiye-azerbaijan.json").read_text())
+    sources = {s["key"]: s["csl"] for s in bundle["sources"]}
+    assert sources["progonati2021"]["language"] == "tr"
+    entries = format_bibliography({"progonati2021": sources["progonati2021"]})
+    (entry,) = entries
+    assert "Türkiye ile Azerbaycan Arasındaki" in entry
+    without = {**sources["progonati2021"]}
+    del without["language"]
+    (title_cased,) = format_bibliography({"progonati2021": without})
+    assert "Türkiye Ile Azerbaycan" in title_cased

@@ -348,6 +348,15 @@ def test_the_comparison_keeps_its_columns_across_pages(client_for, monkeypatch):
     assert "Britain–Ireland" in second
 
 
+def test_paging_the_comparison_keeps_the_rule_it_is_read_under(client_for, monkeypatch):
+    monkeypatch.setattr(report_views, "DYADS_PER_PAGE", 1)
+    client = client_for("otto")
+    first = client.get("/p/small/reports/?rule=v1").content.decode()
+    assert 'href="?rule=v1&amp;page=2" rel="next"' in first
+    second = client.get("/p/small/reports/?rule=v1&page=2").content.decode()
+    assert 'href="?rule=v1&amp;page=1" rel="prev"' in second
+
+
 # --- bounded queries ----------------------------------------------------------------------------
 
 
