@@ -7,7 +7,7 @@ Members who lack the right for an action get 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Membership, Project
+from cases.models import Membership, Project
 
 # What an action needs, named after the rows of DESIGN.md's permission table.
 NEEDS = {

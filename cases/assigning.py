@@ -5,8 +5,8 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Count
 
-from .assignment_plan import plan_assignments
-from .models import Assignment, Coding, Evidence
+from cases.assignment_plan import plan_assignments
+from cases.models import Assignment, Coding, Evidence
 
 
 class AssignmentRefused(Exception):

@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import limits
-from .dates import EvidenceDateError, parse_evidence_date
-from .licences import LICENCES
-from .locators import is_valid_locator
-from .sources import check_key
+from cases import limits
+from cases.dates import EvidenceDateError, parse_evidence_date
+from cases.licences import LICENCES
+from cases.locators import is_valid_locator
+from cases.sources import check_key
 
 FORMAT = "sccoder-bundle"
 VERSION = 1

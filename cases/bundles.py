@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from .bundle_checks import FORMAT, VERSION, BundleError, Checked, check_bundle
-from .dates import parse_evidence_date
-from .licences import DEFAULT_LICENCE
-from .models import (
+from cases.bundle_checks import FORMAT, VERSION, BundleError, Checked, check_bundle
+from cases.dates import parse_evidence_date
+from cases.licences import DEFAULT_LICENCE
+from cases.models import (
     Assignment,
     Codebook,
     Coding,

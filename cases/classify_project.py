@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from .classification import RULE_V1, PeriodInput, PeriodResult, Rule, classify, explain
-from .consensus import ItemConsensus, consensus_for
-from .models import Criterion, Dyad, Evidence, PeriodOverride, Project
-from .visibility import SEES_ALL, Visibility
+from cases.classification import RULE_V1, PeriodInput, PeriodResult, Rule, classify, explain
+from cases.consensus import ItemConsensus, consensus_for
+from cases.models import Criterion, Dyad, Evidence, PeriodOverride, Project
+from cases.visibility import SEES_ALL, Visibility
 
 
 class UnknownDyad(LookupError):

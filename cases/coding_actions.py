@@ -8,9 +8,9 @@ someone's change (another tab, another window).
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Assignment, Coding, Consensus, Criterion, Evidence
-from .review.adjudication import forget_unanimous_consensus, record_unanimous_consensus
-from .versioning import STALE, StaleWrite, claim_version
+from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
+from cases.review.adjudication import forget_unanimous_consensus, record_unanimous_consensus
+from cases.versioning import STALE, StaleWrite, claim_version
 
 
 class CodingRefused(Exception):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from .models import Assignment, Coding, Consensus
+from cases.models import Assignment, Coding, Consensus
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
-from .models import (
+from cases.models import (
     Assignment,
     Coding,
     Consensus,

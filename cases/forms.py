@@ -9,8 +9,17 @@ import re
 from django import forms
 from django.db.models import QuerySet
 
-from .models import Criterion, Dyad, Evidence, EvidenceType, Membership, Period, Project, Source
-from .sources import check_key
+from cases.models import (
+    Criterion,
+    Dyad,
+    Evidence,
+    EvidenceType,
+    Membership,
+    Period,
+    Project,
+    Source,
+)
+from cases.sources import check_key
 
 DATE_PLACEHOLDER = "1993 · 2008-10 · 2010-08-16 · 1994/1999"
 _NUMBERED_KEY = re.compile(r"^(.*?)(\d+)$")

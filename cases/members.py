@@ -6,7 +6,7 @@ the same words.
 
 from django.db import transaction
 
-from .models import Assignment, Coding, Membership, Role, StageJudgment
+from cases.models import Assignment, Coding, Membership, Role, StageJudgment
 
 
 class MembershipRefused(Exception):

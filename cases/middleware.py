@@ -6,8 +6,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
-from .limits import visible
-from .sources.forms import size_problem
+from cases.limits import visible
+from cases.sources.forms import size_problem
 
 
 class AdminStyleAttributesMiddleware:

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from .consensus import consensus_for
-from .models import Assignment, Evidence, Membership, Project
+from cases.consensus import consensus_for
+from cases.models import Assignment, Evidence, Membership, Project
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from io import StringIO
 from typing import Any
 
-from .classification import (
+from cases.classification import (
     RULE_V1,
     Condition,
     PeriodInput,

@@ -17,11 +17,11 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from .citations import format_bibliography, format_item_citations
-from .classification import RULE_V1, VERSIONS, Rule, classify, explain
-from .classify_project import carry_forward_codes, find_dyads, gather_inputs
-from .fingerprint import cached_for_project
-from .models import (
+from cases.citations import format_bibliography, format_item_citations
+from cases.classification import RULE_V1, VERSIONS, Rule, classify, explain
+from cases.classify_project import carry_forward_codes, find_dyads, gather_inputs
+from cases.fingerprint import cached_for_project
+from cases.models import (
     Dyad,
     Evidence,
     EvidenceType,
@@ -30,7 +30,7 @@ from .models import (
     Project,
     StageJudgment,
 )
-from .report_logic import (
+from cases.report_logic import (
     Audience,
     Judgment,
     audience_for,
@@ -44,13 +44,13 @@ from .report_logic import (
     span_text,
     verdict_text,
 )
-from .review.reliability import (
+from cases.review.reliability import (
     FIGURES_VERSION,
     ROW_KEYS,
     agreement_rows,
     stage_judgment_agreement,
 )
-from .visibility import Visibility, visibility_for
+from cases.visibility import Visibility, visibility_for
 
 # What each measure (application, value) of an agreement row carries, once its scope is known.
 MEASURE_KEYS = ROW_KEYS[ROW_KEYS.index("n_units") :]

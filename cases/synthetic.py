@@ -15,8 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .bundles import delete_project
-from .models import (
+from cases.bundles import delete_project
+from cases.models import (
     Assignment,
     Codebook,
     Coding,

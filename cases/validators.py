@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.deconstruct import deconstructible
 
-from . import limits
-from .sources import check_key
+from cases import limits
+from cases.sources import check_key
 
 
 @deconstructible

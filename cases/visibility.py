@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 
-from .models import Assignment, Membership
+from cases.models import Assignment, Membership
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ and edits go through the same actions as the pages and the API (docs/data-model.
 
 from django.contrib import admin
 
-from . import coding, projects  # noqa: F401  (they register the project models)
-from .site_wide import keep_for_operators
+from cases.admin import coding, projects  # noqa: F401  (they register the project models)
+from cases.admin.site_wide import keep_for_operators
 
 keep_for_operators(admin.site)

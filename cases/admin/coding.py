@@ -9,8 +9,17 @@ every edit of a versioned row claims the version its form showed (cases.versioni
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..assigning import AssignmentRefused, assign_items, check_unassign, unassign
-from ..models import (
+from cases.admin.scope import (
+    OwnersFixed,
+    ProjectScoped,
+    ReadOnly,
+    RecordForm,
+    ScopedChoices,
+    VersionedForm,
+    related_only,
+)
+from cases.assigning import AssignmentRefused, assign_items, check_unassign, unassign
+from cases.models import (
     Assignment,
     Coding,
     Consensus,
@@ -21,16 +30,7 @@ from ..models import (
     Role,
     StageJudgment,
 )
-from ..review.adjudication import revise_decision, set_period_override
-from .scope import (
-    OwnersFixed,
-    ProjectScoped,
-    ReadOnly,
-    RecordForm,
-    ScopedChoices,
-    VersionedForm,
-    related_only,
-)
+from cases.review.adjudication import revise_decision, set_period_override
 
 
 class AssignmentForm(RecordForm):

@@ -7,10 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..citations import style_exists
-from ..exports import ExportRefused, write_replication_package
-from ..members import MembershipRefused, change_role, check_removable, remove_member
-from ..models import (
+from cases.admin.scope import OwnersFixed, ProjectScoped, RecordForm, ScopedChoices, related_only
+from cases.citations import style_exists
+from cases.exports import ExportRefused, write_replication_package
+from cases.members import MembershipRefused, change_role, check_removable, remove_member
+from cases.models import (
     Codebook,
     Criterion,
     Dyad,
@@ -21,8 +22,7 @@ from ..models import (
     ScaleValue,
     Source,
 )
-from ..views.exports import file_response
-from .scope import OwnersFixed, ProjectScoped, RecordForm, ScopedChoices, related_only
+from cases.views.exports import file_response
 
 
 class ScaleValueInline(ScopedChoices, admin.TabularInline):

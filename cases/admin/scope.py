@@ -20,12 +20,12 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from ..assigning import AssignmentRefused
-from ..coding_actions import CodingRefused
-from ..members import MembershipRefused
-from ..models import Membership, Project, Role
-from ..review.adjudication import AdjudicationRefused
-from ..versioning import STALE, StaleWrite, claim_version
+from cases.assigning import AssignmentRefused
+from cases.coding_actions import CodingRefused
+from cases.members import MembershipRefused
+from cases.models import Membership, Project, Role
+from cases.review.adjudication import AdjudicationRefused
+from cases.versioning import STALE, StaleWrite, claim_version
 
 # What the shared actions refuse with: the admin shows the message and writes nothing.
 REFUSALS = (StaleWrite, CodingRefused, AdjudicationRefused, AssignmentRefused, MembershipRefused)

@@ -8,7 +8,7 @@ add members by username (as in the API) without seeing the server's accounts.
 
 from django.contrib import admin
 
-from .scope import ProjectScoped
+from cases.admin.scope import ProjectScoped
 
 
 class OperatorsOnly:

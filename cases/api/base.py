@@ -19,9 +19,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from ..versioning import StaleWrite, claim_version
-from .errors import STALE, Conflict, PreconditionFailed
-from .permissions import ProjectAccess
+from cases.api.errors import STALE, Conflict, PreconditionFailed
+from cases.api.permissions import ProjectAccess
+from cases.versioning import StaleWrite, claim_version
 
 IF_MATCH = OpenApiParameter(
     "If-Match",

@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from ..classify_project import UnknownDyad
-from ..reports import cached_report
-from ..review.reliability import agreement_rows
-from .permissions import ProjectAccess
+from cases.api.permissions import ProjectAccess
+from cases.classify_project import UnknownDyad
+from cases.reports import cached_report
+from cases.review.reliability import agreement_rows
 
 
 class AgreementRowSerializer(serializers.Serializer):

@@ -12,8 +12,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from ..dates import EvidenceDateError, parse_evidence_date
-from ..models import (
+from cases.dates import EvidenceDateError, parse_evidence_date
+from cases.models import (
     Assignment,
     Coding,
     Consensus,
@@ -29,7 +29,7 @@ from ..models import (
     Stage,
     StageJudgment,
 )
-from ..search import search_evidence
+from cases.search import search_evidence
 
 
 class StableOrderingFilter(filters.OrderingFilter):

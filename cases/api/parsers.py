@@ -3,7 +3,7 @@
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
-from .. import limits
+from cases import limits
 
 TOO_DEEP = f"Nested more than {limits.JSON_DEPTH} levels deep."
 

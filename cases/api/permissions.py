@@ -10,7 +10,7 @@ The project and membership it returns are kept on the view for the querysets.
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from ..access import get_project_for
+from cases.access import get_project_for
 
 
 class ProjectAccess(BasePermission):

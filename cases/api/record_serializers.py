@@ -13,8 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import limits
-from ..models import (
+from cases import limits
+from cases.api.fields import MAX_KEY_LENGTH, InProject, has_nul
+from cases.api.serializers import checked, fixed_once_created
+from cases.models import (
     Assignment,
     Coding,
     Consensus,
@@ -28,10 +30,8 @@ from ..models import (
     Stage,
     StageJudgment,
 )
-from ..review.adjudication import decision_codes
-from ..validators import MaxCharacters
-from .fields import MAX_KEY_LENGTH, InProject, has_nul
-from .serializers import checked, fixed_once_created
+from cases.review.adjudication import decision_codes
+from cases.validators import MaxCharacters
 
 VERSION = {
     "min_value": 0,

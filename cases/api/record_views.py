@@ -13,26 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from ..assigning import AssignmentRefused, unassign
-from ..coding_actions import (
-    CodingRefused,
-    StaleWrite,
-    reopen_assignment,
-    save_coding,
-    submit_assignment,
-)
-from ..models import (
-    Assignment,
-    Coding,
-    Consensus,
-    Evidence,
-    PeriodOverride,
-    StageJudgment,
-)
-from ..review.adjudication import AdjudicationRefused, set_period_override
-from ..visibility import hide_from
-from . import filters
-from .base import (
+from cases.api import filters
+from cases.api.base import (
     IF_MATCH,
     VERSION_PARAMETER,
     CreateMixin,
@@ -41,9 +23,9 @@ from .base import (
     ReadMixin,
     UpdateMixin,
 )
-from .errors import STALE, Conflict
-from .permissions import raw_coding_scope
-from .record_serializers import (
+from cases.api.errors import STALE, Conflict
+from cases.api.permissions import raw_coding_scope
+from cases.api.record_serializers import (
     AssignmentSerializer,
     CodingSerializer,
     ConsensusSerializer,
@@ -51,6 +33,17 @@ from .record_serializers import (
     PeriodOverrideSerializer,
     StageJudgmentSerializer,
 )
+from cases.assigning import AssignmentRefused, unassign
+from cases.coding_actions import (
+    CodingRefused,
+    StaleWrite,
+    reopen_assignment,
+    save_coding,
+    submit_assignment,
+)
+from cases.models import Assignment, Coding, Consensus, Evidence, PeriodOverride, StageJudgment
+from cases.review.adjudication import AdjudicationRefused, set_period_override
+from cases.visibility import hide_from
 
 versioned_delete = extend_schema_view(
     destroy=extend_schema(parameters=[IF_MATCH, VERSION_PARAMETER])

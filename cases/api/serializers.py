@@ -10,13 +10,23 @@ import json
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from .. import limits
-from ..citations import style_exists
-from ..models import Codebook, Criterion, Dyad, Evidence, Membership, Period, Project, Role, Source
-from ..sources import SourceImportError, check_key, parse_csl_json
-from ..validators import MaxCharacters
-from .errors import field_errors
-from .fields import InProject, NulFreeJSONField, Username
+from cases import limits
+from cases.api.errors import field_errors
+from cases.api.fields import InProject, NulFreeJSONField, Username
+from cases.citations import style_exists
+from cases.models import (
+    Codebook,
+    Criterion,
+    Dyad,
+    Evidence,
+    Membership,
+    Period,
+    Project,
+    Role,
+    Source,
+)
+from cases.sources import SourceImportError, check_key, parse_csl_json
+from cases.validators import MaxCharacters
 
 YEAR = {"min_value": 1, "max_value": 9999}
 

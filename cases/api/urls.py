@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import SimpleRouter
 
-from . import derived_views, record_views, views
+from cases.api import derived_views, record_views, views
 
 app_name = "api"
 

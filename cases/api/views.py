@@ -15,13 +15,11 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from ..members import MembershipRefused, check_keeps_an_admin, remove_member
-from ..models import Criterion, Dyad, Membership, Period, Project, Source
-from . import filters
-from .base import CreateMixin, DestroyMixin, ProjectScopedViewSet, ReadMixin, UpdateMixin
-from .errors import Conflict
-from .permissions import ProjectAccess
-from .serializers import (
+from cases.api import filters
+from cases.api.base import CreateMixin, DestroyMixin, ProjectScopedViewSet, ReadMixin, UpdateMixin
+from cases.api.errors import Conflict
+from cases.api.permissions import ProjectAccess
+from cases.api.serializers import (
     CodebookSerializer,
     CriterionSerializer,
     DyadSerializer,
@@ -30,6 +28,8 @@ from .serializers import (
     ProjectSerializer,
     SourceSerializer,
 )
+from cases.members import MembershipRefused, check_keeps_an_admin, remove_member
+from cases.models import Criterion, Dyad, Membership, Period, Project, Source
 
 
 class ApiRoot(APIView):

@@ -11,8 +11,8 @@
 ``export_scope`` maps it to what it may take away, following DESIGN.md's permission table.
 """
 
-from .bundle_export import bundle_for
-from .csv_exports import (
+from cases.exports.bundle_export import bundle_for
+from cases.exports.csv_exports import (
     csv_chunks,
     write_codebook_csv,
     write_codebook_markdown,
@@ -21,11 +21,11 @@ from .csv_exports import (
     write_period_values_csv,
     write_reliability_csv,
 )
-from .refiqda import write_qdc, write_qdpx
-from .replication import write_replication_package
-from .scope import Codings, ExportRefused, ExportScope, export_scope
-from .tables import VARIANTS
-from .xlsx_export import write_xlsx
+from cases.exports.refiqda import write_qdc, write_qdpx
+from cases.exports.replication import write_replication_package
+from cases.exports.scope import Codings, ExportRefused, ExportScope, export_scope
+from cases.exports.tables import VARIANTS
+from cases.exports.xlsx_export import write_xlsx
 
 __all__ = [
     "VARIANTS",

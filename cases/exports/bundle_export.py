@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bundles import export_bundle
-from ..models import Evidence, Membership, Project
-from .scope import Codings, export_scope
+from cases.bundles import export_bundle
+from cases.exports.scope import Codings, export_scope
+from cases.models import Evidence, Membership, Project
 
 
 def bundle_for(project: Project, *, viewer: Membership | None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .scope import Codings, ExportScope
+from cases.exports.scope import Codings, ExportScope
 
 RESULTS, CODEBOOK, RAW, RELIABILITY, PACKAGE = (
     "results",

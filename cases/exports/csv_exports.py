@@ -19,9 +19,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from ..models import Codebook, Criterion, Project
-from .scope import ExportScope, export_scope
-from .tables import (
+from cases.exports.scope import ExportScope, export_scope
+from cases.exports.tables import (
     BATCH,
     Table,
     batched,
@@ -31,6 +30,7 @@ from .tables import (
     periods_table,
     reliability_table,
 )
+from cases.models import Codebook, Criterion, Project
 
 
 def csv_cell(value: Any) -> Any:

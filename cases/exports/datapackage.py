@@ -14,8 +14,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..licences import Licence
-from .csv_exports import defused
+from cases.exports.csv_exports import defused
+from cases.licences import Licence
 
 INTEGER, NUMBER, STRING, BOOLEAN, DATE, DATETIME = (
     "integer",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .. import software
-from ..classification import Condition, Rule, carried_codes, rule_table
-from ..licences import Licence
+from cases import software
+from cases.classification import Condition, Rule, carried_codes, rule_table
+from cases.licences import Licence
 
 RULE_MODULE = "cases/classification.py"  # the rule's code, in sccoder's source
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from ..consensus import consensus_for
-from ..models import (
+from cases.consensus import consensus_for
+from cases.models import (
     Assignment,
     Consensus,
     Evidence,

@@ -24,23 +24,21 @@ from typing import Any, BinaryIO
 
 from django.db.models import Q
 
-from .. import software
-from ..bundles import dump_bundle, export_bundle
-from ..citations import format_bibliography
-from ..classify_project import carry_forward_codes, classify_project
-from ..models import Assignment, Criterion, Evidence, Membership, Project, Role, Source
-from ..review.reliability import ROW_KEYS, agreement_rows
-from .archive import Archive
-from .csv_exports import csv_chunks, scope_of, write_codebook_markdown
-from .datapackage import Resource, datapackage_json
-from .package_tables import (
+from cases import software
+from cases.bundles import dump_bundle, export_bundle
+from cases.citations import format_bibliography
+from cases.classify_project import carry_forward_codes, classify_project
+from cases.exports.archive import Archive
+from cases.exports.csv_exports import csv_chunks, scope_of, write_codebook_markdown
+from cases.exports.datapackage import Resource, datapackage_json
+from cases.exports.package_tables import (
     author_assessments_table,
     coder_pair_table,
     evidence_table,
     robustness_tables,
     stage_judgments_table,
 )
-from .package_texts import (
+from cases.exports.package_texts import (
     Author,
     authors_text,
     citation_cff,
@@ -48,9 +46,9 @@ from .package_texts import (
     rule_json,
     rule_markdown,
 )
-from .protocol import gather_protocol, protocol_markdown
-from .refiqda import write_qdc
-from .tables import (
+from cases.exports.protocol import gather_protocol, protocol_markdown
+from cases.exports.refiqda import write_qdc
+from cases.exports.tables import (
     Table,
     codebook_table,
     codings_table,
@@ -58,6 +56,8 @@ from .tables import (
     periods_table,
     reliability_table,
 )
+from cases.models import Assignment, Criterion, Evidence, Membership, Project, Role, Source
+from cases.review.reliability import ROW_KEYS, agreement_rows
 
 DRAWS = 1000  # bootstrap draws for the agreement intervals
 SEED = 1

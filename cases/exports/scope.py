@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..models import Membership
-from ..visibility import SEES_ALL, Visibility, visibility_for
+from cases.models import Membership
+from cases.visibility import SEES_ALL, Visibility, visibility_for
 
 
 class ExportRefused(PermissionError):

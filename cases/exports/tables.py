@@ -19,11 +19,12 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
-from ..citations import ItemCite, format_item_citations
-from ..classification import classify, explain
-from ..classify_project import build_inputs, carry_forward_codes, find_dyads
-from ..consensus import consensus_for
-from ..models import (
+from cases.citations import ItemCite, format_item_citations
+from cases.classification import classify, explain
+from cases.classify_project import build_inputs, carry_forward_codes, find_dyads
+from cases.consensus import consensus_for
+from cases.exports.scope import OPERATOR, Codings, ExportScope
+from cases.models import (
     Assignment,
     Codebook,
     Coding,
@@ -33,7 +34,6 @@ from ..models import (
     Project,
     Source,
 )
-from .scope import OPERATOR, Codings, ExportScope
 
 CHUNK = 2000  # rows fetched from the database at a time
 BATCH = 500  # rows whose citations (or item consensus) are worked out together

@@ -13,10 +13,16 @@ from typing import BinaryIO
 
 import xlsxwriter
 
-from ..models import Project
-from .csv_exports import scope_of
-from .scope import Codings
-from .tables import Table, codebook_table, codings_table, consensus_table, periods_table
+from cases.exports.csv_exports import scope_of
+from cases.exports.scope import Codings
+from cases.exports.tables import (
+    Table,
+    codebook_table,
+    codings_table,
+    consensus_table,
+    periods_table,
+)
+from cases.models import Project
 
 WIDTHS = {  # characters; every other column gets 12
     "citation": 24,

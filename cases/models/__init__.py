@@ -1,8 +1,8 @@
 """The domain model: projects and their codebook, cases (dyads, periods, evidence), and coding."""
 
-from .case import Coupling, Dyad, Evidence, EvidenceType, Period, Source, Stage
-from .coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
-from .project import Codebook, Criterion, Membership, Project, Role, ScaleValue
+from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Source, Stage
+from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
+from cases.models.project import Codebook, Criterion, Membership, Project, Role, ScaleValue
 
 __all__ = [
     "Assignment",

@@ -9,17 +9,17 @@ from django.db.models.functions import Greatest, Least, Length, Upper
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
-from .. import limits
-from ..dates import EvidenceDate, EvidenceDateError, parse_evidence_date
-from ..locators import is_valid_locator
-from ..validators import (
+from cases import limits
+from cases.dates import EvidenceDate, EvidenceDateError, parse_evidence_date
+from cases.locators import is_valid_locator
+from cases.models.project import Project
+from cases.validators import (
     MaxCharacters,
     validate_csl,
     validate_identifier,
     validate_key,
     validate_line,
 )
-from .project import Project
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .. import limits
-from ..validators import MaxCharacters
-from .case import Coupling, Evidence, Period, Stage
-from .project import Criterion
+from cases import limits
+from cases.models.case import Coupling, Evidence, Period, Stage
+from cases.models.project import Criterion
+from cases.validators import MaxCharacters
 
 
 class Assignment(models.Model):

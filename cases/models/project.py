@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .. import limits
-from ..classification import Rule, rule_named
-from ..licences import CHOICES as LICENCE_CHOICES
-from ..licences import DEFAULT_LICENCE, LICENCES, Licence, licence_named
-from ..validators import MaxCharacters, validate_identifier, validate_indicators, validate_line
+from cases import limits
+from cases.classification import Rule, rule_named
+from cases.licences import CHOICES as LICENCE_CHOICES
+from cases.licences import DEFAULT_LICENCE, LICENCES, Licence, licence_named
+from cases.validators import MaxCharacters, validate_identifier, validate_indicators, validate_line
 
 
 class Codebook(models.Model):

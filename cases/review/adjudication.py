@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from ..models import (
+from cases.models import (
     Assignment,
     Coding,
     Consensus,
@@ -33,7 +33,7 @@ from ..models import (
     PeriodOverride,
     Project,
 )
-from ..versioning import STALE, StaleWrite, claim_version
+from cases.versioning import STALE, StaleWrite, claim_version
 
 ADJUDICATED = Consensus.Method.ADJUDICATED
 UNANIMOUS = Consensus.Method.UNANIMOUS

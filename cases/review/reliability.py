@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 from django.contrib.auth import get_user_model
 
-from ..consensus import ItemConsensus, consensus_for
-from ..models import (
+from cases.consensus import ItemConsensus, consensus_for
+from cases.models import (
     Assignment,
     Coding,
     Criterion,
@@ -50,8 +50,8 @@ from ..models import (
     Stage,
     StageJudgment,
 )
-from .agreement import alpha_coefficient, alpha_figures, cohen_kappa_table
-from .reading import RELIABLE, TENTATIVE, krippendorff_band
+from cases.review.agreement import alpha_coefficient, alpha_figures, cohen_kappa_table
+from cases.review.reading import RELIABLE, TENTATIVE, krippendorff_band
 
 # The rules and keys of these figures: part of the key of every cache that holds them, so that
 # figures cached before a change of rules are not served after it.
@@ -171,7 +171,7 @@ def resolve_dyad(project: Project, dyad: Dyad | str | None) -> Dyad | None:
         if dyad is not None and dyad.project_id != project.pk:
             raise ValueError(f"dyad {dyad.code} belongs to another project")
         return dyad
-    from ..classify_project import find_dyads
+    from cases.classify_project import find_dyads
 
     return find_dyads(project, dyad)[0]
 

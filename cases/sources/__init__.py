@@ -7,9 +7,9 @@ reported with where it is ("item 3: …", "line 12: …"); a parse either return
 raises ``SourceImportError``, never a part.
 """
 
-from .bibtex import parse_bibtex
-from .csl_json import CSL_TYPES, parse_csl_json
-from .form_fields import (
+from cases.sources.bibtex import parse_bibtex
+from cases.sources.csl_json import CSL_TYPES, parse_csl_json
+from cases.sources.form_fields import (
     FORM_VARIABLES,
     FormFieldErrors,
     csl_from_form,
@@ -18,8 +18,8 @@ from .form_fields import (
     parse_name_lines,
     update_csl,
 )
-from .keys import KEY_MAX_LENGTH, check_key
-from .records import ParsedSource, SourceImportError, detect_format, record_digest
+from cases.sources.keys import KEY_MAX_LENGTH, check_key
+from cases.sources.records import ParsedSource, SourceImportError, detect_format, record_digest
 
 __all__ = [
     "CSL_TYPES",

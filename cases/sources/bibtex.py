@@ -17,10 +17,10 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import InvalidNameError, NameParts
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from .. import limits
-from ..dates import csl_date_parts
-from .keys import assign_keys, check_key
-from .records import ParsedSource, Problems, SourceImportError, normalise_doi
+from cases import limits
+from cases.dates import csl_date_parts
+from cases.sources.keys import assign_keys, check_key
+from cases.sources.records import ParsedSource, Problems, SourceImportError, normalise_doi
 
 # BibTeX/biblatex entry type → CSL type. misc/online become webpage when they have a URL.
 BIBTEX_TYPES = {

@@ -7,10 +7,10 @@ import json
 import re
 from collections.abc import Iterable
 
-from .. import limits
-from ..dates import csl_date_parts
-from .keys import assign_keys, check_key
-from .records import ParsedSource, Problems, SourceImportError
+from cases import limits
+from cases.dates import csl_date_parts
+from cases.sources.keys import assign_keys, check_key
+from cases.sources.records import ParsedSource, Problems, SourceImportError
 
 
 def _words(text: str) -> frozenset[str]:

@@ -7,9 +7,9 @@ import copy
 import re
 from collections.abc import Mapping
 
-from ..dates import csl_date_parts
-from .csl_json import CSL_TYPES
-from .records import normalise_doi
+from cases.dates import csl_date_parts
+from cases.sources.csl_json import CSL_TYPES
+from cases.sources.records import normalise_doi
 
 # Form field → CSL variable, in the order a new record's variables are written.
 FORM_VARIABLES = {

@@ -9,20 +9,20 @@ from django import forms
 from django.conf import settings
 from django.forms.utils import ErrorDict
 
-from .. import limits
-from ..models import Project, Source
-from ..validators import MaxCharacters
-from .bibtex import parse_bibtex
-from .csl_json import parse_csl_json
-from .form_fields import (
+from cases import limits
+from cases.models import Project, Source
+from cases.sources.bibtex import parse_bibtex
+from cases.sources.csl_json import parse_csl_json
+from cases.sources.form_fields import (
     FORM_VARIABLES,
     FormFieldErrors,
     csl_from_form,
     form_fields_from_csl,
     update_csl,
 )
-from .keys import KEY_MAX_LENGTH, check_key
-from .records import ParsedSource, SourceImportError, detect_format, record_digest
+from cases.sources.keys import KEY_MAX_LENGTH, check_key
+from cases.sources.records import ParsedSource, SourceImportError, detect_format, record_digest
+from cases.validators import MaxCharacters
 
 # The kinds of source IR researchers cite most; an edited record of another CSL type keeps it.
 COMMON_TYPES = [

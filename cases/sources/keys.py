@@ -7,8 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from .. import limits
-from .records import ParsedSource, Problems
+from cases import limits
+from cases.sources.records import ParsedSource, Problems
 
 KEY_MAX_LENGTH = limits.KEY
 KEY_PATTERN = re.compile(r"^\w[\w:.+-]*$")

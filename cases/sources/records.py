@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import limits
+from cases import limits
 
 MAX_PROBLEMS = 20
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from cases.bundles import import_bundle
 from cases.models import Membership, Role
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 MARKER = "OTHER-PROJECT-MARKER"
 

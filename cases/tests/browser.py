@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from .cli import REPO
+from cases.tests.cli import REPO
 
 CHROMIUM = os.environ.get("SCCODER_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = REPO / "test-artifacts" / "screenshots"
 # The machines' network is closed: without these flags chromium keeps trying to phone home.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 
 

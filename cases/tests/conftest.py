@@ -14,8 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from cases.bundles import import_bundle
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread
 # are safe here because the loop only drives the browser.
@@ -66,7 +65,7 @@ def people(small_project):
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory):
-    from .cli import MigratedDatabase
+    from cases.tests.cli import MigratedDatabase
 
     return MigratedDatabase(tmp_path_factory.mktemp("cli"))
 

@@ -26,9 +26,8 @@ from cases.models import (
     Role,
     StageJudgment,
 )
+from cases.tests.admin_walk import form_data, snapshot
 from cases.versioning import STALE
-
-from .admin_walk import form_data, snapshot
 
 pytestmark = pytest.mark.django_db
 API = "/api/projects/small/"

@@ -35,8 +35,7 @@ from cases.models import (
     Source,
     StageJudgment,
 )
-
-from .admin_walk import (
+from cases.tests.admin_walk import (
     MARKER,
     add_url,
     changelist_url,

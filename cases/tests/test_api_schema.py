@@ -9,8 +9,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from .browser import ARTEFACTS, sign_in
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import ARTEFACTS, sign_in
+from cases.tests.conftest import PASSWORD, set_passwords
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from cases.classification import RULE_V1, RULE_V2, PeriodInput, classify
 from cases.models import Evidence, Membership
 from cases.report_logic import author_beside_rule
 from cases.reports import build_report
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 NASCENT = {"AB-T1-THREAT": 2, "AB-T2-TRANS": 2, "AB-T2-ORG": 2, "AB-T2-LEARN": 2}
 ASCENDANT = {**NASCENT, "AB-T3-TRUST": 2, "AB-T3-ID": 2, "AB-LC-MILPLAN": 2}

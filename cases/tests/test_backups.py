@@ -24,9 +24,8 @@ from cases.bundles import import_bundle
 from cases.coding_actions import save_coding, submit_assignment
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
 from cases.review.adjudication import adjudicate_item, decision_codes
-
-from .bundle_factory import small_bundle
-from .cli import REPO, manage
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.cli import REPO, manage
 
 DEPLOY = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
 

@@ -19,8 +19,7 @@ from django.utils.html import escape
 
 from cases.bundles import BundleError, import_bundle, parse_bundle
 from cases.models import Evidence, Source
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 

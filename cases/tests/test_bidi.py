@@ -22,9 +22,8 @@ from django.urls import reverse
 from cases import limits
 from cases.bundles import BundleError, import_bundle, parse_bundle
 from cases.models import Dyad, Evidence
-
-from .bundle_factory import small_bundle
-from .test_bad_input import evidence_form, row_counts
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.test_bad_input import evidence_form, row_counts
 
 pytestmark = pytest.mark.django_db
 

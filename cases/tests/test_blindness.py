@@ -22,8 +22,7 @@ from django.urls import reverse
 
 from cases.exports.catalogue import KINDS
 from cases.models import Assignment, Coding, Criterion, Evidence, Period, StageJudgment
-
-from .test_permission_matrix import reverse_with, rule_for, samples, site_names
+from cases.tests.test_permission_matrix import reverse_with, rule_for, samples, site_names
 
 pytestmark = pytest.mark.django_db
 

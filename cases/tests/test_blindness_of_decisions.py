@@ -22,9 +22,8 @@ from cases.exports.bundle_export import bundle_for
 from cases.models import Assignment, Criterion, Evidence, Membership
 from cases.reports import build_report
 from cases.review.adjudication import adjudicate_item, decision_codes
+from cases.tests.test_blindness import carls_urls, comparable, readable
 from cases.visibility import visibility_for
-
-from .test_blindness import carls_urls, comparable, readable
 
 pytestmark = pytest.mark.django_db
 

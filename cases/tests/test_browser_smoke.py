@@ -2,8 +2,8 @@
 
 import pytest
 
-from .browser import sign_in
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import sign_in
+from cases.tests.conftest import PASSWORD, set_passwords
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from .bundle_factory import small_bundle
-from .cli import REPO, manage
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.cli import REPO, manage
 
 
 def write(tmp_path: Path, doc, name: str = "bundle.json") -> Path:

@@ -6,8 +6,7 @@ import pytest
 from django.apps import apps
 
 from cases.bundles import BundleError, import_bundle, parse_bundle
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 
 def row_counts() -> dict[str, int]:

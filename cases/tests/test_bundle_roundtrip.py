@@ -6,8 +6,7 @@ import pytest
 
 from cases.bundles import delete_project, dump_bundle, export_bundle, import_bundle
 from cases.models import Assignment, Coding, Consensus, Evidence, Project
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 
 def _roundtrip(doc: dict) -> tuple[str, str]:

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.bundles import import_bundle
 from cases.classification import RULE_V1
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 CONTRACT_PERIOD_KEYS = [
     "code",
@@ -194,7 +193,7 @@ def test_an_unknown_dyad_is_an_error_naming_it(rule_project):
 
 
 def test_an_unknown_slug_exits_non_zero_from_the_shell(cli_database):
-    from .cli import manage
+    from cases.tests.cli import manage
 
     done = manage("classify", "nope", "--json", database=cli_database)
     assert done.returncode != 0
@@ -284,7 +283,7 @@ def test_the_rule_option_chooses_v1_or_v2_and_the_default_is_the_projects_own(ru
 
 
 def test_an_unknown_rule_is_refused_from_the_shell(cli_database):
-    from .cli import manage
+    from cases.tests.cli import manage
 
     done = manage("classify", "nope", "--rule", "v3", "--json", database=cli_database)
     assert done.returncode != 0

@@ -5,9 +5,8 @@ import re
 import pytest
 
 from cases.models import Assignment, Coding, Evidence
-
-from .browser import sign_in
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import sign_in
+from cases.tests.conftest import PASSWORD, set_passwords
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,7 +77,7 @@ def test_a_save_from_a_stale_tab_is_refused_with_a_message(page, small_project, 
 
 
 def page_artefact(name):
-    from .browser import ARTEFACTS
+    from cases.tests.browser import ARTEFACTS
 
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS / f"{name}.png"

@@ -15,8 +15,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from cases.models import Coding, Consensus, Evidence, PeriodOverride
-
-from .conftest import PASSWORD, set_passwords
+from cases.tests.conftest import PASSWORD, set_passwords
 
 ROUNDS = 5
 

@@ -4,9 +4,8 @@
 import pytest
 
 from cases.models import Evidence
-
-from .browser import sign_in
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import sign_in
+from cases.tests.conftest import PASSWORD, set_passwords
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

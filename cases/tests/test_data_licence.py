@@ -9,9 +9,8 @@ from rest_framework.test import APIClient
 
 from cases.bundles import BundleError, export_bundle, import_bundle
 from cases.models import Project
-
-from .admin_walk import form_data, staff_user
-from .bundle_factory import small_bundle
+from cases.tests.admin_walk import form_data, staff_user
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 PROJECT = "/api/projects/small/"

@@ -19,8 +19,7 @@ from cases.classification import RULE_V1
 from cases.classify_project import classify_project
 from cases.models import Membership
 from cases.reports import build_report
-
-from .cli import REPO
+from cases.tests.cli import REPO
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
 

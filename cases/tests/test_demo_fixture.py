@@ -10,8 +10,7 @@ from django.core.management import call_command
 from cases.bundles import delete_project, dump_bundle, export_bundle, import_bundle, parse_bundle
 from cases.consensus import consensus_for
 from cases.models import Assignment, Coding, Consensus, Evidence, Project
-
-from .cli import REPO
+from cases.tests.cli import REPO
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
 

@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Evidence
-
-from .browser import ARTEFACTS, sign_in
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import ARTEFACTS, sign_in
+from cases.tests.conftest import PASSWORD, set_passwords
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -23,8 +23,7 @@ from cases.models import (
     Period,
     Source,
 )
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 

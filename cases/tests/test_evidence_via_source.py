@@ -16,8 +16,7 @@ from cases.bundles import BundleError, export_bundle, import_bundle
 from cases.exports import write_codings_csv, write_consensus_csv
 from cases.models import Evidence, Membership, Source
 from cases.reports import build_report
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 

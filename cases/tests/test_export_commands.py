@@ -16,9 +16,8 @@ import pytest
 from django.core.management import call_command
 
 from cases.bundles import import_bundle, parse_bundle
-
-from .bundle_factory import small_bundle
-from .cli import REPO, manage
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.cli import REPO, manage
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
 

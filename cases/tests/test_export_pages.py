@@ -14,9 +14,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Coding, Criterion, Evidence, Period, StageJudgment
-
-from .browser import sign_in
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import sign_in
+from cases.tests.conftest import PASSWORD, set_passwords
 
 CLEO_NOTE = "CLEO-PRIVATE-NOTE"
 CLEO_VERDICT = "CLEO-PRIVATE-VERDICT"

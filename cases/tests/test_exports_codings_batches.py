@@ -9,8 +9,7 @@ from cases.bundles import import_bundle, parse_bundle
 from cases.exports import tables
 from cases.exports.csv_exports import write_codings_csv
 from cases.models import Assignment, Criterion, Evidence, Membership
-
-from .cli import REPO
+from cases.tests.cli import REPO
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
 VIEWERS = [None, "ada", "rita", "alice", "bob"]

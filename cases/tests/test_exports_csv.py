@@ -29,8 +29,7 @@ from cases.models import Assignment, Coding, Membership
 from cases.review.agreement import krippendorff_alpha
 from cases.review.reliability import agreement_rows
 from cases.review.reliability_csv import parse_reliability_csv
-
-from .cli import REPO
+from cases.tests.cli import REPO
 
 pytestmark = pytest.mark.django_db
 

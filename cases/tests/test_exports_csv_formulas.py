@@ -18,9 +18,8 @@ from cases.exports import write_codings_csv, write_consensus_csv, write_replicat
 from cases.exports.csv_exports import csv_chunks, defused
 from cases.exports.tables import Table
 from cases.models import Coding, Consensus
-
-from .bundle_factory import small_bundle
-from .cli import manage
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.cli import manage
 
 LINK = '=HYPERLINK("http://x")'
 SUM = "@SUM(1)"

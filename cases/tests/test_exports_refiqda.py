@@ -21,9 +21,8 @@ from xsdata_pydantic.bindings import XmlParser
 from cases.bundles import import_bundle, parse_bundle
 from cases.exports import write_qdc, write_qdpx
 from cases.models import Coding, Membership
-
-from .bundle_factory import small_bundle
-from .cli import REPO
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.cli import REPO
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,8 @@ from cases.licences import LICENCES
 from cases.models import Assignment, Coding, Evidence, Membership, Source
 from cases.reports import build_report
 from cases.review.reliability import ROW_KEYS
-
-from .bundle_factory import small_bundle
-from .cli import REPO
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.cli import REPO
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from lxml import etree
 from cases.bundles import import_bundle, parse_bundle
 from cases.exports import write_xlsx
 from cases.models import Coding, Membership
-
-from .cli import REPO
+from cases.tests.cli import REPO
 
 pytestmark = pytest.mark.django_db
 

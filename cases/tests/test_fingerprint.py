@@ -32,8 +32,7 @@ from cases.models import (
     StageJudgment,
 )
 from cases.review.adjudication import set_period_override
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .cli import REPO
+from cases.tests.cli import REPO
 
 WORKERS = 2  # few, so that the slow clients outnumber them; threads are the file's default
 SLOW_CLIENTS = 5

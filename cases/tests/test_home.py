@@ -3,8 +3,7 @@
 import pytest
 
 from cases.bundles import import_bundle
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):

@@ -19,9 +19,8 @@ from cases import limits
 from cases.bundles import BundleError, import_bundle, parse_bundle
 from cases.models import Coding, Criterion, Evidence, Project, Source, StageJudgment
 from cases.review.adjudication import decision_codes
-
-from .bundle_factory import small_bundle
-from .test_bad_input import evidence_form, row_counts
+from cases.tests.bundle_factory import small_bundle
+from cases.tests.test_bad_input import evidence_form, row_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from cases.bundles import BundleError, import_bundle
 from cases.models import Evidence, Membership, Period
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 

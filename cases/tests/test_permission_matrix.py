@@ -19,8 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.bundles import import_bundle
 from cases.models import Assignment, Coding, Consensus, Evidence, Period, StageJudgment
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from .cli import REPO
+from cases.tests.cli import REPO
 
 
 def test_system_checks_are_clean(capsys):

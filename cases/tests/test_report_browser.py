@@ -5,11 +5,10 @@ import re
 import pytest
 
 from cases.bundles import import_bundle, parse_bundle
-
-from .browser import sign_in
-from .cli import REPO
-from .conftest import PASSWORD, set_passwords
-from .test_coding_browser import page_artefact
+from cases.tests.browser import sign_in
+from cases.tests.cli import REPO
+from cases.tests.conftest import PASSWORD, set_passwords
+from cases.tests.test_coding_browser import page_artefact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,8 +83,7 @@ def test_a_coder_sees_a_decided_item_still_to_code_as_hidden(page, small_project
     from django.contrib.auth import get_user_model
 
     from cases.models import Assignment, Evidence, Membership
-
-    from .test_blindness_of_decisions import MARKER, decide_e3
+    from cases.tests.test_blindness_of_decisions import MARKER, decide_e3
 
     cora = get_user_model().objects.create_user("cora", password="x")
     Membership.objects.create(project=small_project, user=cora, role="coder")

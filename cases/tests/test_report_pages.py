@@ -18,9 +18,8 @@ from django.utils.html import escape
 from cases.bundles import import_bundle
 from cases.models import Membership, Project
 from cases.reports import build_report
+from cases.tests.bundle_factory import small_bundle
 from cases.views import report as report_views
-
-from .bundle_factory import small_bundle
 
 CARL_REASONS = "Carl thinks the Élysée treaty settled it for good"
 MEMBERS = ["ada", "rita", "carl", "cleo", "otto"]

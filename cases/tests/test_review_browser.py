@@ -6,10 +6,9 @@ import pytest
 
 from cases.bundles import import_bundle, parse_bundle
 from cases.models import Consensus, Evidence
-
-from .browser import ARTEFACTS, sign_in
-from .cli import REPO
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import ARTEFACTS, sign_in
+from cases.tests.cli import REPO
+from cases.tests.conftest import PASSWORD, set_passwords
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

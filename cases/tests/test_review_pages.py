@@ -32,9 +32,8 @@ from cases.review.reliability import (
     leave_one_coder_out,
     stage_judgment_agreement,
 )
-
-from .cli import REPO
-from .test_reliability import code_and_submit, hand_built_bundle
+from cases.tests.cli import REPO
+from cases.tests.test_reliability import code_and_submit, hand_built_bundle
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
 

@@ -10,8 +10,7 @@ from django.test import Client
 from cases.bundles import import_bundle
 from cases.models import Evidence
 from cases.search import fold, search_evidence
-
-from .bundle_factory import small_bundle
+from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
+from cases.tests.cli import REPO
 from sccoder.proxy import client_address
-
-from .cli import REPO
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",

@@ -4,9 +4,8 @@ formatted entry in the bibliography."""
 import pytest
 
 from cases.models import Source
-
-from .browser import sign_in
-from .conftest import PASSWORD, set_passwords
+from cases.tests.browser import sign_in
+from cases.tests.conftest import PASSWORD, set_passwords
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +51,7 @@ def test_a_coder_pastes_bibtex_confirms_and_finds_it_in_the_bibliography(page, s
 
 
 def _artefact(name: str):
-    from .browser import ARTEFACTS
+    from cases.tests.browser import ARTEFACTS
 
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS / name

@@ -7,9 +7,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ..access import get_project_for
-from ..assigning import assign_items
-from ..models import Assignment, Evidence, Membership, Period, Role
+from cases.access import get_project_for
+from cases.assigning import assign_items
+from cases.models import Assignment, Evidence, Membership, Period, Role
 
 
 class AssignmentForm(forms.Form):

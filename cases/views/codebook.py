@@ -5,8 +5,8 @@ from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ..access import get_project_for
-from ..models import Criterion
+from cases.access import get_project_for
+from cases.models import Criterion
 
 
 def grouped_criteria(codebook) -> list[tuple[str, list[tuple[str, list]]]]:

@@ -11,21 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import limits
-from ..access import get_project_for
-from ..citations import format_item_citation
-from ..coding_actions import (
+from cases import limits
+from cases.access import get_project_for
+from cases.citations import format_item_citation
+from cases.coding_actions import (
     CodingRefused,
     StaleWrite,
     reopen_assignment,
     review_started,
     submit_assignment,
 )
-from ..coding_actions import (
-    save_coding as save_coding_value,
-)
-from ..models import Assignment, Coding, Criterion
-from .codebook import grouped_criteria
+from cases.coding_actions import save_coding as save_coding_value
+from cases.models import Assignment, Coding, Criterion
+from cases.views.codebook import grouped_criteria
 
 QUEUE_FILTERS = {
     "todo": Q(status=Assignment.Status.ASSIGNED),

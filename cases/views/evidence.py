@@ -17,12 +17,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
-from ..access import get_project_for
-from ..citations import format_item_citations
-from ..forms import EvidenceFilterForm, EvidenceForm
-from ..models import Assignment, Coding, Consensus, Evidence, Membership, Project
-from ..search import search_evidence
-from ..versioning import StaleWrite, claim_version
+from cases.access import get_project_for
+from cases.citations import format_item_citations
+from cases.forms import EvidenceFilterForm, EvidenceForm
+from cases.models import Assignment, Coding, Consensus, Evidence, Membership, Project
+from cases.search import search_evidence
+from cases.versioning import StaleWrite, claim_version
 
 PAGE_SIZE = 25
 STALE_MESSAGE = (

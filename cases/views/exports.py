@@ -21,9 +21,9 @@ from django.http import (
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-from ..access import get_project_for
-from ..bundles import dump_bundle
-from ..exports import (
+from cases.access import get_project_for
+from cases.bundles import dump_bundle
+from cases.exports import (
     VARIANTS,
     ExportRefused,
     bundle_for,
@@ -35,15 +35,15 @@ from ..exports import (
     write_replication_package,
     write_xlsx,
 )
-from ..exports.catalogue import KINDS, SECTIONS, Kind
-from ..exports.tables import (
+from cases.exports.catalogue import KINDS, SECTIONS, Kind
+from cases.exports.tables import (
     codebook_table,
     codings_table,
     consensus_table,
     periods_table,
     reliability_table,
 )
-from ..models import Criterion
+from cases.models import Criterion
 
 
 @login_required

@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ..access import get_project_for, memberships_of
-from ..progress import project_progress
+from cases.access import get_project_for, memberships_of
+from cases.progress import project_progress
 
 
 @login_required

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from .. import limits
-from ..access import get_project_for
-from ..models import Coupling, Period, Stage, StageJudgment
-from ..versioning import StaleWrite, claim_version
+from cases import limits
+from cases.access import get_project_for
+from cases.models import Coupling, Period, Stage, StageJudgment
+from cases.versioning import StaleWrite, claim_version
 
 STALE = "Changed in another tab or window since this page loaded; your verdict was not saved."
 

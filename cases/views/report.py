@@ -13,14 +13,14 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from ..access import get_project_for
-from ..classification import VERSIONS, classify
-from ..classify_project import UnknownDyad, build_inputs, carry_forward_codes, find_dyads
-from ..fingerprint import cached_for_project
-from ..models import Evidence
-from ..report_logic import compare_table, span_text, stage_chart_svg
-from ..reports import build_report, cached_report, report_key
-from ..visibility import visibility_for
+from cases.access import get_project_for
+from cases.classification import VERSIONS, classify
+from cases.classify_project import UnknownDyad, build_inputs, carry_forward_codes, find_dyads
+from cases.fingerprint import cached_for_project
+from cases.models import Evidence
+from cases.report_logic import compare_table, span_text, stage_chart_svg
+from cases.reports import build_report, cached_report, report_key
+from cases.visibility import visibility_for
 
 DYADS_PER_PAGE = 50
 

@@ -17,14 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .. import limits
-from ..access import get_project_for
-from ..citations import format_item_citation
-from ..classification import classify
-from ..classify_project import build_inputs, carry_forward_codes, find_dyads
-from ..coding_actions import StaleWrite
-from ..fingerprint import cached_for_project
-from ..models import (
+from cases import limits
+from cases.access import get_project_for
+from cases.citations import format_item_citation
+from cases.classification import classify
+from cases.classify_project import build_inputs, carry_forward_codes, find_dyads
+from cases.coding_actions import StaleWrite
+from cases.fingerprint import cached_for_project
+from cases.models import (
     Assignment,
     Coding,
     Consensus,
@@ -34,9 +34,9 @@ from ..models import (
     Period,
     PeriodOverride,
 )
-from ..review import adjudication
-from ..review.adjudication import AdjudicationRefused
-from ..review.reliability import FIGURES_VERSION, TENTATIVE, agreement_figures
+from cases.review import adjudication
+from cases.review.adjudication import AdjudicationRefused
+from cases.review.reliability import FIGURES_VERSION, TENTATIVE, agreement_figures
 
 DRAWS, SEED = 1000, 1  # the page's bootstrap: fast, and the same figures on every visit
 PAGE_SIZE = 25

@@ -16,12 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from ..access import get_project_for
-from ..citations import DEFAULT_STYLE, OFFERED_STYLES, format_bibliography, style_exists
-from ..middleware import content_length
-from ..models import Project, Source
-from ..sources import ParsedSource
-from ..sources.forms import SourceForm, SourceImportForm
+from cases.access import get_project_for
+from cases.citations import DEFAULT_STYLE, OFFERED_STYLES, format_bibliography, style_exists
+from cases.middleware import content_length
+from cases.models import Project, Source
+from cases.sources import ParsedSource
+from cases.sources.forms import SourceForm, SourceImportForm
 
 # Formatting is slow (citeproc-py takes tens of milliseconds an entry), so an import preview
 # formats this many entries and lists the rest by title.
