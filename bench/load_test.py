@@ -57,8 +57,8 @@ def build_project(coders: int, reviewers: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from cases.management.synthetic import SyntheticSize, make_synthetic_project
     from cases.models import Assignment, Evidence, Membership, Project
-    from cases.synthetic import SyntheticSize, make_synthetic_project
 
     call_command("migrate", verbosity=0)
     size = SyntheticSize(dyads=2, periods=4, items_per_dyad=400, coders=3, adjudicated_share=0.3)

@@ -194,7 +194,8 @@ def wsgi_get(url: str, cookie: str):
 
 def forget_everything(cache) -> None:
     """A process that has computed nothing yet: no cached pages, no remembered citations."""
-    from cases import citations, reports
+    from cases.reports import build as reports
+    from cases.sources import citations
 
     cache.clear()
     citations._CITES.clear()
@@ -249,7 +250,7 @@ def walk(node: dict):
 def computations(slug: str) -> dict:
     from django.core.cache import cache
 
-    from cases.classify_project import classify_project
+    from cases.classification.inputs import classify_project
     from cases.exports.csv_exports import write_codings_csv
     from cases.models import Coding, Dyad, Membership, Project
     from cases.review.reliability import agreement_figures

@@ -3,9 +3,10 @@ from django.db.backends.signals import connection_created
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """SQLite has no ``sccoder_fold``; PostgreSQL gets it from a migration (cases.search)."""
+    """SQLite has no ``sccoder_fold``; PostgreSQL gets it from a migration
+    (cases.evidence.search)."""
     if connection.vendor == "sqlite":
-        from cases.search import fold
+        from cases.evidence.search import fold
 
         connection.connection.create_function("sccoder_fold", 1, fold, deterministic=True)
 

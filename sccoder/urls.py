@@ -20,5 +20,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerDocs.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("cases.api.urls")),
-    path("", include("cases.urls")),
+    path("", include("cases.web.urls")),
 ]

@@ -3,7 +3,7 @@
 Codings and stage judgments are the coders' own: the admin shows them and never writes them.
 Consensus rows are revised, never added or deleted here (decisions are taken on the review
 page); assignments are added and removed by the same rules as the assignments page and the API;
-every edit of a versioned row claims the version its form showed (cases.versioning).
+every edit of a versioned row claims the version its form showed (cases.lib.versioning).
 """
 
 from django.contrib import admin
@@ -18,7 +18,7 @@ from cases.admin.scope import (
     VersionedForm,
     related_only,
 )
-from cases.assigning import AssignmentRefused, assign_items, check_unassign, unassign
+from cases.coding.assignments import AssignmentRefused, assign_items, check_unassign, unassign
 from cases.models import (
     Assignment,
     Coding,

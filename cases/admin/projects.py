@@ -8,9 +8,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.admin.scope import OwnersFixed, ProjectScoped, RecordForm, ScopedChoices, related_only
-from cases.citations import style_exists
 from cases.exports import ExportRefused, write_replication_package
-from cases.members import MembershipRefused, change_role, check_removable, remove_member
 from cases.models import (
     Codebook,
     Criterion,
@@ -22,7 +20,9 @@ from cases.models import (
     ScaleValue,
     Source,
 )
-from cases.views.exports import file_response
+from cases.projects.members import MembershipRefused, change_role, check_removable, remove_member
+from cases.sources.citations import style_exists
+from cases.web.views.exports import file_response
 
 
 class ScaleValueInline(ScopedChoices, admin.TabularInline):
@@ -108,7 +108,7 @@ class MembershipInline(admin.TabularInline):
 
 
 def save_memberships(formset) -> None:
-    """Removals and role changes through cases.members (the API's rules); promotions first,
+    """Removals and role changes through cases.projects.members (the API's rules); promotions first,
     so that an admin can hand the role over in one save."""
     members = formset.save(commit=False)
     for membership in formset.deleted_objects:

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from cases.assigning import AssignmentRefused
-from cases.coding_actions import CodingRefused
-from cases.members import MembershipRefused
+from cases.coding.actions import CodingRefused
+from cases.coding.assignments import AssignmentRefused
+from cases.lib.versioning import STALE, StaleWrite, claim_version
 from cases.models import Membership, Project, Role
+from cases.projects.members import MembershipRefused
 from cases.review.adjudication import AdjudicationRefused
-from cases.versioning import STALE, StaleWrite, claim_version
 
 # What the shared actions refuse with: the admin shows the message and writes nothing.
 REFUSALS = (StaleWrite, CodingRefused, AdjudicationRefused, AssignmentRefused, MembershipRefused)
@@ -270,7 +270,7 @@ class ProjectScoped(ScopedChoices):
     # -- writes through the rules ---------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        """A versioned row's edit claims the version the form showed (cases.versioning)."""
+        """A versioned row's edit claims the version the form showed (cases.lib.versioning)."""
         if change and "seen_version" in form.fields:
             obj.version = claim_version(self.model, obj.pk, form.cleaned_data["seen_version"])
         super().save_model(request, obj, form, change)

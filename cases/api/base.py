@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from cases.api.errors import STALE, Conflict, PreconditionFailed
 from cases.api.permissions import ProjectAccess
-from cases.versioning import StaleWrite, claim_version
+from cases.lib.versioning import StaleWrite, claim_version
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -172,7 +172,7 @@ class ConditionalWrites:
         )
 
     def claim(self, instance, sent: int) -> None:
-        """Compare-and-set (``cases.versioning``): bump the version only if it is still the one
+        """Compare-and-set (``cases.lib.versioning``): bump the version only if it is still the one
         the client saw."""
         try:
             instance.version = claim_version(type(instance), instance.pk, sent)

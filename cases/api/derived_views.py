@@ -8,8 +8,8 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from cases.api.permissions import ProjectAccess
-from cases.classify_project import UnknownDyad
-from cases.reports import cached_report
+from cases.classification.inputs import UnknownDyad
+from cases.reports.build import cached_report
 from cases.review.reliability import agreement_rows
 
 

@@ -12,7 +12,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from cases.dates import EvidenceDateError, parse_evidence_date
+from cases.evidence.search import search_evidence
+from cases.lib.dates import EvidenceDateError, parse_evidence_date
 from cases.models import (
     Assignment,
     Coding,
@@ -29,7 +30,6 @@ from cases.models import (
     Stage,
     StageJudgment,
 )
-from cases.search import search_evidence
 
 
 class StableOrderingFilter(filters.OrderingFilter):

@@ -3,7 +3,7 @@
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
-from cases import limits
+from cases.lib import limits
 
 TOO_DEEP = f"Nested more than {limits.JSON_DEPTH} levels deep."
 

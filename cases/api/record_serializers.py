@@ -13,9 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases import limits
 from cases.api.fields import MAX_KEY_LENGTH, InProject, has_nul
 from cases.api.serializers import checked, fixed_once_created
+from cases.lib import limits
+from cases.lib.validators import MaxCharacters
 from cases.models import (
     Assignment,
     Coding,
@@ -31,7 +32,6 @@ from cases.models import (
     StageJudgment,
 )
 from cases.review.adjudication import decision_codes
-from cases.validators import MaxCharacters
 
 VERSION = {
     "min_value": 0,

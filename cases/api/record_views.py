@@ -33,14 +33,14 @@ from cases.api.record_serializers import (
     PeriodOverrideSerializer,
     StageJudgmentSerializer,
 )
-from cases.assigning import AssignmentRefused, unassign
-from cases.coding_actions import (
+from cases.coding.actions import (
     CodingRefused,
     StaleWrite,
     reopen_assignment,
     save_coding,
     submit_assignment,
 )
+from cases.coding.assignments import AssignmentRefused, unassign
 from cases.models import Assignment, Coding, Consensus, Evidence, PeriodOverride, StageJudgment
 from cases.review.adjudication import AdjudicationRefused, set_period_override
 from cases.visibility import hide_from

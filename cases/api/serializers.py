@@ -10,10 +10,10 @@ import json
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from cases import limits
 from cases.api.errors import field_errors
 from cases.api.fields import InProject, NulFreeJSONField, Username
-from cases.citations import style_exists
+from cases.lib import limits
+from cases.lib.validators import MaxCharacters
 from cases.models import (
     Codebook,
     Criterion,
@@ -26,7 +26,7 @@ from cases.models import (
     Source,
 )
 from cases.sources import SourceImportError, check_key, parse_csl_json
-from cases.validators import MaxCharacters
+from cases.sources.citations import style_exists
 
 YEAR = {"min_value": 1, "max_value": 9999}
 

@@ -28,8 +28,8 @@ from cases.api.serializers import (
     ProjectSerializer,
     SourceSerializer,
 )
-from cases.members import MembershipRefused, check_keeps_an_admin, remove_member
 from cases.models import Criterion, Dyad, Membership, Period, Project, Source
+from cases.projects.members import MembershipRefused, check_keeps_an_admin, remove_member
 
 
 class ApiRoot(APIView):
@@ -115,7 +115,7 @@ class MemberViewSet(ReadMixin, CreateMixin, UpdateMixin, DestroyMixin, ProjectSc
     def create_values(self) -> dict:
         return {"project": self.project}
 
-    # Role changes and removals go through cases.members, as in the admin.
+    # Role changes and removals go through cases.projects.members, as in the admin.
 
     def perform_update(self, serializer):
         membership = serializer.instance

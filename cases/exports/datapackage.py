@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from cases.exports.csv_exports import defused
-from cases.licences import Licence
+from cases.projects.licences import Licence
 
 INTEGER, NUMBER, STRING, BOOLEAN, DATE, DATETIME = (
     "integer",

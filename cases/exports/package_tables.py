@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from cases.classification import classify
-from cases.classify_project import carry_forward_codes, find_dyads, gather_inputs
+from cases.classification.inputs import carry_forward_codes, find_dyads, gather_inputs
+from cases.classification.rule import classify
 from cases.exports.tables import CHUNK, Table, iso_date
 from cases.models import Evidence, EvidenceType, Project, StageJudgment
-from cases.report_logic import classify_leaving_out, leave_one_out
+from cases.reports.logic import classify_leaving_out, leave_one_out
 from cases.review.agreement import cohen_kappa_table
 from cases.review.reliability import load_submitted_codes
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from cases import software
-from cases.classification import Condition, Rule, carried_codes, rule_table
-from cases.licences import Licence
+from cases.classification.rule import Condition, Rule, carried_codes, rule_table
+from cases.lib import software
+from cases.projects.licences import Licence
 
-RULE_MODULE = "cases/classification.py"  # the rule's code, in sccoder's source
+RULE_MODULE = "cases/classification/rule.py"  # the rule's code, in sccoder's source
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from cases.consensus import consensus_for
 from cases.models import (
     Assignment,
     Consensus,
@@ -20,6 +19,7 @@ from cases.models import (
     Project,
     StageJudgment,
 )
+from cases.review.consensus import consensus_for
 
 
 @dataclass(frozen=True)

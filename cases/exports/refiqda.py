@@ -28,12 +28,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.db.models import OuterRef, Subquery
 
-from cases.consensus import consensus_for
 from cases.exports.archive import Archive
 from cases.exports.csv_exports import scope_of
 from cases.exports.scope import Codings, ExportScope
 from cases.exports.tables import BATCH, CHUNK, Citations, batched, criteria_of
 from cases.models import Assignment, Codebook, Coding, Evidence, Project
+from cases.review.consensus import consensus_for
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

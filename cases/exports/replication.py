@@ -24,10 +24,8 @@ from typing import Any, BinaryIO
 
 from django.db.models import Q
 
-from cases import software
-from cases.bundles import dump_bundle, export_bundle
-from cases.citations import format_bibliography
-from cases.classify_project import carry_forward_codes, classify_project
+from cases.bundles.io import dump_bundle, export_bundle
+from cases.classification.inputs import carry_forward_codes, classify_project
 from cases.exports.archive import Archive
 from cases.exports.csv_exports import csv_chunks, scope_of, write_codebook_markdown
 from cases.exports.datapackage import Resource, datapackage_json
@@ -56,8 +54,10 @@ from cases.exports.tables import (
     periods_table,
     reliability_table,
 )
+from cases.lib import software
 from cases.models import Assignment, Criterion, Evidence, Membership, Project, Role, Source
 from cases.review.reliability import ROW_KEYS, agreement_rows
+from cases.sources.citations import format_bibliography
 
 DRAWS = 1000  # bootstrap draws for the agreement intervals
 SEED = 1
@@ -454,7 +454,7 @@ def _files(slug: str) -> list[tuple[str, str, str]]:
             "classification/rule.json",
             "the classification rule's table as data (thresholds, codes carried forward) with "
             "the sccoder version, commit and SHA-256 of the code that runs it",
-            "`cases.classification.rule_table` of the project's rule",
+            "`cases.classification.rule.rule_table` of the project's rule",
         ),
         (
             "classification/rule.md",

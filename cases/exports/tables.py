@@ -19,10 +19,8 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
-from cases.citations import ItemCite, format_item_citations
-from cases.classification import classify, explain
-from cases.classify_project import build_inputs, carry_forward_codes, find_dyads
-from cases.consensus import consensus_for
+from cases.classification.inputs import build_inputs, carry_forward_codes, find_dyads
+from cases.classification.rule import classify, explain
 from cases.exports.scope import OPERATOR, Codings, ExportScope
 from cases.models import (
     Assignment,
@@ -34,6 +32,8 @@ from cases.models import (
     Project,
     Source,
 )
+from cases.review.consensus import consensus_for
+from cases.sources.citations import ItemCite, format_item_citations
 
 CHUNK = 2000  # rows fetched from the database at a time
 BATCH = 500  # rows whose citations (or item consensus) are worked out together

@@ -9,17 +9,17 @@ from django.db.models.functions import Greatest, Least, Length, Upper
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
-from cases import limits
-from cases.dates import EvidenceDate, EvidenceDateError, parse_evidence_date
-from cases.locators import is_valid_locator
-from cases.models.project import Project
-from cases.validators import (
+from cases.lib import limits
+from cases.lib.dates import EvidenceDate, EvidenceDateError, parse_evidence_date
+from cases.lib.locators import is_valid_locator
+from cases.lib.validators import (
     MaxCharacters,
     validate_csl,
     validate_identifier,
     validate_key,
     validate_line,
 )
+from cases.models.project import Project
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -160,7 +160,7 @@ class Source(models.Model):
     title = models.TextField(blank=True, editable=False)
     authors = models.TextField(blank=True, editable=False)
     year = models.SmallIntegerField(null=True, blank=True, editable=False)
-    # Cached reports and pages see an edited record by this (cases.fingerprint).
+    # Cached reports and pages see an edited record by this (cases.lib.cache).
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cases import limits
+from cases.lib import limits
+from cases.lib.validators import MaxCharacters
 from cases.models.case import Coupling, Evidence, Period, Stage
 from cases.models.project import Criterion
-from cases.validators import MaxCharacters
 
 
 class Assignment(models.Model):
@@ -28,7 +28,7 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
-    # Who submitted or reopened what, when; and a cheap sign of change for cases.fingerprint.
+    # Who submitted or reopened what, when; and a cheap sign of change for cases.lib.cache.
     history = HistoricalRecords()
 
     class Meta:

@@ -5,11 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cases import limits
-from cases.classification import Rule, rule_named
-from cases.licences import CHOICES as LICENCE_CHOICES
-from cases.licences import DEFAULT_LICENCE, LICENCES, Licence, licence_named
-from cases.validators import MaxCharacters, validate_identifier, validate_indicators, validate_line
+from cases.classification.rule import Rule, rule_named
+from cases.lib import limits
+from cases.lib.validators import (
+    MaxCharacters,
+    validate_identifier,
+    validate_indicators,
+    validate_line,
+)
+from cases.projects.licences import CHOICES as LICENCE_CHOICES
+from cases.projects.licences import DEFAULT_LICENCE, LICENCES, Licence, licence_named
 
 
 class Codebook(models.Model):
@@ -166,7 +171,7 @@ class Project(models.Model):
 
     @property
     def licence(self) -> Licence:
-        """The licence of the project's data (``cases.licences``)."""
+        """The licence of the project's data (``cases.projects.licences``)."""
         return licence_named(self.data_licence)
 
 

@@ -1,7 +1,7 @@
 """Consensus decisions: unanimous items, the disagreement queue, adjudication, period overrides.
 
 An item's consensus per criterion is a Consensus row when one exists, otherwise the submitted
-coders' codes when they agree (``cases.consensus``). Rows come in two kinds:
+coders' codes when they agree (``cases.review.consensus``). Rows come in two kinds:
 
 - **unanimous** rows are written by the system when every assigned coder (two or more) has
   submitted the item and their code sets agree exactly. They record the agreement, so they go
@@ -10,7 +10,7 @@ coders' codes when they agree (``cases.consensus``). Rows come in two kinds:
   exists, review has started: coders can no longer reopen the item. A decision can be revised;
   every earlier state stays in the history (django-simple-history).
 
-Every write that can race is a compare-and-set on ``version`` (``cases.versioning``): a
+Every write that can race is a compare-and-set on ``version`` (``cases.lib.versioning``): a
 decision taken on a page that is no longer current raises StaleWrite and writes nothing.
 """
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from cases.lib.versioning import STALE, StaleWrite, claim_version
 from cases.models import (
     Assignment,
     Coding,
@@ -33,7 +34,6 @@ from cases.models import (
     PeriodOverride,
     Project,
 )
-from cases.versioning import STALE, StaleWrite, claim_version
 
 ADJUDICATED = Consensus.Method.ADJUDICATED
 UNANIMOUS = Consensus.Method.UNANIMOUS

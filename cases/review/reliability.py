@@ -16,8 +16,8 @@ Each figure comes with its number of units, a bootstrap interval (Hayes & Krippe
 Krippendorff's reading: alpha >= .800 reliable; .667 to .800 for tentative conclusions only;
 below .667 not reliable; "not conclusive" instead where fewer than 10 units, an interval wider
 than 0.5 or (for a positive reading) percent agreement below 70% cannot carry it, with the
-reasons in ``reading_note`` (``cases.review.reading``). An undefined alpha is reported as such,
-with the reason.
+reasons in ``reading_note`` (``cases.review.agreement.reading``). An undefined alpha is reported
+as such, with the reason.
 
 Two diagnostics look at the coders one by one: alpha with each coder left out
 (``leave_one_coder_out``), and each coder's codes against the items' consensus
@@ -39,7 +39,6 @@ from typing import Any
 import numpy as np
 from django.contrib.auth import get_user_model
 
-from cases.consensus import ItemConsensus, consensus_for
 from cases.models import (
     Assignment,
     Coding,
@@ -51,7 +50,8 @@ from cases.models import (
     StageJudgment,
 )
 from cases.review.agreement import alpha_coefficient, alpha_figures, cohen_kappa_table
-from cases.review.reading import RELIABLE, TENTATIVE, krippendorff_band
+from cases.review.agreement.reading import RELIABLE, TENTATIVE, krippendorff_band
+from cases.review.consensus import ItemConsensus, consensus_for
 
 # The rules and keys of these figures: part of the key of every cache that holds them, so that
 # figures cached before a change of rules are not served after it.
@@ -82,7 +82,7 @@ APPLICATION_LABELS = {0: "not applied", 1: "applied"}
 
 def reading(alpha: float | None) -> str:
     """Krippendorff's (2004) reading of an alpha alone; the rows' ``reading`` also weighs the
-    units, the interval and percent agreement behind it (``cases.review.reading``)."""
+    units, the interval and percent agreement behind it (``cases.review.agreement.reading``)."""
     return krippendorff_band(alpha)
 
 
@@ -171,7 +171,7 @@ def resolve_dyad(project: Project, dyad: Dyad | str | None) -> Dyad | None:
         if dyad is not None and dyad.project_id != project.pk:
             raise ValueError(f"dyad {dyad.code} belongs to another project")
         return dyad
-    from cases.classify_project import find_dyads
+    from cases.classification.inputs import find_dyads
 
     return find_dyads(project, dyad)[0]
 

@@ -17,8 +17,8 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import InvalidNameError, NameParts
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from cases import limits
-from cases.dates import csl_date_parts
+from cases.lib import limits
+from cases.lib.dates import csl_date_parts
 from cases.sources.keys import assign_keys, check_key
 from cases.sources.records import ParsedSource, Problems, SourceImportError, normalise_doi
 

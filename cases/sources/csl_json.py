@@ -7,8 +7,8 @@ import json
 import re
 from collections.abc import Iterable
 
-from cases import limits
-from cases.dates import csl_date_parts
+from cases.lib import limits
+from cases.lib.dates import csl_date_parts
 from cases.sources.keys import assign_keys, check_key
 from cases.sources.records import ParsedSource, Problems, SourceImportError
 

@@ -7,7 +7,7 @@ import copy
 import re
 from collections.abc import Mapping
 
-from cases.dates import csl_date_parts
+from cases.lib.dates import csl_date_parts
 from cases.sources.csl_json import CSL_TYPES
 from cases.sources.records import normalise_doi
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from cases import limits
+from cases.lib import limits
 from cases.sources.records import ParsedSource, Problems
 
 KEY_MAX_LENGTH = limits.KEY

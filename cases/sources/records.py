@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cases import limits
+from cases.lib import limits
 
 MAX_PROBLEMS = 20
 
@@ -44,7 +44,7 @@ class Problems:
             self.more += 1
 
     def add_limits(self, csl: dict, where: str) -> None:
-        """Nesting, characters and lengths (cases.limits): a 22 MB title would make every page
+        """Nesting, characters and lengths (cases.lib.limits): a 22 MB title would make every page
         that lists the source as large."""
         for _variable, message in limits.csl_problems(csl):
             self.add(where, message)

@@ -9,7 +9,7 @@ a draft TRUST 3; E2 is assigned to cleo with nothing coded.
 import pytest
 from django.contrib.auth import get_user_model
 
-from cases.coding_actions import (
+from cases.coding.actions import (
     CodingRefused,
     StaleWrite,
     reopen_assignment,

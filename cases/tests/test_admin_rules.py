@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from cases.lib.versioning import STALE
 from cases.models import (
     Assignment,
     Coding,
@@ -27,7 +28,6 @@ from cases.models import (
     StageJudgment,
 )
 from cases.tests.admin_walk import form_data, snapshot
-from cases.versioning import STALE
 
 pytestmark = pytest.mark.django_db
 API = "/api/projects/small/"

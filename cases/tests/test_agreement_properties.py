@@ -25,7 +25,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import cohens_kappa, fleiss_kappa
 
 from cases.review import agreement
-from cases.review.coefficient import NO_PAIRABLE_UNIT, NO_VALUES
+from cases.review.agreement.coefficient import NO_PAIRABLE_UNIT, NO_VALUES
 
 FAST = settings(max_examples=60, deadline=None)
 CLOSE = {"rel_tol": 1e-9, "abs_tol": 1e-9}
@@ -549,7 +549,7 @@ def test_bootstrap_of_undefined_alpha_gives_the_reason() -> None:
 def test_the_engine_imports_neither_django_nor_the_gpl_oracle() -> None:
     # agreement.py must stay pure, and the GPL krippendorff package must never ship at run time.
     code = (
-        "import sys, cases.review.agreement, cases.review.reliability_csv; "
+        "import sys, cases.review.agreement, cases.review.agreement.reliability_csv; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'krippendorff')]; "
         "sys.exit(bool(bad))"
     )

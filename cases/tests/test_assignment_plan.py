@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.assignment_plan import plan_assignments
+from cases.coding.assignment_plan import plan_assignments
 
 
 def test_all_coders_get_every_item():

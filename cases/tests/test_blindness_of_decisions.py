@@ -17,10 +17,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from cases.coding_actions import save_coding, submit_assignment
+from cases.coding.actions import save_coding, submit_assignment
 from cases.exports.bundle_export import bundle_for
 from cases.models import Assignment, Criterion, Evidence, Membership
-from cases.reports import build_report
+from cases.reports.build import build_report
 from cases.review.adjudication import adjudicate_item, decision_codes
 from cases.tests.test_blindness import carls_urls, comparable, readable
 from cases.visibility import visibility_for

@@ -1,6 +1,6 @@
 """Formatted citations and bibliographies (citeproc-py, with our two corrections)."""
 
-from cases.citations import (
+from cases.sources.citations import (
     _CALLS_VARIABLE,
     OFFERED_STYLES,
     _style,

@@ -3,7 +3,7 @@ record's ``language`` says which it is."""
 
 import pytest
 
-from cases.citations import format_bibliography
+from cases.sources.citations import format_bibliography
 
 TURKISH_TITLE = "Türkiye-Azerbaycan ilişkilerinde son dönem"
 

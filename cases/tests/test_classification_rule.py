@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.classification import (
+from cases.classification.rule import (
     LOOSE,
     RULE_V1,
     RULES,

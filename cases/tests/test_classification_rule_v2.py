@@ -3,14 +3,7 @@ its stop, and indeterminate verdicts. Pure: no database."""
 
 import pytest
 
-from cases.classification import (
-    RULE_V1,
-    RULE_V2,
-    PeriodInput,
-    classify,
-    explain,
-    rule_named,
-)
+from cases.classification.rule import RULE_V1, RULE_V2, PeriodInput, classify, explain, rule_named
 
 # Nascent in every period: a Tier-1 trigger and both processes, all at 2.
 NASCENT = {"AB-T1-THREAT": 2, "AB-T2-TRANS": 2, "AB-T2-ORG": 2}
@@ -217,7 +210,7 @@ def test_the_codebook_fixture_holds_both_rule_tables_exactly():
     import json
     from pathlib import Path
 
-    from cases.classification import VERSIONS, rule_table
+    from cases.classification.rule import VERSIONS, rule_table
 
     fixture = Path(__file__).resolve().parents[2] / "fixtures" / "codebook.json"
     stored = json.loads(fixture.read_text("utf-8"))["decision_rules"]

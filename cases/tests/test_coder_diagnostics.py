@@ -18,10 +18,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from sklearn.metrics import cohen_kappa_score
 
-from cases.bundles import import_bundle
-from cases.consensus import consensus_for
+from cases.bundles.io import import_bundle
 from cases.models import Assignment, Coding, Criterion, Evidence
 from cases.review.adjudication import adjudicate_item
+from cases.review.consensus import consensus_for
 from cases.review.reliability import (
     NOT_CODED,
     agreement_figures,

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.consensus import consensus_for, derive_item_consensus
 from cases.models import Assignment, Evidence
+from cases.review.consensus import consensus_for, derive_item_consensus
 
 
 def test_agreeing_coders_make_the_consensus():

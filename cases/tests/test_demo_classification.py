@@ -14,11 +14,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from cases.bundles import import_bundle, parse_bundle
-from cases.classification import RULE_V1
-from cases.classify_project import classify_project
+from cases.bundles.io import import_bundle, parse_bundle
+from cases.classification.inputs import classify_project
+from cases.classification.rule import RULE_V1
 from cases.models import Membership
-from cases.reports import build_report
+from cases.reports.build import build_report
 from cases.tests.cli import REPO
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.dates import EvidenceDateError, parse_evidence_date
+from cases.lib.dates import EvidenceDateError, parse_evidence_date
 from cases.models import Evidence
 
 

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.test import APIClient
 
-from cases.bundles import BundleError, export_bundle, import_bundle
+from cases.bundles.io import BundleError, export_bundle, import_bundle
 from cases.exports import write_codings_csv, write_consensus_csv
 from cases.models import Evidence, Membership, Source
-from cases.reports import build_report
+from cases.reports.build import build_report
 from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from cases.bundles import import_bundle, parse_bundle
+from cases.bundles.io import import_bundle, parse_bundle
 from cases.exports import (
     ExportRefused,
     write_codebook_csv,
@@ -27,8 +27,8 @@ from cases.exports import (
 )
 from cases.models import Assignment, Coding, Membership
 from cases.review.agreement import krippendorff_alpha
+from cases.review.agreement.reliability_csv import parse_reliability_csv
 from cases.review.reliability import agreement_rows
-from cases.review.reliability_csv import parse_reliability_csv
 from cases.tests.cli import REPO
 
 pytestmark = pytest.mark.django_db

@@ -15,14 +15,14 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from cases import software
-from cases.bundles import dump_bundle, export_bundle, import_bundle, parse_bundle
-from cases.classification import rule_named, rule_table
+from cases.bundles.io import dump_bundle, export_bundle, import_bundle, parse_bundle
+from cases.classification.rule import rule_named, rule_table
 from cases.exports import ExportRefused, write_reliability_csv, write_replication_package
 from cases.exports.package_tables import EVIDENCE_FILE_COLUMNS
-from cases.licences import LICENCES
+from cases.lib import software
 from cases.models import Assignment, Coding, Evidence, Membership, Source
-from cases.reports import build_report
+from cases.projects.licences import LICENCES
+from cases.reports.build import build_report
 from cases.review.reliability import ROW_KEYS
 from cases.tests.bundle_factory import small_bundle
 from cases.tests.cli import REPO
@@ -375,10 +375,10 @@ def test_the_rule_is_in_the_package_as_data_and_in_words(small_project):
     rule = json.loads(read(package, "classification/rule.json"))
     assert (rule["rule"], rule["rule_version"]) == ("sccoder-v2", "v2")
     assert rule["table"] == rule_table(rule_named("v2"))
-    assert rule["code"]["module"] == "cases/classification.py"
+    assert rule["code"]["module"] == "cases/classification/rule.py"
     assert (
         rule["code"]["module_sha256"]
-        == hashlib.sha256((REPO / "cases" / "classification.py").read_bytes()).hexdigest()
+        == hashlib.sha256((REPO / "cases" / "classification" / "rule.py").read_bytes()).hexdigest()
     )
     assert rule["code"]["version"] == _pyproject_version()
     words = read(package, "classification/rule.md")

@@ -1,4 +1,4 @@
-"""The project fingerprint and the derived pages cached under it (cases.fingerprint).
+"""The project fingerprint and the derived pages cached under it (cases.lib.cache).
 
 The agreement page, the dyad report (page, JSON, chart) and the comparison keep what they
 computed until the project's data change. The tests change each kind of data these pages read,
@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.bundles import import_bundle
-from cases.coding_actions import reopen_assignment, submit_assignment
-from cases.fingerprint import project_fingerprint
+from cases.bundles.io import import_bundle
+from cases.coding.actions import reopen_assignment, submit_assignment
+from cases.lib.cache import project_fingerprint
 from cases.models import (
     Assignment,
     Coding,

@@ -1,4 +1,4 @@
-"""Every piece of text has a limit (cases.limits, docs/limits.md), and every way in keeps to it:
+"""Every piece of text has a limit (cases.lib.limits, docs/limits.md), and every way in keeps to it:
 the pages and their htmx fragments, the API, the bundle importer, the source import (pasted or
 uploaded, CSL-JSON or BibTeX) and the admin. Text one character over is refused with a message
 that names the field and the limit, and nothing is written; text at the limit is kept whole.
@@ -15,8 +15,8 @@ from django.forms.models import model_to_dict
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from cases import limits
-from cases.bundles import BundleError, import_bundle, parse_bundle
+from cases.bundles.io import BundleError, import_bundle, parse_bundle
+from cases.lib import limits
 from cases.models import Coding, Criterion, Evidence, Project, Source, StageJudgment
 from cases.review.adjudication import decision_codes
 from cases.tests.bundle_factory import small_bundle

@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.consensus import consensus_for
 from cases.models import Assignment, Coding, Consensus, Evidence, Project
+from cases.review.consensus import consensus_for
 
 pytestmark = pytest.mark.django_db
 

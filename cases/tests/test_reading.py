@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cases.review.agreement import alpha_figures
-from cases.review.reading import Prevalent, Reading, krippendorff_band, read_alpha
+from cases.review.agreement.reading import Prevalent, Reading, krippendorff_band, read_alpha
 
 NARROW = (0.85, 0.95)
 PARADOX = "α cannot tell agreement from chance here"

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.classification import PeriodInput, classify, classify_without
-from cases.report_logic import (
+from cases.classification.rule import PeriodInput, classify, classify_without
+from cases.reports.logic import (
     AGGREGATE,
     CONSENSUS_ONLY,
     FULL,

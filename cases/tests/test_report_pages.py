@@ -15,11 +15,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from cases.bundles import import_bundle
+from cases.bundles.io import import_bundle
 from cases.models import Membership, Project
-from cases.reports import build_report
+from cases.reports.build import build_report
 from cases.tests.bundle_factory import small_bundle
-from cases.views import report as report_views
+from cases.web.views import report as report_views
 
 CARL_REASONS = "Carl thinks the Élysée treaty settled it for good"
 MEMBERS = ["ada", "rita", "carl", "cleo", "otto"]

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from cases.bundles import import_bundle
+from cases.bundles.io import import_bundle
+from cases.evidence.search import fold, search_evidence
 from cases.models import Evidence
-from cases.search import fold, search_evidence
 from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db

@@ -34,7 +34,7 @@ def view_url(name: str, project) -> str:
 def form_data(source: Source | None = None, **overrides) -> dict:
     """What the source form posts: the stored values when editing, else a small book."""
     if source is not None:
-        from cases.sources.forms import SourceForm
+        from cases.web.forms.sources import SourceForm
 
         data = {k: v for k, v in SourceForm(project=source.project, source=source).initial.items()}
     else:
@@ -183,7 +183,7 @@ def test_markup_in_a_record_is_shown_as_text(client, people, small_project):
 
 def other_project(slug: str, *sections: str):
     """Another project with the same people; the named sections of the bundle left empty."""
-    from cases.bundles import import_bundle
+    from cases.bundles.io import import_bundle
     from cases.tests.bundle_factory import small_bundle
 
     bundle = small_bundle()

@@ -1,4 +1,4 @@
-"""The one version check (cases.versioning): every write path bumps ``version`` through it."""
+"""The one version check (cases.lib.versioning): every write path bumps ``version`` through it."""
 
 import ast
 import re
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cases.lib.versioning import STALE, StaleWrite, claim_version
 from cases.models import Evidence
-from cases.versioning import STALE, StaleWrite, claim_version
 
 CASES = Path(__file__).resolve().parent.parent
 
@@ -55,7 +55,7 @@ def test_the_compare_and_set_is_written_in_one_place_only():
         for path in application_modules()
         if bump.search(path.read_text(encoding="utf-8"))
     ]
-    assert writers == ["versioning.py"]
+    assert writers == ["lib/versioning.py"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -74,8 +74,8 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_the_review_module_does_not_import_the_coding_actions_back():
-    # coding_actions builds on review.adjudication (unanimous consensus on submit); the stale
-    # write they share lives in cases.versioning, so the dependency runs one way only.
-    assert "cases.review.adjudication" in imported_modules(CASES / "coding_actions.py")
-    for path in (CASES / "review").glob("*.py"):
-        assert "cases.coding_actions" not in imported_modules(path), path.name
+    # coding.actions builds on review.adjudication (unanimous consensus on submit); the stale
+    # write they share lives in cases.lib.versioning, so the dependency runs one way only.
+    assert "cases.review.adjudication" in imported_modules(CASES / "coding" / "actions.py")
+    for path in (CASES / "review").rglob("*.py"):
+        assert "cases.coding.actions" not in imported_modules(path), path.name

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.review.agreement import LEVELS, WEIGHTS, agreement_report
-from cases.review.reliability_csv import parse_categories, read_reliability_csv
+from cases.review.agreement.reliability_csv import parse_categories, read_reliability_csv
 
 LABELS = {
     "percent_agreement": "Percent agreement",

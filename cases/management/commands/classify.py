@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.classification import VERSIONS
-from cases.classify_project import UnknownDyad, classify_project
+from cases.classification.inputs import UnknownDyad, classify_project
+from cases.classification.rule import VERSIONS
 from cases.models import Project
 
 COLUMNS = ("dyad", "period", "years", "stage", "coupling", "loose", "tight", "pending")

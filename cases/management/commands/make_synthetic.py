@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.synthetic import SyntheticSize, make_synthetic_project
+from cases.management.synthetic import SyntheticSize, make_synthetic_project
 
 
 class Command(BaseCommand):

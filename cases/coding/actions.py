@@ -1,0 +1,126 @@
+"""Writes a coder makes: save or clear one coding, submit and reopen an item.
+
+Every write that can race is a compare-and-set on a version number (``cases.lib.versioning``): the
+caller says which version it last saw, and a mismatch raises StaleWrite instead of overwriting
+someone's change (another tab, another window).
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.lib.versioning import STALE, StaleWrite, claim_version
+from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
+from cases.review.adjudication import forget_unanimous_consensus, record_unanimous_consensus
+
+
+class CodingRefused(Exception):
+    """The write is not allowed in the item's current state; the message says why."""
+
+
+def assignment_for(*, evidence: Evidence, coder) -> Assignment | None:
+    return Assignment.objects.filter(evidence=evidence, coder=coder).first()
+
+
+def save_coding(
+    *, evidence: Evidence, criterion: Criterion, coder, value: int | None, note: str, version: int
+) -> Coding | None:
+    """Set (or, with value None, clear) the coder's value for one criterion on one item.
+
+    ``version`` is the version the coder's page showed: 0 when it showed "not coded".
+    Returns the saved coding, or None when it was cleared.
+    """
+    assignment = assignment_for(evidence=evidence, coder=coder)
+    if assignment is None:
+        raise CodingRefused("This item is not assigned to you.")
+    if assignment.status == Assignment.Status.SUBMITTED:
+        raise CodingRefused("You have submitted this item; reopen it to change your codes.")
+    if value is None and note.strip():
+        raise CodingRefused("Choose a value before writing a note: a note explains a code.")
+    with transaction.atomic():
+        current = Coding.objects.filter(evidence=evidence, criterion=criterion, coder=coder).first()
+        if current is None:
+            if version != 0:
+                raise StaleWrite(STALE)
+            if value is None:
+                return None
+            try:
+                with transaction.atomic():
+                    return Coding.objects.create(
+                        evidence=evidence, criterion=criterion, coder=coder, value=value, note=note
+                    )
+            except IntegrityError:  # another tab created it a moment ago
+                raise StaleWrite(STALE, current=_current(evidence, criterion, coder)) from None
+        try:
+            claim_version(Coding, current.pk, version)
+        except StaleWrite as stale:
+            stale.current = current
+            raise
+        current.refresh_from_db()
+        if value is None:
+            current.delete()
+            return None
+        current.value, current.note = value, note
+        current.save(update_fields=["value", "note", "updated_at"])
+        return current
+
+
+def _current(evidence, criterion, coder) -> Coding | None:
+    return Coding.objects.filter(evidence=evidence, criterion=criterion, coder=coder).first()
+
+
+def review_started(evidence: Evidence) -> bool:
+    """Review has started on an item once a reviewer has adjudicated it, or once every one of
+    its two or more coders has submitted: from then on the consensus (readable by every
+    member) shows whether the coders agreed, and a coder who could still reopen the item could
+    bend their codes towards a colleague's. Until then a coder may reopen freely."""
+    if Consensus.objects.filter(evidence=evidence, method=Consensus.Method.ADJUDICATED).exists():
+        return True
+    statuses = list(Assignment.objects.filter(evidence=evidence).values_list("status", flat=True))
+    return len(statuses) >= 2 and all(s == Assignment.Status.SUBMITTED for s in statuses)
+
+
+def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
+    assignment = assignment_for(evidence=evidence, coder=coder)
+    if assignment is None:
+        raise CodingRefused("This item is not assigned to you.")
+    with transaction.atomic():
+        updated = Assignment.objects.filter(
+            pk=assignment.pk, status=Assignment.Status.ASSIGNED
+        ).update(status=Assignment.Status.SUBMITTED, submitted_at=timezone.now())
+        if not updated:
+            raise CodingRefused("This item was already submitted.")
+        _record_history(assignment)
+        # The last coder to submit turns an exact agreement into the item's consensus.
+        record_unanimous_consensus(evidence)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def _record_history(assignment: Assignment) -> None:
+    """The conditional UPDATE above decides the race; this save, in the same transaction,
+    writes the history row of the new status."""
+    assignment.refresh_from_db(fields=["status", "submitted_at"])
+    assignment.save(update_fields=["status", "submitted_at"])
+
+
+def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
+    assignment = assignment_for(evidence=evidence, coder=coder)
+    if assignment is None:
+        raise CodingRefused("This item is not assigned to you.")
+    with transaction.atomic():
+        if review_started(evidence):
+            raise CodingRefused(
+                "Review has started on this item (every coder has submitted it, or a reviewer "
+                "has decided it), so it can no longer be reopened. "
+                "Ask a reviewer if a code needs to change."
+            )
+        updated = Assignment.objects.filter(
+            pk=assignment.pk, status=Assignment.Status.SUBMITTED
+        ).update(status=Assignment.Status.ASSIGNED, submitted_at=None)
+        if updated:  # the agreement the unanimous rows recorded no longer holds
+            _record_history(assignment)
+            forget_unanimous_consensus(evidence)
+    if not updated:
+        raise CodingRefused("This item is not submitted.")
+    assignment.refresh_from_db()
+    return assignment

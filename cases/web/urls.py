@@ -1,0 +1,57 @@
+from django.urls import path
+
+from cases.web.views import (
+    assignments,
+    codebook,
+    coding,
+    evidence,
+    exports,
+    home,
+    judgments,
+    report,
+    review,
+    sources,
+)
+
+app_name = "cases"
+
+project = "p/<slug:slug>/"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path(project, home.project_home, name="project"),
+    path(project + "codebook/", codebook.codebook, name="codebook"),
+    # Evidence and sources: everyone reads; admins, reviewers and coders add and edit.
+    path(project + "evidence/", evidence.evidence_list, name="evidence_list"),
+    path(project + "evidence/new/", evidence.evidence_new, name="evidence_new"),
+    path(project + "evidence/<int:pk>/", evidence.evidence_detail, name="evidence_detail"),
+    path(project + "evidence/<int:pk>/edit/", evidence.evidence_edit, name="evidence_edit"),
+    path(project + "sources/", sources.bibliography, name="bibliography"),
+    path(project + "sources/new/", sources.source_new, name="source_new"),
+    path(project + "sources/import/", sources.source_import, name="source_import"),
+    path(project + "sources/<int:pk>/edit/", sources.source_edit, name="source_edit"),
+    # Coding: coders only, and only ever their own codings (no coder id in any URL).
+    path(project + "queue/", coding.queue, name="queue"),
+    path(project + "code/<int:pk>/", coding.coding_page, name="code"),
+    path(project + "code/<int:pk>/c/<str:code>/", coding.save_coding, name="save_coding"),
+    path(project + "code/<int:pk>/submit/", coding.submit_item, name="submit_item"),
+    path(project + "code/<int:pk>/reopen/", coding.reopen_item, name="reopen_item"),
+    path(project + "judgments/", judgments.judgments, name="judgments"),
+    path(project + "judgments/<int:period_pk>/", judgments.save_judgment, name="save_judgment"),
+    # Review: agreement, disagreements and adjudication, period overrides (admins, reviewers).
+    path(project + "review/agreement/", review.agreement, name="review_agreement"),
+    path(project + "review/agreement.svg", review.agreement_chart, name="review_agreement_chart"),
+    path(project + "review/disagreements/", review.disagreements, name="review_disagreements"),
+    path(project + "review/item/<int:pk>/", review.adjudicate_item, name="review_item"),
+    path(project + "review/overrides/", review.overrides, name="review_overrides"),
+    # Reports: consensus only, for every member.
+    path(project + "reports/", report.compare, name="compare"),
+    path(project + "reports/<str:code>/", report.report, name="report"),
+    path(project + "reports/<str:code>/stages.svg", report.report_chart, name="report_chart"),
+    path(project + "reports/<str:code>/report.json", report.report_json, name="report_json"),
+    # Exports: consensus for everyone, raw codings by the permission table.
+    path(project + "exports/", exports.exports, name="exports"),
+    path(project + "exports/<str:kind>/", exports.export_file, name="export_file"),
+    # Administration of the project.
+    path(project + "assignments/", assignments.assignments, name="assignments"),
+]

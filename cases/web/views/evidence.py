@@ -1,0 +1,274 @@
+"""Evidence pages: the filtered list, one item, and the add/edit form.
+
+Everyone in the project reads evidence; admins, reviewers and coders add and edit it. Blindness
+shapes two things here: a coder's "criterion" and "coded" filters look only at the coder's own
+codings (never at anyone else's, nor at the consensus built from them), and only admins and
+reviewers see the codings of an item on its page.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+
+from cases.access import get_project_for
+from cases.evidence.search import search_evidence
+from cases.lib.versioning import StaleWrite, claim_version
+from cases.models import Assignment, Coding, Consensus, Evidence, Membership, Project
+from cases.sources.citations import format_item_citations
+from cases.web.forms.evidence import EvidenceFilterForm, EvidenceForm
+
+PAGE_SIZE = 25
+STALE_MESSAGE = (
+    "This item was changed by someone else since you opened it; reload to see their changes."
+)
+
+
+# -- list -------------------------------------------------------------------------------------
+
+
+def _filtered(project: Project, membership: Membership, filters: dict) -> QuerySet[Evidence]:
+    items = Evidence.objects.filter(project=project)
+    user = membership.user
+    if "dyad" in filters:
+        items = items.filter(dyad=filters["dyad"])
+    if "period" in filters:
+        items = items.filter(period=filters["period"])
+    if "evidence_type" in filters:
+        items = items.filter(evidence_type=filters["evidence_type"])
+    if "source" in filters:
+        items = items.filter(source=filters["source"])
+    if "q" in filters:
+        items = search_evidence(items, filters["q"])
+    if "criterion" in filters:
+        items = items.filter(_has_criterion(membership, filters["criterion"]))
+    if "coded" in filters and membership.can_code:
+        coded_by_me = Exists(Coding.objects.filter(evidence=OuterRef("pk"), coder=user)) | Exists(
+            Assignment.objects.filter(
+                evidence=OuterRef("pk"), coder=user, status=Assignment.Status.SUBMITTED
+            )
+        )
+        items = items.filter(coded_by_me if filters["coded"] == "mine" else ~coded_by_me)
+    return items
+
+
+def _has_criterion(membership: Membership, criterion) -> Q:
+    """Items where the criterion was applied, as far as this member may know.
+
+    Coders: their own codings only; a consensus row or a colleague's code would tell them what
+    others applied. Observers: the consensus (they never read raw codings). Admins and reviewers:
+    anyone's codings or the consensus.
+    """
+    codings = Coding.objects.filter(evidence=OuterRef("pk"), criterion=criterion)
+    consensus = Exists(
+        Consensus.objects.filter(evidence=OuterRef("pk"), criterion=criterion, value__isnull=False)
+    )
+    if membership.can_code:
+        return Q(Exists(codings.filter(coder=membership.user)))
+    if membership.can_read_all_codings:
+        return Q(Exists(codings)) | Q(consensus)
+    return Q(consensus)
+
+
+@dataclass
+class Row:
+    item: Evidence
+    citation: str
+
+
+def _rows(project: Project, items: list[Evidence]) -> list[Row]:
+    """One citeproc call for the whole page: the style is parsed once, not per row."""
+    sources = {key: csl for item in items for key, csl in item.cited_sources().items()}
+    citations = format_item_citations(
+        sources, [item.cite for item in items], project.citation_style
+    )
+    return [Row(item, citation) for item, citation in zip(items, citations, strict=True)]
+
+
+@login_required
+def evidence_list(request: HttpRequest, slug: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug)
+    form = EvidenceFilterForm(request.GET, project=project, membership=membership)
+    filters = form.filters()
+    items = (
+        _filtered(project, membership, filters)
+        .select_related("dyad", "period", "source", "via_source")
+        .order_by("date_start", "key")
+    )
+    if membership.can_code:
+        items = items.annotate(
+            my_status=Subquery(
+                Assignment.objects.filter(evidence=OuterRef("pk"), coder=request.user).values(
+                    "status"
+                )[:1]
+            )
+        )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "project": project,
+        "membership": membership,
+        "form": form,
+        "page": page,
+        "rows": _rows(project, list(page.object_list)),
+        "filtered": bool(filters),
+        "problems": form.problems(),
+    }
+    # htmx filter and page requests get the results only; a history restore needs the page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "cases/evidence/_results.html" if partial else "cases/evidence/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# -- one item ---------------------------------------------------------------------------------
+
+
+def _project_item(project: Project, pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.select_related("dyad", "period", "source", "via_source", "created_by"),
+        pk=pk,
+        project=project,
+    )
+
+
+@dataclass
+class CodingsTable:
+    """Every coder's codes on one item, criterion by criterion, with the consensus beside them.
+    Built only for members who may read everyone's raw codings."""
+
+    coders: list[tuple[str, str]]  # (username, assignment status)
+    rows: list[tuple[object, list[int | None], object]]  # (criterion, values, consensus)
+
+
+def _codings_table(item: Evidence) -> CodingsTable:
+    assignments = list(
+        Assignment.objects.filter(evidence=item).select_related("coder").order_by("coder__username")
+    )
+    codings = list(Coding.objects.filter(evidence=item).select_related("coder", "criterion"))
+    decisions = {
+        c.criterion_id: c
+        for c in Consensus.objects.filter(evidence=item).select_related("criterion")
+    }
+    coders = [(a.coder.username, a.status) for a in assignments]
+    for coding in codings:  # a coding without an assignment (imported data) still shows
+        if coding.coder.username not in {name for name, _ in coders}:
+            coders.append((coding.coder.username, ""))
+    criteria = {c.criterion_id: c.criterion for c in codings}
+    criteria.update({cid: d.criterion for cid, d in decisions.items()})
+    values = {(c.criterion_id, c.coder.username): c.value for c in codings}
+    rows = [
+        (
+            criterion,
+            [values.get((criterion.pk, name)) for name, _ in coders],
+            decisions.get(criterion.pk),
+        )
+        for criterion in sorted(criteria.values(), key=lambda c: (c.order, c.code))
+    ]
+    return CodingsTable(coders=coders, rows=rows)
+
+
+@login_required
+def evidence_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug)
+    item = _project_item(project, pk)
+    (citation,) = format_item_citations(item.cited_sources(), [item.cite], project.citation_style)
+    context = {
+        "project": project,
+        "membership": membership,
+        "item": item,
+        "citation": citation,
+    }
+    if membership.can_code:
+        # Only the coder's own assignment and codes: nothing about anyone else's.
+        context["my_assignment"] = Assignment.objects.filter(
+            evidence=item, coder=request.user
+        ).first()
+        context["my_codings"] = list(
+            Coding.objects.filter(evidence=item, coder=request.user)
+            .select_related("criterion")
+            .order_by("criterion__order", "criterion__code")
+        )
+    if membership.can_read_all_codings:
+        context["codings_table"] = _codings_table(item)
+    return render(request, "cases/evidence/detail.html", context)
+
+
+# -- add and edit -----------------------------------------------------------------------------
+
+
+def _render_form(
+    request, project, membership, form, item=None, *, key: str = "", status: int = 200
+) -> HttpResponse:
+    """``key`` is the item's stored key: a bound form has already written the posted one."""
+    return render(
+        request,
+        "cases/evidence/form.html",
+        {"project": project, "membership": membership, "form": form, "item": item, "key": key},
+        status=status,
+    )
+
+
+@login_required
+def evidence_new(request: HttpRequest, slug: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="edit_evidence")
+    if request.method != "POST":
+        return _render_form(request, project, membership, EvidenceForm(project=project))
+    form = EvidenceForm(request.POST, project=project)
+    if not form.is_valid():
+        return _render_form(request, project, membership, form, status=400)
+    item = form.save(commit=False)
+    item.created_by = request.user
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        # Someone took the key between our check and the insert.
+        form.add_error("key", f'the key "{item.key}" is already used in this project')
+        return _render_form(request, project, membership, form, status=400)
+    messages.success(request, f"Added {item.key}.")
+    return redirect("cases:evidence_detail", slug=project.slug, pk=item.pk)
+
+
+@login_required
+def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="edit_evidence")
+    item = _project_item(project, pk)
+    stored_key, stored_version = item.key, item.version
+    if request.method != "POST":
+        form = EvidenceForm(instance=item, project=project)
+        return _render_form(request, project, membership, form, item, key=stored_key)
+    form = EvidenceForm(request.POST, instance=item, project=project)
+    if not form.is_valid():
+        if form.cleaned_data.get("version") not in (None, stored_version):
+            form.add_error(None, STALE_MESSAGE)
+        return _render_form(request, project, membership, form, item, key=stored_key, status=400)
+    try:
+        saved = _save_if_unchanged(item, form.cleaned_data["version"])
+    except IntegrityError:
+        form.add_error("key", f'the key "{item.key}" is already used in this project')
+        return _render_form(request, project, membership, form, item, key=stored_key, status=400)
+    if not saved:
+        form.add_error(None, STALE_MESSAGE)
+        return _render_form(request, project, membership, form, item, key=stored_key, status=409)
+    messages.success(request, f"Saved {item.key}.")
+    return redirect("cases:evidence_detail", slug=project.slug, pk=item.pk)
+
+
+def _save_if_unchanged(item: Evidence, opened_version: int) -> bool:
+    """Compare-and-set on the version (``cases.lib.versioning``): of two concurrent saves of the
+    same version exactly one goes through. The full save follows in the same transaction so the
+    history records the change."""
+    with transaction.atomic():
+        try:
+            item.version = claim_version(Evidence, item.pk, opened_version)
+        except StaleWrite:
+            return False
+        item.save()
+    return True

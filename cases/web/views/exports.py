@@ -1,0 +1,195 @@
+"""The export page and the file downloads: consensus for every member, raw codings by the
+permission table (cases.exports.scope). The view only checks access, sets headers and streams;
+the writers live in ``cases.exports``."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+
+from cases.access import get_project_for
+from cases.bundles.io import dump_bundle
+from cases.exports import (
+    VARIANTS,
+    ExportRefused,
+    bundle_for,
+    csv_chunks,
+    export_scope,
+    write_codebook_markdown,
+    write_qdc,
+    write_qdpx,
+    write_replication_package,
+    write_xlsx,
+)
+from cases.exports.catalogue import KINDS, SECTIONS, Kind
+from cases.exports.tables import (
+    codebook_table,
+    codings_table,
+    consensus_table,
+    periods_table,
+    reliability_table,
+)
+from cases.models import Criterion
+
+
+@login_required
+def exports(request: HttpRequest, slug: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="read")
+    scope = export_scope(membership)
+    sections = []
+    for section, title in SECTIONS:
+        files = [
+            {"kind": k, "about": k.describe(scope)}
+            for k in KINDS.values()
+            if k.section == section and k.allowed(scope)
+        ]
+        if files:
+            sections.append({"name": section, "title": title, "files": files})
+    refused = [k for k in KINDS.values() if not k.allowed(scope)]
+    criteria = (
+        Criterion.objects.filter(codebook_id=project.codebook_id)
+        .order_by("order", "code")
+        .values_list("code", "name")
+        if scope.reliability
+        else []
+    )
+    return render(
+        request,
+        "cases/exports/page.html",
+        {
+            "project": project,
+            "membership": membership,
+            "codings": scope.codings.value,
+            "sections": sections,
+            "refused": refused,
+            "criteria": criteria,
+            "variants": VARIANTS,
+        },
+    )
+
+
+@login_required
+def export_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="read")
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise Http404("No such export.")
+    scope = export_scope(membership)
+    if not spec.allowed(scope):
+        raise PermissionDenied(f"Your role ({membership.role}) does not allow exporting {kind}.")
+    filename = f"{project.slug}-{kind}"
+    # ?raw=1: CSV text exactly as stored, for R and pandas (by default a cell a spreadsheet
+    # would run as a formula is defused; docs/exports.md).
+    asked = request.GET.get("raw", "0").strip().lower()
+    if asked not in RAW_CHOICES:
+        return _bad_request(f"raw: use 1 (text exactly as stored) or 0, not {asked!r}")
+    raw = RAW_CHOICES[asked]
+    try:
+        if kind == "reliability.csv":
+            return _reliability(request, project, scope, spec, raw=raw)
+        if kind in TABLES:
+            return _stream(TABLES[kind](project, scope), spec, filename, raw=raw)
+        if kind in FILES:
+            write = FILES[kind]
+            return file_response(lambda out: write(out, project, membership, raw), spec, filename)
+        return _small_file(kind, project, membership, spec, filename)
+    except ExportRefused as refused:
+        raise PermissionDenied(str(refused)) from None
+
+
+TABLES = {
+    "codings.csv": codings_table,
+    "consensus.csv": consensus_table,
+    "periods.csv": periods_table,
+    "codebook.csv": lambda project, scope: codebook_table(project.codebook),
+}
+
+FILES = {  # zip files, written to a temporary file on disk and streamed from there
+    "workbook.xlsx": lambda out, project, viewer, raw: write_xlsx(out, project, viewer=viewer),
+    "project.qdpx": lambda out, project, viewer, raw: write_qdpx(out, project, viewer=viewer),
+    "replication.zip": lambda out, project, viewer, raw: write_replication_package(
+        out, project, viewer=viewer, raw=raw
+    ),
+}
+
+RAW_CHOICES = {"0": False, "false": False, "no": False, "1": True, "true": True, "yes": True}
+
+
+def _headers(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # Raw codings must not linger in a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _stream(table, spec: Kind, filename: str, *, raw: bool = False) -> HttpResponse:
+    return _headers(
+        StreamingHttpResponse(csv_chunks(table, raw=raw), content_type=spec.content_type),
+        filename,
+    )
+
+
+def file_response(write: Callable, spec: Kind | None, filename: str) -> FileResponse:
+    """Write a binary export to a temporary file (constant memory) and stream it."""
+    # Not a context manager: FileResponse closes the file once the last byte is sent.
+    spooled = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        write(spooled)
+        spooled.seek(0)
+    except BaseException:
+        spooled.close()
+        raise
+    response = FileResponse(
+        spooled,
+        as_attachment=True,
+        filename=filename,
+        content_type=spec.content_type if spec else "application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _small_file(kind: str, project, membership, spec: Kind, filename: str) -> HttpResponse:
+    if kind == "bundle.json":
+        body = dump_bundle(bundle_for(project, viewer=membership))
+    elif kind == "codebook.md":
+        text = io.StringIO()
+        write_codebook_markdown(text, project.codebook)
+        body = text.getvalue()
+    else:  # codebook.qdc
+        data = io.BytesIO()
+        write_qdc(data, project.codebook)
+        body = data.getvalue()
+    return _headers(HttpResponse(body, content_type=spec.content_type), filename)
+
+
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _reliability(request: HttpRequest, project, scope, spec: Kind, *, raw: bool) -> HttpResponse:
+    code = request.GET.get("criterion", "").strip()
+    variant = request.GET.get("variant", "value")
+    if not code:
+        return _bad_request("criterion: choose the criterion to export, e.g. ?criterion=D-RESP")
+    criterion = Criterion.objects.filter(codebook_id=project.codebook_id, code=code).first()
+    if criterion is None:
+        return _bad_request(f'criterion: no criterion "{code}" in this codebook')
+    if variant not in VARIANTS:
+        return _bad_request(f"variant: use {' or '.join(VARIANTS)}, not {variant!r}")
+    table = reliability_table(project, criterion, scope, variant=variant)
+    return _stream(table, spec, f"{project.slug}-reliability-{code}-{variant}.csv", raw=raw)

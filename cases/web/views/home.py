@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cases.access import get_project_for, memberships_of
+from cases.projects.progress import project_progress
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in start page: the user's projects and their role in each."""
+    return render(
+        request, "cases/projects/list.html", {"memberships": memberships_of(request.user)}
+    )
+
+
+@login_required
+def project_home(request: HttpRequest, slug: str) -> HttpResponse:
+    """Progress at a glance. Coders see only their own numbers: counts of other coders' work or
+    of disagreements would tell them something about other people's codes."""
+    project, membership = get_project_for(request.user, slug)
+    progress = project_progress(project, membership)
+    return render(
+        request,
+        "cases/projects/home.html",
+        {"project": project, "membership": membership, "progress": progress},
+    )
