@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 
 from cases.review.agreement import agreement_report, read_alpha
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 SECTION_C = """unit,ann,bob,cy,dee
 u1,1,1,,1

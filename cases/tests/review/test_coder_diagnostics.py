@@ -29,8 +29,8 @@ from cases.review.reliability import (
     coders_against_consensus,
     leave_one_coder_out,
 )
-from cases.tests.test_reliability import add_item, code_and_submit, hand_built_bundle
-from cases.tests.test_reliability_arrays import plain_cube
+from cases.tests.review.test_reliability import add_item, code_and_submit, hand_built_bundle
+from cases.tests.review.test_reliability_arrays import plain_cube
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from cases.lib.versioning import STALE, StaleWrite, claim_version
 from cases.models import Evidence
 
-CASES = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from cases.lib import limits
 from cases.models import Coding, Criterion, Evidence, Project, Source, StageJudgment
 from cases.review.adjudication import decision_codes
 from cases.tests.bundle_factory import small_bundle
-from cases.tests.test_bad_input import evidence_form, row_counts
+from cases.tests.web.test_bad_input import evidence_form, row_counts
 
 pytestmark = pytest.mark.django_db
 

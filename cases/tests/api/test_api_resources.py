@@ -844,7 +844,7 @@ def test_an_unknown_create_api_token_user_is_an_error(db):
 
 # --- the demo project: real sizes, bounded queries ----------------------------------------------
 
-DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "turkiye-azerbaijan.json"
+DEMO = Path(__file__).resolve().parents[3] / "fixtures" / "turkiye-azerbaijan.json"
 
 
 @pytest.fixture

@@ -212,7 +212,7 @@ def test_the_codebook_fixture_holds_both_rule_tables_exactly():
 
     from cases.classification.rule import VERSIONS, rule_table
 
-    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "codebook.json"
+    fixture = Path(__file__).resolve().parents[3] / "fixtures" / "codebook.json"
     stored = json.loads(fixture.read_text("utf-8"))["decision_rules"]
     assert set(stored) == {"v1", "v2"}
     for version, rule in VERSIONS.items():

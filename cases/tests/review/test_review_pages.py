@@ -33,7 +33,7 @@ from cases.review.reliability import (
     stage_judgment_agreement,
 )
 from cases.tests.cli import REPO
-from cases.tests.test_reliability import code_and_submit, hand_built_bundle
+from cases.tests.review.test_reliability import code_and_submit, hand_built_bundle
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
 

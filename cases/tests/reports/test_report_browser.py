@@ -7,8 +7,8 @@ import pytest
 from cases.bundles.io import import_bundle, parse_bundle
 from cases.tests.browser import sign_in
 from cases.tests.cli import REPO
+from cases.tests.coding.test_coding_browser import page_artefact
 from cases.tests.conftest import PASSWORD, set_passwords
-from cases.tests.test_coding_browser import page_artefact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

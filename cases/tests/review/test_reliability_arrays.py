@@ -31,7 +31,7 @@ from cases.review.reliability import (
     coder_pair_kappas,
     load_submitted_codes,
 )
-from cases.tests.test_reliability import add_item, code_and_submit, hand_built_bundle, row
+from cases.tests.review.test_reliability import add_item, code_and_submit, hand_built_bundle, row
 
 SCALE = [0, 1, 2, 3]
 

@@ -23,7 +23,7 @@ from cases.bundles.io import BundleError, import_bundle, parse_bundle
 from cases.lib import limits
 from cases.models import Dyad, Evidence
 from cases.tests.bundle_factory import small_bundle
-from cases.tests.test_bad_input import evidence_form, row_counts
+from cases.tests.web.test_bad_input import evidence_form, row_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -206,7 +206,7 @@ def sqlite_tables(path: Path) -> dict[str, list]:
 def sqlite_with_history(cli_database):
     script = (
         "import django; django.setup(); "
-        "from cases.tests.test_backups import make_project_with_history; "
+        "from cases.tests.management.test_backups import make_project_with_history; "
         "make_project_with_history()"
     )
     env = {

@@ -31,7 +31,7 @@ FAST = settings(max_examples=60, deadline=None)
 CLOSE = {"rel_tol": 1e-9, "abs_tol": 1e-9}
 
 Data = list[list[Any]]
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 SMALL_INTEGERS = st.integers(0, 4)
 
 
