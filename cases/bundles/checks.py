@@ -9,14 +9,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from cases.bundles.format import FORMAT, VERSION, BundleError
 from cases.lib import limits
 from cases.lib.dates import EvidenceDateError, parse_evidence_date
 from cases.lib.locators import is_valid_locator
 from cases.projects.licences import LICENCES
 from cases.sources import check_key
-
-FORMAT = "sccoder-bundle"
-VERSION = 1
 
 ROLES = ("admin", "reviewer", "coder", "observer")
 EVIDENCE_TYPES = (
@@ -38,18 +36,6 @@ VERIFICATION_TAGS = ("V", "S", "U")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _USERNAME = re.compile(r"^[\w.@+-]+$")
-MAX_ERRORS = 50
-
-
-class BundleError(ValueError):
-    """The bundle cannot be imported; ``errors`` lists every problem found."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        shown = errors[:MAX_ERRORS]
-        more = len(errors) - len(shown)
-        text = "\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")
-        super().__init__(text)
 
 
 @dataclass

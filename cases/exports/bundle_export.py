@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.bundles.io import export_bundle
+from cases.bundles import export_bundle
 from cases.exports.scope import Codings, export_scope
 from cases.models import Evidence, Membership, Project
 

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from django.db.models import Q
 
-from cases.bundles.io import dump_bundle, export_bundle
+from cases.bundles import dump_bundle, export_bundle
 from cases.classification.inputs import carry_forward_codes, classify_project
 from cases.exports.archive import Archive
 from cases.exports.csv_exports import csv_chunks, scope_of, write_codebook_markdown

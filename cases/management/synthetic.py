@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cases.bundles.io import delete_project
+from cases.bundles import delete_project
 from cases.models import (
     Assignment,
     Codebook,

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.models import Membership, Role
 from cases.tests.bundle_factory import small_bundle
 

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.tests.bundle_factory import small_bundle
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread

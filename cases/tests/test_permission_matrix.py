@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.models import Assignment, Coding, Consensus, Evidence, Period, StageJudgment
 from cases.tests.bundle_factory import small_bundle
 

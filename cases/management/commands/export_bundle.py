@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.bundles.io import dump_bundle, export_bundle
+from cases.bundles import dump_bundle, export_bundle
 from cases.models import Project
 
 

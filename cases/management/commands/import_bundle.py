@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.bundles.io import BundleError, import_bundle, parse_bundle
+from cases.bundles import BundleError, import_bundle, parse_bundle
 
 
 class Command(BaseCommand):

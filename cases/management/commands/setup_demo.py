@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases.bundles.io import BundleError, import_bundle, parse_bundle
+from cases.bundles import BundleError, import_bundle, parse_bundle
 from cases.models import Project
 
 DEMO_BUNDLE = Path(settings.BASE_DIR) / "fixtures" / "turkiye-azerbaijan.json"

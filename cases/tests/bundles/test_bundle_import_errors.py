@@ -5,7 +5,7 @@ import json
 import pytest
 from django.apps import apps
 
-from cases.bundles.io import BundleError, import_bundle, parse_bundle
+from cases.bundles import BundleError, import_bundle, parse_bundle
 from cases.tests.bundle_factory import small_bundle
 
 
@@ -252,12 +252,12 @@ def test_a_failure_halfway_through_the_writes_leaves_nothing_behind(monkeypatch)
     anyway, the transaction must still take every earlier write with it."""
     from django.db import IntegrityError
 
-    import cases.bundles.io
+    import cases.bundles.load
 
     def fail(*args, **kwargs):
         raise IntegrityError("simulated failure after the codings were written")
 
-    monkeypatch.setattr(cases.bundles.io, "_write_period_records", fail)
+    monkeypatch.setattr(cases.bundles.load, "_write_period_records", fail)
     assert "refused by the database: simulated failure" in refused(small_bundle())
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cases.bundles.io import delete_project, dump_bundle, export_bundle, import_bundle
+from cases.bundles import delete_project, dump_bundle, export_bundle, import_bundle
 from cases.models import Assignment, Coding, Consensus, Evidence, Project
 from cases.tests.bundle_factory import small_bundle
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cases.bundles.io import delete_project, dump_bundle, export_bundle, import_bundle, parse_bundle
+from cases.bundles import delete_project, dump_bundle, export_bundle, import_bundle, parse_bundle
 from cases.models import Assignment, Coding, Consensus, Evidence, Project
 from cases.review.consensus import consensus_for
 from cases.tests.cli import REPO

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from cases.bundles.io import BundleError, dump_bundle, export_bundle, import_bundle
+from cases.bundles import BundleError, dump_bundle, export_bundle, import_bundle
 from cases.classification.rule import RULE_V1, RULE_V2, PeriodInput, classify
 from cases.models import Evidence, Membership
 from cases.reports.build import build_report

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.classification.rule import RULE_V1
 from cases.tests.bundle_factory import small_bundle
 

@@ -14,7 +14,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.classification.inputs import classify_project
 from cases.classification.rule import RULE_V1
 from cases.models import Membership

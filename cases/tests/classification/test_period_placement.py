@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases.bundles.io import BundleError, import_bundle
+from cases.bundles import BundleError, import_bundle
 from cases.models import Evidence, Membership, Period
 from cases.tests.bundle_factory import small_bundle
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.models import (
     Assignment,
     Coding,

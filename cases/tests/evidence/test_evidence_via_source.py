@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.test import APIClient
 
-from cases.bundles.io import BundleError, export_bundle, import_bundle
+from cases.bundles import BundleError, export_bundle, import_bundle
 from cases.exports import write_codings_csv, write_consensus_csv
 from cases.models import Evidence, Membership, Source
 from cases.reports.build import build_report

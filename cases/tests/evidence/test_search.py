@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.evidence.search import fold, search_evidence
 from cases.models import Evidence
 from cases.tests.bundle_factory import small_bundle

@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.tests.bundle_factory import small_bundle
 from cases.tests.cli import REPO, manage
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.exports import tables
 from cases.exports.csv_exports import write_codings_csv
 from cases.models import Assignment, Criterion, Evidence, Membership

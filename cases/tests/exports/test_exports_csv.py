@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.exports import (
     ExportRefused,
     write_codebook_csv,

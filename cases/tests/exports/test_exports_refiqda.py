@@ -18,7 +18,7 @@ from pyrefiqda.models.codebook import CodeBook as QdaCodeBook
 from xsdata.formats.dataclass.parsers.config import ParserConfig
 from xsdata_pydantic.bindings import XmlParser
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.exports import write_qdc, write_qdpx
 from cases.models import Coding, Membership
 from cases.tests.bundle_factory import small_bundle

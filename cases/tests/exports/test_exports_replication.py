@@ -15,7 +15,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from cases.bundles.io import dump_bundle, export_bundle, import_bundle, parse_bundle
+from cases.bundles import dump_bundle, export_bundle, import_bundle, parse_bundle
 from cases.classification.rule import rule_named, rule_table
 from cases.exports import ExportRefused, write_reliability_csv, write_replication_package
 from cases.exports.package_tables import EVIDENCE_FILE_COLUMNS

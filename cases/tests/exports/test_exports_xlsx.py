@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.exports import write_xlsx
 from cases.models import Coding, Membership
 from cases.tests.cli import REPO

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.coding.actions import reopen_assignment, submit_assignment
 from cases.lib.cache import project_fingerprint
 from cases.models import (

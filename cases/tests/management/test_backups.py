@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.coding.actions import save_coding, submit_assignment
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
 from cases.review.adjudication import adjudicate_item, decision_codes

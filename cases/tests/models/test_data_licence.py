@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases.bundles.io import BundleError, export_bundle, import_bundle
+from cases.bundles import BundleError, export_bundle, import_bundle
 from cases.models import Project
 from cases.tests.admin_walk import form_data, staff_user
 from cases.tests.bundle_factory import small_bundle

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.tests.browser import sign_in
 from cases.tests.cli import REPO
 from cases.tests.coding.test_coding_browser import page_artefact

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.models import Membership, Project
 from cases.reports.build import build_report
 from cases.tests.bundle_factory import small_bundle

@@ -18,7 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from sklearn.metrics import cohen_kappa_score
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.models import Assignment, Coding, Criterion, Evidence
 from cases.review.adjudication import adjudicate_item
 from cases.review.consensus import consensus_for

@@ -45,7 +45,7 @@ import copy
 import pytest
 from django.contrib.auth import get_user_model
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.models import Assignment, Coding, Criterion, Dyad, Evidence, Period, Source
 from cases.review.reliability import (
     ROW_KEYS,

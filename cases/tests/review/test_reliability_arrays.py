@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.models import Assignment, Coding, Criterion, Evidence
 from cases.review.agreement import (
     alpha_coefficient,

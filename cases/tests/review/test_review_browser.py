@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from cases.bundles.io import import_bundle, parse_bundle
+from cases.bundles import import_bundle, parse_bundle
 from cases.models import Consensus, Evidence
 from cases.tests.browser import ARTEFACTS, sign_in
 from cases.tests.cli import REPO

@@ -183,7 +183,7 @@ def test_markup_in_a_record_is_shown_as_text(client, people, small_project):
 
 def other_project(slug: str, *sections: str):
     """Another project with the same people; the named sections of the bundle left empty."""
-    from cases.bundles.io import import_bundle
+    from cases.bundles import import_bundle
     from cases.tests.bundle_factory import small_bundle
 
     bundle = small_bundle()

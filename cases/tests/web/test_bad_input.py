@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from cases.bundles.io import BundleError, import_bundle, parse_bundle
+from cases.bundles import BundleError, import_bundle, parse_bundle
 from cases.models import Evidence, Source
 from cases.tests.bundle_factory import small_bundle
 

@@ -19,7 +19,7 @@ from django.forms.models import model_to_dict
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from cases.bundles.io import BundleError, import_bundle, parse_bundle
+from cases.bundles import BundleError, import_bundle, parse_bundle
 from cases.lib import limits
 from cases.models import Dyad, Evidence
 from cases.tests.bundle_factory import small_bundle

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.bundles.io import import_bundle
+from cases.bundles import import_bundle
 from cases.tests.bundle_factory import small_bundle
 
 

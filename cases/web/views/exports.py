@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from cases.access import get_project_for
-from cases.bundles.io import dump_bundle
+from cases.bundles import dump_bundle
 from cases.exports import (
     VARIANTS,
     ExportRefused,

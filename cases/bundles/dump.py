@@ -1,0 +1,215 @@
+"""Exporting a project as a bundle: every list sorted by its natural key, so exports repeat."""
+
+from collections import defaultdict
+
+from cases.bundles.format import FORMAT, VERSION, canonical
+from cases.models import (
+    Assignment,
+    Coding,
+    Consensus,
+    Criterion,
+    Dyad,
+    Evidence,
+    PeriodOverride,
+    Project,
+    StageJudgment,
+)
+from cases.projects.licences import DEFAULT_LICENCE
+
+
+def export_bundle(project: Project) -> dict:
+    codebook = project.codebook
+    criteria = list(codebook.criteria.order_by("order", "code"))
+    order = {c.pk: i for i, c in enumerate(criteria)}
+    code_of = {c.pk: c.code for c in criteria}
+    dyads = list(project.dyads.order_by("code").prefetch_related("periods"))
+    meta = {
+        "slug": project.slug,
+        "name": project.name,
+        "description": project.description,
+        "citation_style": project.citation_style,
+        "rule_version": project.rule_version,
+    }
+    # Written only when chosen: a bundle without it reads as the default licence.
+    if project.data_licence != DEFAULT_LICENCE:
+        meta["data_licence"] = project.data_licence
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "project": meta,
+        "codebook": {
+            "name": codebook.name,
+            "version": codebook.version,
+            "scale": [
+                {"value": p.value, "label": p.label} for p in codebook.scale.order_by("value")
+            ],
+            "criteria": [_export_criterion(c) for c in criteria],
+        },
+        "members": [
+            {"username": m.user.username, "role": m.role}
+            for m in project.memberships.select_related("user").order_by("user__username")
+        ],
+        "dyads": [_export_dyad(d) for d in dyads],
+        "sources": [
+            {"key": s.key, "csl": canonical(s.csl)} for s in project.sources.order_by("key")
+        ],
+        "evidence": [
+            _export_evidence(e)
+            for e in project.evidence.select_related(
+                "dyad", "period", "source", "via_source"
+            ).order_by("key")
+        ],
+        "codings": _export_codings(project, order, code_of),
+        "consensus": _export_consensus(project, order, code_of),
+        "period_overrides": _export_overrides(project, order),
+        "stage_judgments": _export_judgments(project),
+    }
+
+
+def _export_criterion(c: Criterion) -> dict:
+    return {
+        "code": c.code,
+        "name": c.name,
+        "framework": c.framework,
+        "group": c.group,
+        "definition": c.definition,
+        "indicators": list(c.indicators),
+        "carry_forward": c.carry_forward,
+        "verification": c.verification,
+        "notes": c.notes,
+    }
+
+
+def _export_dyad(d: Dyad) -> dict:
+    periods = sorted(d.periods.all(), key=lambda p: p.start_year)
+    return {
+        "code": d.code,
+        "state_a": d.state_a,
+        "state_b": d.state_b,
+        "name": d.name,
+        "periods": [
+            {"code": p.code, "label": p.label, "start_year": p.start_year, "end_year": p.end_year}
+            for p in periods
+        ],
+    }
+
+
+def _export_evidence(e: Evidence) -> dict:
+    entry = {
+        "key": e.key,
+        "dyad": e.dyad.code,
+        "period": e.period.code,
+        "date": e.date,
+        "source": e.source.key,
+        "locator": e.locator,
+        "locator_note": e.locator_note,
+        "footnote": e.footnote,
+        "evidence_type": e.evidence_type,
+        "quote": e.quote,
+        "summary": e.summary,
+    }
+    # Optional extensions, written only when set: a bundle without them reads as before.
+    if e.via_source_id:
+        entry.update(via_source=e.via_source.key, via_locator=e.via_locator)
+    if e.assessed_stage:
+        entry["assessed_stage"] = e.assessed_stage
+        if e.assessed_coupling:
+            entry["assessed_coupling"] = e.assessed_coupling
+    return entry
+
+
+def _export_codings(project: Project, order: dict, code_of: dict) -> list[dict]:
+    entries: dict[tuple[str, str], dict] = {}
+    for a in Assignment.objects.filter(evidence__project=project).select_related(
+        "evidence", "coder"
+    ):
+        entries[(a.evidence.key, a.coder.username)] = {
+            "evidence": a.evidence.key,
+            "coder": a.coder.username,
+            "submitted": a.status == Assignment.Status.SUBMITTED,
+            "values": {},
+            "notes": {},
+        }
+    codings = Coding.objects.filter(evidence__project=project).select_related("evidence", "coder")
+    for c in sorted(codings, key=lambda c: order[c.criterion_id]):
+        entry = entries.setdefault(
+            (c.evidence.key, c.coder.username),
+            {
+                "evidence": c.evidence.key,
+                "coder": c.coder.username,
+                "submitted": False,
+                "values": {},
+                "notes": {},
+            },
+        )
+        entry["values"][code_of[c.criterion_id]] = c.value
+        if c.note:
+            entry["notes"][code_of[c.criterion_id]] = c.note
+    return [entries[k] for k in sorted(entries)]
+
+
+def _export_consensus(project: Project, order: dict, code_of: dict) -> list[dict]:
+    rows = defaultdict(list)
+    for c in Consensus.objects.filter(evidence__project=project).select_related(
+        "evidence", "decided_by"
+    ):
+        rows[c.evidence.key].append(c)
+    entries = []
+    for key in sorted(rows):
+        decisions = sorted(rows[key], key=lambda c: order[c.criterion_id])
+        rationales = {code_of[c.criterion_id]: c.rationale for c in decisions}
+        deciders = sorted({c.decided_by.username for c in decisions if c.decided_by})
+        methods = {c.method for c in decisions}
+        entry = {
+            "evidence": key,
+            "values": {code_of[c.criterion_id]: c.value for c in decisions if c.value is not None},
+            "decided_by": deciders[0] if deciders else None,
+            "rationale": decisions[0].rationale if len(set(rationales.values())) == 1 else "",
+        }
+        if len(set(rationales.values())) > 1:
+            entry["rationales"] = rationales
+        # Items are adjudicated unless every decision on them was unanimous.
+        if methods == {Consensus.Method.UNANIMOUS}:
+            entry["method"] = Consensus.Method.UNANIMOUS.value
+        entries.append(entry)
+    return entries
+
+
+def _export_overrides(project: Project, order: dict) -> list[dict]:
+    overrides = PeriodOverride.objects.filter(period__dyad__project=project).select_related(
+        "period", "period__dyad", "criterion", "decided_by"
+    )
+    overrides = sorted(
+        overrides, key=lambda o: (o.period.dyad.code, o.period.start_year, order[o.criterion_id])
+    )
+    return [
+        {
+            "dyad": o.period.dyad.code,
+            "period": o.period.code,
+            "criterion": o.criterion.code,
+            "value": o.value,
+            "decided_by": o.decided_by.username if o.decided_by else None,
+            "rationale": o.rationale,
+        }
+        for o in overrides
+    ]
+
+
+def _export_judgments(project: Project) -> list[dict]:
+    judgments = StageJudgment.objects.filter(period__dyad__project=project).select_related(
+        "period", "period__dyad", "coder"
+    )
+    judgments = sorted(
+        judgments, key=lambda j: (j.period.dyad.code, j.period.start_year, j.coder.username)
+    )
+    return [
+        {
+            "dyad": j.period.dyad.code,
+            "period": j.period.code,
+            "coder": j.coder.username,
+            "stage": j.stage,
+            "coupling": j.coupling,
+            "rationale": j.rationale,
+        }
+        for j in judgments
+    ]
