@@ -1,8 +1,9 @@
 """The domain model: projects and their codebook, cases (dyads, periods, evidence), and coding."""
 
-from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Source, Stage
+from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
 from cases.models.project import Codebook, Criterion, Membership, Project, Role, ScaleValue
+from cases.models.source import Source
 
 __all__ = [
     "Assignment",

@@ -1,4 +1,4 @@
-"""The cases: dyads observed over periods, the sources cited, and the evidence drawn from them."""
+"""The cases: dyads observed over periods, and the evidence drawn from their sources."""
 
 import re
 
@@ -12,14 +12,9 @@ from simple_history.models import HistoricalRecords
 from cases.lib import limits
 from cases.lib.dates import EvidenceDate, EvidenceDateError, parse_evidence_date
 from cases.lib.locators import is_valid_locator
-from cases.lib.validators import (
-    MaxCharacters,
-    validate_csl,
-    validate_identifier,
-    validate_key,
-    validate_line,
-)
+from cases.lib.validators import MaxCharacters, validate_identifier, validate_key, validate_line
 from cases.models.project import Project
+from cases.models.source import Source
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -148,46 +143,6 @@ def period_reaches(parsed: EvidenceDate, period: "Period") -> bool:
     start year (CODEBOOK.md §0: by the start year unless the coder overrides)."""
     end = period.end_year if period.end_year is not None else 10**4
     return parsed.is_interval and parsed.start_year <= end and parsed.end.year >= period.start_year
-
-
-class Source(models.Model):
-    """A bibliographic record. ``csl`` holds the CSL-JSON item as given (the source of truth);
-    title, year and authors are copied out of it for search and sorting."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sources")
-    key = models.CharField(max_length=limits.KEY, validators=[validate_key])
-    csl = models.JSONField(default=dict, validators=[validate_csl])
-    title = models.TextField(blank=True, editable=False)
-    authors = models.TextField(blank=True, editable=False)
-    year = models.SmallIntegerField(null=True, blank=True, editable=False)
-    # Cached reports and pages see an edited record by this (cases.lib.cache).
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["project", "key"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "key"], name="source_key_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.key
-
-    def save(self, *args, **kwargs) -> None:
-        self.copy_fields_from_csl()
-        super().save(*args, **kwargs)
-
-    def copy_fields_from_csl(self) -> None:
-        csl = self.csl or {}
-        self.title = str(csl.get("title", ""))
-        names = []
-        for person in csl.get("author") or csl.get("editor") or []:
-            names.append(person.get("family") or person.get("literal") or "")
-        self.authors = "; ".join(n for n in names if n)
-        parts = (csl.get("issued") or {}).get("date-parts") or [[None]]
-        try:
-            self.year = int(parts[0][0]) if parts[0] and parts[0][0] is not None else None
-        except (TypeError, ValueError, IndexError):
-            self.year = None
 
 
 class EvidenceType(models.TextChoices):
