@@ -1,4 +1,5 @@
-"""Exports: plain functions that write a project's data to a file object (docs/exports.md).
+"""Exports: plain functions that write as much of a project's data as the viewer may take to a
+file object: CSV, XLSX, the JSON bundle, REFI-QDA, the replication package (docs/exports.md).
 
 - CSV: ``write_codings_csv`` (raw, per viewer), ``write_reliability_csv`` (admins and
   reviewers), ``write_consensus_csv``, ``write_period_values_csv``, ``write_codebook_csv``;

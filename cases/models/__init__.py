@@ -1,4 +1,5 @@
-"""The domain model: projects and their codebook, cases (dyads, periods, evidence), and coding."""
+"""The domain model, imported from here: projects and their codebook, sources, the cases (dyads,
+periods, evidence) and coding (assignments, codings, consensus, overrides, stage judgments)."""
 
 from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment

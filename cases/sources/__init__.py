@@ -1,5 +1,5 @@
 """Sources: bibliographic records typed in, pasted or exported from Zotero, read into CSL-JSON
-with a project-unique key. The reading is pure (no Django); ``forms`` holds the Django forms.
+with a project-unique key, and cited. Pure (no Django); the forms are cases.web.forms.sources.
 
 Three ways in, one shape out (``ParsedSource``: a key and a CSL-JSON dict): ``parse_csl_json``,
 ``parse_bibtex`` and the source form (``csl_from_form`` / ``update_csl``). Every problem is
