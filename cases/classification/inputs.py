@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from cases.classification.rule import RULE_V1, PeriodInput, PeriodResult, Rule, classify, explain
+from cases.classification.explain import explain
+from cases.classification.rule import RULE_V1, PeriodInput, PeriodResult, Rule, classify
 from cases.models import Criterion, Dyad, Evidence, PeriodOverride, Project
 from cases.review.consensus import ItemConsensus, consensus_for
 from cases.visibility import SEES_ALL, Visibility

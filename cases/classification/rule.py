@@ -2,7 +2,8 @@
 coupling.
 
 PURE: the standard library only, so the rule can be tested by hand and re-run in scripts.
-An adapter (``cases.classification.inputs``) feeds it from the database.
+An adapter (``cases.classification.inputs``) feeds it from the database; the words that explain
+a verdict (step 5) are ``cases.classification.explain``.
 
 The thresholds and code groups live in one table per rule, ``RULE_V1`` and ``RULE_V2``; the
 functions below only read a table. v2 differs from v1 in three table entries (trust and identity
@@ -390,7 +391,7 @@ def _ordered_values(state: Mapping[str, _Carry], rule: Rule) -> dict[str, int]:
 # --- steps 1–4: the stage ---------------------------------------------------------------------
 
 
-def _score(condition: Condition, values: Mapping[str, int]) -> int:
+def score(condition: Condition, values: Mapping[str, int]) -> int:
     """The number a condition compares: a count of codes for k-of-n, else the maximum."""
     if condition.is_count:
         return sum(values.get(c, 0) >= condition.minimum for c in condition.codes)
@@ -398,8 +399,8 @@ def _score(condition: Condition, values: Mapping[str, int]) -> int:
 
 
 def holds(condition: Condition, values: Mapping[str, int]) -> bool:
-    score = _score(condition, values)
-    return score >= condition.count if condition.is_count else score >= condition.minimum
+    have = score(condition, values)
+    return have >= condition.count if condition.is_count else have >= condition.minimum
 
 
 def blocked_text(condition: Condition, values: Mapping[str, int]) -> str:
@@ -407,7 +408,7 @@ def blocked_text(condition: Condition, values: Mapping[str, int]) -> str:
     if condition.is_count:
         return (
             f"fewer than {condition.count} of {len(condition.codes)} {condition.subject} "
-            f">= {condition.minimum} (have {_score(condition, values)})"
+            f">= {condition.minimum} (have {score(condition, values)})"
         )
     if condition.is_single:
         return f"{condition.codes[0]} < {condition.minimum}"
@@ -416,6 +417,27 @@ def blocked_text(condition: Condition, values: Mapping[str, int]) -> str:
 
 def unmet(step: Step, values: Mapping[str, int]) -> list[Condition]:
     return [c for c in step.conditions if not holds(c, values)]
+
+
+def has_coupling(stage: str, rule: Rule = RULE_V1) -> bool:
+    """Whether a verdict at ``stage`` is loosely or tightly coupled: only the top stage (mature)
+    is (step 4). The one place that says so, for the rule's verdicts and for the verdicts coders
+    and authors give."""
+    return stage == rule.stage_names[-1]
+
+
+def step_above(stage: str, coupling: str | None, rule: Rule = RULE_V1) -> tuple[str, Step] | None:
+    """The next step up from a verdict, with the name a reader knows it by: the next stage, or at
+    the top stage the tighter coupling ("tightly coupled"). None when there is none."""
+    if has_coupling(stage, rule):
+        if coupling == rule.coupling.name:
+            return None
+        return f"{rule.coupling.name} coupled", rule.coupling
+    names = rule.stage_names
+    if stage not in names:
+        return None
+    following = rule.stages[names.index(stage)]  # stages[i] leads from names[i] to names[i + 1]
+    return following.name, following
 
 
 def evaluate(values: Mapping[str, int], rule: Rule = RULE_V1) -> Verdict:
@@ -429,7 +451,7 @@ def evaluate(values: Mapping[str, int], rule: Rule = RULE_V1) -> Verdict:
             blocked = [blocked_text(c, values) for c in missing]
             return Verdict(stage, None, blocked, loose, tight)
         stage = step.name
-    # Step 4: coupling, for the top stage only.
+    # Step 4: coupling, for the top stage only (``has_coupling``): every stage was reached.
     missing = unmet(rule.coupling, values)
     coupling = rule.base_coupling if missing else rule.coupling.name
     return Verdict(stage, coupling, [blocked_text(c, values) for c in missing], loose, tight)
@@ -540,130 +562,3 @@ def classify_without(
             period = replace(period, items=items)
         changed.append(period)
     return classify(changed, carry_forward=carry_forward, rule=rule)
-
-
-# --- step 5: the explanation ------------------------------------------------------------------
-
-
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
-def _level(minimum: int, rule: Rule) -> str:
-    """ "strong" at the top of the scale, "at least moderate" below it."""
-    label = rule.scale.get(minimum, str(minimum))
-    return label if minimum == max(rule.scale) else f"at least {label}"
-
-
-def _met_phrases(step: Step, values: Mapping[str, int], rule: Rule) -> list[str]:
-    """Describe a step's (met) conditions; runs of single codes at one level share a phrase."""
-    phrases: list[str] = []
-    run: list[Condition] = []
-
-    def flush() -> None:
-        if run:
-            names = _join([c.label for c in run])
-            both = "" if len(run) == 1 else (" both" if len(run) == 2 else " all")
-            phrases.append(f"{names}{both} {_level(run[0].minimum, rule)}")
-            run.clear()
-
-    for condition in step.conditions:
-        if condition.is_single:
-            if run and run[0].minimum != condition.minimum:
-                flush()
-            run.append(condition)
-            continue
-        flush()
-        phrases.append(_met_group(condition, values, rule))
-    flush()
-    return phrases
-
-
-def _met_group(condition: Condition, values: Mapping[str, int], rule: Rule) -> str:
-    level = _level(condition.minimum, rule)
-    if condition.is_count:
-        have = _score(condition, values)
-        return f"{have} of {len(condition.codes)} {condition.label} {level}"
-    meeting = [c for c in condition.codes if values.get(c, 0) >= condition.minimum]
-    return f"{condition.label} {level} ({', '.join(meeting)})"
-
-
-def _unmet_phrase(condition: Condition, values: Mapping[str, int], rule: Rule) -> str:
-    have = _score(condition, values)
-    if condition.is_count:
-        return (
-            f"only {have} of {len(condition.codes)} {condition.label} are "
-            f"{_level(condition.minimum, rule)} (needs {condition.count})"
-        )
-    name = condition.label if condition.is_single else (condition.best or condition.label)
-    return f"{name} is {have} (needs {condition.minimum})"
-
-
-def _span(result: PeriodResult) -> str:
-    if result.end_year is None:
-        return f"{result.start_year} onward"
-    if result.end_year == result.start_year:
-        return str(result.start_year)
-    return f"{result.start_year}–{result.end_year}"
-
-
-def _verdict_text(result: PeriodResult, rule: Rule) -> tuple[str, str]:
-    """(what the period reached, why it goes no higher)."""
-    steps = {step.name: step for step in rule.stages}
-    names = rule.stage_names
-    values = result.values
-    if result.stage == rule.base_stage:
-        reached = rule.base_summary
-    else:
-        reached = "; ".join(_met_phrases(steps[result.stage], values, rule))
-    if result.coupling == rule.coupling.name:
-        reached += "; " + "; ".join(_met_phrases(rule.coupling, values, rule))
-        return reached, ""
-    if result.coupling is not None:
-        target, step = f"{rule.coupling.name} coupled", rule.coupling
-    else:
-        step = steps[names[names.index(result.stage) + 1]]
-        target = step.name
-    reasons = [_unmet_phrase(c, values, rule) for c in unmet(step, values)]
-    return reached, f"not {target} because {_join(reasons)}"
-
-
-def _notes(result: PeriodResult) -> list[str]:
-    notes = []
-    if result.carried:
-        by_origin: dict[str, list[str]] = {}
-        for code, origin in sorted(result.carried.items()):
-            by_origin.setdefault(origin, []).append(code)
-        carried = [f"{', '.join(codes)} from {origin}" for origin, codes in by_origin.items()]
-        notes.append(f"Carried forward: {'; '.join(carried)}.")
-    for o in result.overrides:
-        why = o.rationale.strip().rstrip(".")
-        notes.append(f"Override: {o.code} set to {o.value} instead of {o.derived} ({why}).")
-    if result.contested:
-        notes.append(f"Contested (a 0 beside a value of 2 or more): {_join(result.contested)}.")
-    if result.indeterminate:
-        notes.append(
-            f"Indeterminate: {_join(result.undocumented)} not documented in this period; "
-            "the fall from the previous period rests on that silence, not on evidence."
-        )
-    if result.pending_items:
-        one = result.pending_items == 1
-        notes.append(
-            f"{result.pending_items} item{'' if one else 's'} "
-            f"{'awaits' if one else 'await'} adjudication, left out."
-        )
-    return notes
-
-
-def explain(result: PeriodResult, rule: Rule | None = None) -> str:
-    """Step 5: one paragraph of English, generated only from the result and the rule table."""
-    rule = rule or RULES[result.rule]
-    stage = result.stage
-    if result.coupling is not None:
-        stage += f", {result.coupling} coupled"
-    reached, why_not = _verdict_text(result, rule)
-    text = f"{_span(result)}: {stage} — {reached}"
-    text += f"; {why_not}." if why_not else "."
-    return " ".join([text, *_notes(result)])

@@ -19,8 +19,9 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
+from cases.classification.explain import explain
 from cases.classification.inputs import build_inputs, carry_forward_codes, find_dyads
-from cases.classification.rule import classify, explain
+from cases.classification.rule import classify
 from cases.exports.scope import OPERATOR, Codings, ExportScope
 from cases.models import (
     Assignment,

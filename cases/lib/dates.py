@@ -78,3 +78,13 @@ def csl_date_parts(text: str) -> list[list[int]] | None:
         return None
     pieces = text.strip().split("/")
     return [[int(g) for g in _PART.match(piece).groups() if g] for piece in pieces]
+
+
+def span_text(start_year: int, end_year: int | None, *, open_end: str = "–") -> str:
+    """A period's years as a reader reads them: "1991–2009", "1999" for a single year, and
+    "2020–" for a period still open (``open_end`` is what follows its start, e.g. " onward")."""
+    if end_year is None:
+        return f"{start_year}{open_end}"
+    if end_year == start_year:
+        return str(start_year)
+    return f"{start_year}–{end_year}"

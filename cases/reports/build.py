@@ -17,8 +17,9 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
+from cases.classification.explain import explain
 from cases.classification.inputs import carry_forward_codes, find_dyads, gather_inputs
-from cases.classification.rule import RULE_V1, VERSIONS, Rule, classify, explain
+from cases.classification.rule import RULE_V1, VERSIONS, Rule, classify
 from cases.lib.cache import cached_for_project
 from cases.models import (
     Dyad,

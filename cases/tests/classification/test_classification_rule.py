@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cases.classification.explain import explain
 from cases.classification.rule import (
     LOOSE,
     RULE_V1,
@@ -16,7 +17,6 @@ from cases.classification.rule import (
     classify,
     classify_without,
     evaluate,
-    explain,
     holds,
     unmet,
 )

@@ -3,7 +3,8 @@ its stop, and indeterminate verdicts. Pure: no database."""
 
 import pytest
 
-from cases.classification.rule import RULE_V1, RULE_V2, PeriodInput, classify, explain, rule_named
+from cases.classification.explain import explain
+from cases.classification.rule import RULE_V1, RULE_V2, PeriodInput, classify, rule_named
 
 # Nascent in every period: a Tier-1 trigger and both processes, all at 2.
 NASCENT = {"AB-T1-THREAT": 2, "AB-T2-TRANS": 2, "AB-T2-ORG": 2}
