@@ -20,7 +20,7 @@ from cases.classification.inputs import carry_forward_codes, find_dyads, gather_
 from cases.classification.rule import classify
 from cases.exports.tables import CHUNK, Table, iso_date
 from cases.models import Evidence, EvidenceType, Project, StageJudgment
-from cases.reports.logic import classify_leaving_out, leave_one_out
+from cases.reports.robustness import classify_leaving_out, leave_one_out
 from cases.review.agreement import cohen_kappa_table
 from cases.review.reliability import load_submitted_codes
 

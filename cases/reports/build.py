@@ -2,9 +2,10 @@
 the coders' verdicts beside the rule's, agreement, citations and bibliography.
 
 ``build_report`` returns one JSON-ready dict; the HTML page renders it and the API serves it as
-is. It reads the database in a fixed number of queries whatever the dyad's size and decides in
-one place (``report_logic.audience_for``) what the reader's role may see. The report reads the
-consensus only: never a coder's raw codings or notes.
+is. It reads the database in a fixed number of queries whatever the dyad's size and asks one
+place (``cases.reports.audience.audience_for``) what the reader's role may see. The report reads
+the consensus only: never a coder's raw codings or notes. The pure parts it calls are the other
+modules of ``cases.reports``.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from cases.classification.explain import explain
+from cases.classification.explain import explain, verdict_text
 from cases.classification.inputs import carry_forward_codes, find_dyads, gather_inputs
 from cases.classification.rule import RULE_V1, VERSIONS, Rule, classify
 from cases.lib.cache import cached_for_project
+from cases.lib.dates import span_text
 from cases.models import (
     Dyad,
     Evidence,
@@ -30,19 +32,14 @@ from cases.models import (
     Project,
     StageJudgment,
 )
-from cases.reports.logic import (
-    Audience,
-    Judgment,
-    audience_for,
-    author_beside_rule,
+from cases.reports.audience import Audience, audience_for
+from cases.reports.beside import Judgment, author_beside_rule, judgments_beside_rule
+from cases.reports.grid import grid_rows
+from cases.reports.robustness import (
     classify_leaving_out,
-    grid_rows,
-    judgments_beside_rule,
     leave_one_out,
     next_stage_gaps,
     robustness_entry,
-    span_text,
-    verdict_text,
 )
 from cases.review.reliability import (
     FIGURES_VERSION,

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from cases.bundles import BundleError, dump_bundle, export_bundle, import_bundle
 from cases.classification.rule import RULE_V1, RULE_V2, PeriodInput, classify
 from cases.models import Evidence, Membership
+from cases.reports.beside import author_beside_rule
 from cases.reports.build import build_report
-from cases.reports.logic import author_beside_rule
 from cases.tests.bundle_factory import small_bundle
 
 NASCENT = {"AB-T1-THREAT": 2, "AB-T2-TRANS": 2, "AB-T2-ORG": 2, "AB-T2-LEARN": 2}

@@ -5,24 +5,19 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cases.classification.explain import verdict_text
 from cases.classification.rule import PeriodInput, classify, classify_without
-from cases.reports.logic import (
-    AGGREGATE,
-    CONSENSUS_ONLY,
-    FULL,
-    Judgment,
-    audience_for,
+from cases.lib.dates import span_text
+from cases.reports.audience import AGGREGATE, CONSENSUS_ONLY, FULL, audience_for
+from cases.reports.beside import Judgment, judgments_beside_rule
+from cases.reports.chart import stage_chart_svg
+from cases.reports.compare import compare_table
+from cases.reports.grid import grid_rows, trace_cell
+from cases.reports.robustness import (
     classify_leaving_out,
-    compare_table,
-    grid_rows,
-    judgments_beside_rule,
     leave_one_out,
     next_stage_gaps,
     robustness_entry,
-    span_text,
-    stage_chart_svg,
-    trace_cell,
-    verdict_text,
 )
 
 ASCENDANT = {

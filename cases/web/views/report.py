@@ -1,7 +1,7 @@
 """The dyad report (HTML, JSON, stage chart) and the comparison across dyads.
 
 Every member reads them; what a reader sees of the coders' own verdicts and of agreement is
-decided in ``cases.reports.logic.audience_for``, never here. The pages show consensus only.
+decided in ``cases.reports.audience.audience_for``, never here. The pages show consensus only.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -17,9 +17,11 @@ from cases.access import get_project_for
 from cases.classification.inputs import UnknownDyad, build_inputs, carry_forward_codes, find_dyads
 from cases.classification.rule import VERSIONS, classify
 from cases.lib.cache import cached_for_project
+from cases.lib.dates import span_text
 from cases.models import Evidence
 from cases.reports.build import build_report, cached_report, report_key
-from cases.reports.logic import compare_table, span_text, stage_chart_svg
+from cases.reports.chart import stage_chart_svg
+from cases.reports.compare import compare_table
 from cases.visibility import visibility_for
 
 DYADS_PER_PAGE = 50
