@@ -194,12 +194,12 @@ def wsgi_get(url: str, cookie: str):
 
 def forget_everything(cache) -> None:
     """A process that has computed nothing yet: no cached pages, no remembered citations."""
-    from cases.reports import build as reports
+    from cases.reports import citing
     from cases.sources import citations
 
     cache.clear()
     citations._CITES.clear()
-    reports._formatted.cache_clear()
+    citing._formatted.cache_clear()
 
 
 def percentile(values: list[float], p: float) -> float:

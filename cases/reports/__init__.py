@@ -1,2 +1,2 @@
 """Reports: the dyad report and the comparison across dyads, assembled from the database by build
-over pure parts: audience, grid, robustness, beside (verdicts beside the rule's), compare, chart."""
+(citations by citing) over pure parts: audience, grid, robustness, beside, compare and chart."""

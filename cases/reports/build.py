@@ -5,18 +5,13 @@ the coders' verdicts beside the rule's, agreement, citations and bibliography.
 is. It reads the database in a fixed number of queries whatever the dyad's size and asks one
 place (``cases.reports.audience.audience_for``) what the reader's role may see. The report reads
 the consensus only: never a coder's raw codings or notes. The pure parts it calls are the other
-modules of ``cases.reports``.
+modules of ``cases.reports``; the citations are ``cases.reports.citing``.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from collections import defaultdict
-from functools import lru_cache
 from typing import Any
-
-from django.utils.html import strip_tags
 
 from cases.classification.explain import explain, verdict_text
 from cases.classification.inputs import carry_forward_codes, find_dyads, gather_inputs
@@ -34,6 +29,7 @@ from cases.models import (
 )
 from cases.reports.audience import Audience, audience_for
 from cases.reports.beside import Judgment, author_beside_rule, judgments_beside_rule
+from cases.reports.citing import bibliography, cite_entries
 from cases.reports.grid import grid_rows
 from cases.reports.robustness import (
     classify_leaving_out,
@@ -47,7 +43,6 @@ from cases.review.reliability import (
     agreement_rows,
     stage_judgment_agreement,
 )
-from cases.sources.citations import format_bibliography, format_item_citations
 from cases.visibility import Visibility, visibility_for
 
 # What each measure (application, value) of an agreement row carries, once its scope is known.
@@ -104,7 +99,7 @@ def build_report(
         )
     )
     entries = _evidence_entries(evidence, gathered.consensus, code_of_period, periods, criteria)
-    _cite(project, evidence, entries)
+    cite_entries(project, evidence, entries)
 
     return {
         "format": REPORT_FORMAT,
@@ -136,7 +131,7 @@ def build_report(
         "agreement": _agreement(project, dyad, audience),
         "evidence": entries,
         "hidden_items": sum(e["hidden_until_submitted"] for e in entries),
-        "bibliography": _bibliography(project, evidence),
+        "bibliography": bibliography(project, evidence),
     }
 
 
@@ -297,53 +292,6 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
             }
         )
     return entries
-
-
-def _cited(evidence) -> dict[str, dict]:
-    """Every work the items cite, by key: their sources and the works they are quoted from."""
-    works = {}
-    for e in evidence:
-        works.update(e.cited_sources())
-    return dict(sorted(works.items()))
-
-
-def _cite(project: Project, evidence, entries: list[dict]) -> None:
-    """Fill in each entry's formatted citation with its page, in the project's CSL style; an
-    item quoted from one work that rests on another names both ("…, cited in …")."""
-    cites = tuple(sorted({_cite_of(entry) for entry in entries}))
-    texts = _formatted(project.citation_style, json.dumps(_cited(evidence), sort_keys=True), cites)
-    for entry in entries:
-        entry["citation"] = texts[_cite_of(entry)]
-
-
-def _cite_of(entry: dict) -> tuple[str, str, str, str]:
-    return (entry["source"], entry["locator"], entry["via_source"] or "", entry["via_locator"])
-
-
-@lru_cache(maxsize=64)
-def _formatted(style: str, sources_json: str, cites: tuple[tuple[str, ...], ...]) -> dict:
-    """citeproc-py takes about 60 ms a citation, so each distinct (source, page) is formatted
-    once, and a report whose sources have not changed reuses the texts."""
-    texts = format_item_citations(json.loads(sources_json), list(cites), style)
-    return dict(zip(cites, texts, strict=True))
-
-
-def _bibliography(project: Project, evidence) -> list[dict[str, Any]]:
-    """The works cited in the report (sources and the works items are quoted from) as escaped
-    HTML, sorted by their text (author first, as the author-date styles order them) and
-    numbered."""
-    sources = _cited(evidence)
-    # format_bibliography keeps the order the sources are given in.
-    formatted = zip(sources, format_bibliography(sources, project.citation_style), strict=True)
-    ordered = sorted(formatted, key=lambda pair: (_plain(pair[1]).casefold(), pair[0]))
-    return [
-        {"number": n, "key": key, "html": text, "text": _plain(text)}
-        for n, (key, text) in enumerate(ordered, start=1)
-    ]
-
-
-def _plain(markup: str) -> str:
-    return html.unescape(strip_tags(markup)).strip()
 
 
 def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rule) -> list[dict]:
