@@ -4,7 +4,8 @@
 
 // ---- Coding page: keyboard-paced coding ------------------------------------------------------
 // j/k move between criteria, 0-9 set the value, x clears it, n opens the note, d the definition,
-// "/" jumps to a code, Ctrl+Enter submits once every save in flight has finished.
+// "/" jumps to a code, p and N (shift+n) go to the previous and next item, Ctrl+Enter submits once
+// every save in flight has finished (asking first when nothing is coded).
 (function () {
   function codingPage() { return document.querySelector("[data-coding-page]"); }
   function rows() { return Array.from(document.querySelectorAll("form.crit")); }
@@ -39,6 +40,11 @@
   }
 
   function savesInFlight() { return document.querySelector("form.crit.htmx-request") !== null; }
+
+  function follow(rel) {
+    const link = document.querySelector('.item-nav a[rel="' + rel + '"]');
+    if (link) link.click();
+  }
 
   function submitWhenSaved() {
     const form = document.getElementById("submit-form");
@@ -76,6 +82,8 @@
     const row = currentRow();
     if (event.key === "j") { event.preventDefault(); move(1); }
     else if (event.key === "k") { event.preventDefault(); move(-1); }
+    else if (event.key === "p") { event.preventDefault(); follow("prev"); }
+    else if (event.key === "N") { event.preventDefault(); follow("next"); }
     else if (event.key === "/") { event.preventDefault(); document.getElementById("jump").focus(); }
     else if (row && /^[0-9]$/.test(event.key)) { event.preventDefault(); choose(row, event.key); }
     else if (row && event.key === "x") { event.preventDefault(); choose(row, ""); }
@@ -90,7 +98,55 @@
     }
   });
 
-  // A save swaps the row for a fresh one: keep the keyboard where it was.
+  // A save swaps the row for a fresh one. A note typed while a value's save was in flight lives
+  // in the old row: carry its text, caret and focus into the new row, or the text is lost and the
+  // next keys typed act as shortcuts (a "0" in a note would set a value).
+  let typedNote = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const row = event.detail.target;
+    const note = row && row.matches && row.matches("form.crit") ? row.querySelector("textarea") : null;
+    typedNote = null;
+    if (!note) return;
+    const focused = document.activeElement === note;
+    if (focused || note.value !== note.defaultValue) {
+      typedNote = { code: row.dataset.code, value: note.value, focused: focused,
+                    start: note.selectionStart, end: note.selectionEnd };
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!typedNote) return;
+    const kept = typedNote;
+    typedNote = null;
+    const note = document.querySelector("#crit-" + CSS.escape(kept.code) + " textarea");
+    if (!note || note.disabled) return;
+    if (note.value !== kept.value) {
+      note.value = kept.value;
+      note.dataset.unsaved = "1";  // saved when the coder leaves the note, as typing would be
+    }
+    if (kept.focused) {
+      note.focus({ preventScroll: true });
+      note.setSelectionRange(kept.start, kept.end);
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.dataset) delete event.target.dataset.unsaved;  // the browser's own change
+  }, true);
+  document.addEventListener("focusout", function (event) {
+    const note = event.target;
+    if (note.matches && note.matches("form.crit textarea") && note.dataset.unsaved) {
+      delete note.dataset.unsaved;
+      note.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+
+  // Submitting with nothing coded is almost always a slip of the keyboard: ask first.
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "submit-form" || !codingPage()) return;
+    if (document.querySelector("form.crit.coded")) return;
+    if (!window.confirm("Nothing is coded on this item. Submit it anyway?")) event.preventDefault();
+  });
+
+  // Keep the keyboard where it was after a swap.
   document.addEventListener("htmx:afterSettle", function (event) {
     const row = event.target.closest ? event.target.closest("form.crit") : null;
     if (row && row.dataset.code === lastCode && !document.activeElement.matches("textarea, input[type=text]")) {

@@ -76,6 +76,87 @@ def test_a_save_from_a_stale_tab_is_refused_with_a_message(page, small_project, 
     assert coding.value == 1
 
 
+def open_as_carl(page, people, key):
+    item = Evidence.objects.get(key=key)
+    Assignment.objects.get_or_create(evidence=item, coder=people["carl"])
+    set_passwords(["carl"])
+    sign_in(page, "carl", PASSWORD)
+    page.goto(f"/p/small/code/{item.pk}/")
+    page.wait_for_selector("form.crit:focus")
+    return item
+
+
+def test_p_and_shift_n_go_to_the_previous_and_the_next_item(page, small_project, people):
+    open_as_carl(page, people, "E2")
+    following = page.get_attribute('.item-nav a[rel="next"]', "href")
+    previous = page.get_attribute('.item-nav a[rel="prev"]', "href")
+    assert following and previous and following != previous
+    page.keyboard.press("Shift+N")
+    page.wait_for_url(re.compile(".*" + re.escape(following) + "$"))
+    page.wait_for_selector("form.crit:focus")
+    back = page.get_attribute('.item-nav a[rel="prev"]', "href")
+    page.keyboard.press("p")
+    page.wait_for_url(re.compile(".*" + re.escape(back) + "$"))
+
+
+def test_a_note_typed_while_the_value_saves_is_kept_and_its_keys_are_no_shortcuts(
+    page, small_project, people
+):
+    """A value key and then n typed at once: the row comes back from the server while the coder
+    is already typing the note. The note keeps its text and the keyboard; a "0" in it sets no value."""
+    item = open_as_carl(page, people, "E2")
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/code/*/c/AB-T2-TRANS/", hold_the_first)
+    page.keyboard.press("2")
+    page.keyboard.press("n")
+    page.keyboard.type("0 of 3 polls")
+    page.wait_for_timeout(100)
+    assert len(held) == 1  # the value's save is still on its way
+    held[0].continue_()
+    page.wait_for_selector("#crit-AB-T2-TRANS.coded")
+    note = page.locator("#crit-AB-T2-TRANS textarea")
+    assert note.input_value() == "0 of 3 polls"
+    assert note.evaluate("el => el === document.activeElement")
+    page.keyboard.type(" agree")
+    with page.expect_response("**/code/*/c/AB-T2-TRANS/") as saved:
+        page.keyboard.press("Escape")  # leaves the note, which saves it
+    assert saved.value.status == 200
+    page.wait_for_load_state("networkidle")
+    coding = Coding.objects.get(evidence=item, coder=people["carl"], criterion__code="AB-T2-TRANS")
+    assert (coding.value, coding.note) == (2, "0 of 3 polls agree")
+
+
+def test_submitting_with_nothing_coded_asks_first(page, small_project, people):
+    item = open_as_carl(page, people, "E2")
+    Coding.objects.filter(evidence=item, coder=people["carl"]).delete()
+    page.reload()
+    page.wait_for_selector("form.crit:focus")
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(300)
+    assert asked == ["Nothing is coded on this item. Submit it anyway?"]
+    assignment = Assignment.objects.get(evidence=item, coder=people["carl"])
+    assert assignment.status != "submitted"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda url: f"/code/{item.pk}/" not in url)
+    assignment.refresh_from_db()
+    assert assignment.status == "submitted"
+
+
 def page_artefact(name):
     from cases.tests.browser import ARTEFACTS
 
