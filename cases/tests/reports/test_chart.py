@@ -1,0 +1,23 @@
+"""The stage chart (``cases.reports.chart``): valid, deterministic SVG."""
+
+import xml.etree.ElementTree as ET
+
+from cases.reports.chart import stage_chart_svg
+
+PERIODS = [
+    {"code": "P1", "start_year": 1991, "end_year": 2009, "stage": "nascent", "coupling": None},
+    {"code": "P2", "start_year": 2010, "end_year": None, "stage": "mature", "coupling": "loosely"},
+]
+
+
+def test_the_stage_chart_is_valid_svg_with_its_stages_and_coupling_as_text():
+    svg = stage_chart_svg(PERIODS, 2023)
+    root = ET.fromstring(svg.encode())
+    assert root.tag.endswith("svg")
+    for word in ("none", "nascent", "ascendant", "mature", "P1", "P2", "loosely"):
+        assert word in svg
+
+
+def test_the_stage_chart_is_the_same_bytes_every_time():
+    assert stage_chart_svg(PERIODS, 2023) == stage_chart_svg(PERIODS, 2023)
+    assert stage_chart_svg(PERIODS, 2023) != stage_chart_svg(PERIODS, 2024)
