@@ -8,6 +8,7 @@ from cases.classification.explain import explain
 from cases.classification.rule import (
     LOOSE,
     RULE_V1,
+    RULE_V2,
     RULES,
     TIER1,
     TIGHT,
@@ -17,7 +18,9 @@ from cases.classification.rule import (
     classify,
     classify_without,
     evaluate,
+    has_coupling,
     holds,
+    step_above,
     unmet,
 )
 
@@ -147,6 +150,21 @@ def test_an_explicit_zero_in_the_later_period_fails_the_deutsch_check():
 def test_coupling_is_only_given_to_mature_periods():
     result = one({**ASCENDANT, **dict.fromkeys(TIGHT, 3)})
     assert (result.stage, result.coupling, result.tight_count) == ("ascendant", None, 6)
+
+
+@pytest.mark.parametrize("rule", [RULE_V1, RULE_V2])
+def test_only_the_mature_stage_has_a_coupling_under_either_rule(rule):
+    assert [s for s in rule.stage_names if has_coupling(s, rule)] == ["mature"]
+
+
+def test_the_step_above_a_verdict_is_the_next_stage_then_tight_coupling_then_nothing():
+    assert [step_above(s, None)[0] for s in ("none", "nascent", "ascendant")] == [
+        "nascent",
+        "ascendant",
+        "mature",
+    ]
+    assert step_above("mature", "loosely") == ("tightly coupled", RULE_V1.coupling)
+    assert step_above("mature", "tightly") is None
 
 
 def test_mutual_aid_shared_rule_and_four_indicators_make_a_tightly_coupled_community():
