@@ -2,8 +2,9 @@
 
 The rule itself is pure (``cases.classification.rule``); this module only gathers its inputs with
 a fixed number of queries whatever the project's size (dyads, periods, evidence, the item
-consensus, overrides, the codebook's carry-forward flags) and shapes the JSON of the
-``classify`` command (DESIGN.md, "Commands (contract)").
+consensus, overrides, the codebook's carry-forward flags), runs it (``classify_dyads``, for every
+caller that needs the verdicts; ``gather_inputs`` for one that traces them back to the items) and
+shapes the JSON of the ``classify`` command (docs/commands.md).
 """
 
 from collections import defaultdict
@@ -128,25 +129,55 @@ def carry_forward_codes(project: Project) -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class ClassifiedDyad:
+    """One dyad's periods as the rule read them and its verdicts on them, both in date order."""
+
+    dyad: Dyad
+    inputs: list[PeriodInput]
+    results: list[PeriodResult]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each period's label by its code (the periods are loaded with the dyad)."""
+        return {p.code: p.label for p in self.dyad.periods.all()}
+
+
+def classify_dyads(
+    project: Project,
+    dyads: list[Dyad] | None = None,
+    *,
+    visibility: Visibility = SEES_ALL,
+    rule: Rule | None = None,
+) -> list[ClassifiedDyad]:
+    """``dyads`` (default: all the project's, from ``find_dyads``) classified by ``rule``
+    (default: the project's own) with the codebook's carry-forward flags, on the consensus the
+    reader may see (``visibility``), each dyad with the inputs the rule read and its verdicts."""
+    dyads = find_dyads(project) if dyads is None else dyads
+    rule = rule or project.rule
+    inputs = build_inputs(project, dyads, visibility)
+    carry = carry_forward_codes(project)
+    return [
+        ClassifiedDyad(d, inputs[d.pk], classify(inputs[d.pk], carry_forward=carry, rule=rule))
+        for d in dyads
+    ]
+
+
 def classify_project(
     project: Project, *, dyad_code: str | None = None, rule: Rule | None = None
 ) -> dict[str, Any]:
     """The ``classify`` command's JSON object for a project, or for one of its dyads, by
     ``rule`` (default: the project's own rule version)."""
     rule = rule or project.rule
-    dyads = find_dyads(project, dyad_code)
-    inputs = build_inputs(project, dyads)
-    carry = carry_forward_codes(project)
-    labels = {(p.dyad_id, p.code): p.label for d in dyads for p in d.periods.all()}
     out = []
-    for dyad in dyads:
-        results = classify(inputs[dyad.pk], carry_forward=carry, rule=rule)
+    for classified in classify_dyads(project, find_dyads(project, dyad_code), rule=rule):
+        labels = classified.labels
         out.append(
             {
-                "code": dyad.code,
-                "name": dyad.name,
+                "code": classified.dyad.code,
+                "name": classified.dyad.name,
                 "periods": [
-                    period_json(r, labels.get((dyad.pk, r.code), ""), rule) for r in results
+                    period_json(r, labels.get(r.code, ""), rule) for r in classified.results
                 ],
             }
         )
@@ -185,10 +216,12 @@ def period_json(result: PeriodResult, label: str = "", rule: Rule = RULE_V1) -> 
 
 
 __all__ = [
+    "ClassifiedDyad",
     "GatheredInputs",
     "UnknownDyad",
     "build_inputs",
     "carry_forward_codes",
+    "classify_dyads",
     "classify_project",
     "find_dyads",
     "gather_inputs",

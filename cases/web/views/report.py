@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from cases.access import get_project_for
-from cases.classification.inputs import UnknownDyad, build_inputs, carry_forward_codes, find_dyads
-from cases.classification.rule import VERSIONS, classify
+from cases.classification.inputs import UnknownDyad, classify_dyads, find_dyads
+from cases.classification.rule import VERSIONS
 from cases.lib.cache import cached_for_project
 from cases.lib.dates import span_text
 from cases.models import Evidence
@@ -131,11 +131,8 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _chart(project, dyad, visibility) -> str:
     """The dyad's rule verdicts per period, drawn up to its latest evidence."""
-    periods = classify(
-        build_inputs(project, [dyad], visibility)[dyad.pk],
-        carry_forward=carry_forward_codes(project),
-        rule=project.rule,
-    )
+    (classified,) = classify_dyads(project, [dyad], visibility=visibility)
+    periods = classified.results
     latest = Evidence.objects.filter(dyad=dyad).aggregate(last=Max("date_end"))["last"]
     starts = [p.start_year for p in periods]
     last_year = max([latest.year] if latest else [], default=max(starts, default=0))
@@ -156,20 +153,17 @@ def _chart(project, dyad, visibility) -> str:
 
 def _compare_rows(project, shown, visibility, rule) -> list[dict]:
     """Each dyad of one comparison page classified, one entry per period."""
-    inputs = build_inputs(project, shown, visibility)
-    carry = carry_forward_codes(project)
-    labels = {(p.dyad_id, p.code): p.label for d in shown for p in d.periods.all()}
     rows = []
-    for dyad in shown:
-        results = classify(inputs[dyad.pk], carry_forward=carry, rule=rule)
+    for classified in classify_dyads(project, shown, visibility=visibility, rule=rule):
+        labels = classified.labels
         rows.append(
             {
-                "code": dyad.code,
-                "name": dyad.name,
+                "code": classified.dyad.code,
+                "name": classified.dyad.name,
                 "periods": [
                     {
                         "code": r.code,
-                        "label": labels.get((dyad.pk, r.code), ""),
+                        "label": labels.get(r.code, ""),
                         "start_year": r.start_year,
                         "end_year": r.end_year,
                         "span": span_text(r.start_year, r.end_year),
@@ -177,7 +171,7 @@ def _compare_rows(project, shown, visibility, rule) -> list[dict]:
                         "coupling": r.coupling,
                         "indeterminate": r.indeterminate,
                     }
-                    for r in results
+                    for r in classified.results
                 ],
             }
         )
