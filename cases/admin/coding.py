@@ -30,7 +30,8 @@ from cases.models import (
     Role,
     StageJudgment,
 )
-from cases.review.adjudication import revise_decision, set_period_override
+from cases.review.adjudication import revise_decision
+from cases.review.overrides import set_period_override
 
 
 class AssignmentForm(RecordForm):

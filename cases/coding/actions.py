@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.lib.versioning import STALE, StaleWrite, claim_version
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
-from cases.review.adjudication import forget_unanimous_consensus, record_unanimous_consensus
+from cases.review.unanimous import forget_unanimous_consensus, record_unanimous_consensus
 
 
 class CodingRefused(Exception):

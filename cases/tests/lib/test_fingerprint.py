@@ -31,7 +31,7 @@ from cases.models import (
     Source,
     StageJudgment,
 )
-from cases.review.adjudication import set_period_override
+from cases.review.overrides import set_period_override
 from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db

@@ -74,8 +74,8 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_the_review_module_does_not_import_the_coding_actions_back():
-    # coding.actions builds on review.adjudication (unanimous consensus on submit); the stale
+    # coding.actions builds on review.unanimous (unanimous consensus on submit); the stale
     # write they share lives in cases.lib.versioning, so the dependency runs one way only.
-    assert "cases.review.adjudication" in imported_modules(CASES / "coding" / "actions.py")
+    assert "cases.review.unanimous" in imported_modules(CASES / "coding" / "actions.py")
     for path in (CASES / "review").rglob("*.py"):
         assert "cases.coding.actions" not in imported_modules(path), path.name

@@ -1,148 +1,23 @@
-"""The consensus lifecycle: unanimous items, adjudication with history, stale decisions refused,
-reopening, the disagreement queue and period overrides.
+"""Adjudication: a reviewer's decision with its history, stale decisions refused, and what a
+decision must cover.
 
-The small project (conftest): E1 is submitted by carl {TRANS 2, RESP 1} and cleo {TRANS 3},
-and rita has adjudicated it (TRANS 2, RESP decided "not coded"). E3 is assigned to carl, who has
-a draft TRUST 3; E2 is assigned to cleo with nothing coded.
+The small project is described in ``cases.tests.review.double_coding``.
 """
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from cases.coding.actions import (
-    CodingRefused,
-    StaleWrite,
-    reopen_assignment,
-    save_coding,
-    submit_assignment,
-)
-from cases.models import (
-    Assignment,
-    Consensus,
-    Criterion,
-    Evidence,
-    Membership,
-    Period,
-    PeriodOverride,
-    Role,
-)
+from cases.coding.actions import CodingRefused, reopen_assignment
+from cases.lib.versioning import StaleWrite
+from cases.models import Consensus
 from cases.review.adjudication import (
     AdjudicationRefused,
+    add_decision,
     adjudicate_item,
     decision_codes,
-    disagreement_queue,
-    disputed_codes,
-    next_in_queue,
-    set_period_override,
+    revise_decision,
 )
-
-
-@pytest.fixture
-def items(small_project):
-    return {e.key: e for e in Evidence.objects.filter(project=small_project)}
-
-
-@pytest.fixture
-def criteria(small_project):
-    return {c.code: c for c in Criterion.objects.all()}
-
-
-def code(item, coder, criteria, values: dict) -> None:
-    for name, value in values.items():
-        save_coding(
-            evidence=item, criterion=criteria[name], coder=coder, value=value, note="", version=0
-        )
-
-
-def both_code_e3(items, people, criteria, cleo_values: dict) -> Evidence:
-    """E3 double-coded: carl keeps his TRUST 3, cleo codes as given; both submit."""
-    e3 = items["E3"]
-    Assignment.objects.create(evidence=e3, coder=people["cleo"])
-    code(e3, people["cleo"], criteria, cleo_values)
-    submit_assignment(evidence=e3, coder=people["carl"])
-    submit_assignment(evidence=e3, coder=people["cleo"])
-    return e3
-
-
-def consensus(item) -> dict:
-    return {
-        c.criterion.code: (c.value, c.method)
-        for c in Consensus.objects.filter(evidence=item).select_related("criterion")
-    }
-
-
-# --- unanimous consensus -------------------------------------------------------------------
-
-
-def test_the_last_submission_of_an_exact_agreement_records_a_unanimous_consensus(
-    items, people, criteria
-):
-    e3 = items["E3"]
-    Assignment.objects.create(evidence=e3, coder=people["cleo"])
-    code(e3, people["cleo"], criteria, {"AB-T3-TRUST": 3})
-    submit_assignment(evidence=e3, coder=people["carl"])
-    assert consensus(e3) == {}  # cleo has not submitted yet
-    submit_assignment(evidence=e3, coder=people["cleo"])
-    assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous")}
-    row = Consensus.objects.get(evidence=e3)
-    assert row.decided_by is None and row.rationale == ""
-
-
-def test_no_unanimous_consensus_when_the_codes_differ(items, people, criteria):
-    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 2})
-    assert consensus(e3) == {}
-    assert [i.key for i in disagreement_queue(e3.project)] == ["E3"]
-
-
-def test_not_coding_a_criterion_the_other_coded_is_a_difference(items, people, criteria):
-    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3, "D-RESP": 0})
-    assert consensus(e3) == {}
-    assert disagreement_queue(e3.project)[0].pending == ["D-RESP"]
-
-
-def test_a_single_coders_codes_are_not_called_unanimous(items, people):
-    submit_assignment(evidence=items["E2"], coder=people["cleo"])
-    assert consensus(items["E2"]) == {}
-
-
-def test_reopening_is_refused_once_every_coder_has_submitted(items, people, criteria):
-    """From then on the consensus shows whether the coders agreed: reopening would let a coder
-    bend their codes towards a colleague's."""
-    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})
-    with pytest.raises(CodingRefused, match="every coder has submitted it"):
-        reopen_assignment(evidence=e3, coder=people["cleo"])
-    assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous")}
-
-
-def test_reopening_is_allowed_while_a_colleague_is_still_coding(items, people, criteria):
-    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})
-    cora = get_user_model().objects.create_user("cora")
-    Membership.objects.create(project=e3.project, user=cora, role=Role.CODER)
-    Assignment.objects.create(evidence=e3, coder=cora)  # a third coder has not submitted
-    reopen_assignment(evidence=e3, coder=people["cleo"])
-    assert Assignment.objects.get(evidence=e3, coder=people["cleo"]).status == "assigned"
-    assert consensus(e3) == {}  # the agreement the unanimous rows recorded no longer holds
-    history = Consensus.history.filter(evidence=e3).order_by("history_id")
-    assert [h.history_type for h in history] == ["+", "-"]  # and stays on record
-
-
-def test_reopening_is_refused_once_a_reviewer_has_adjudicated(items, people):
-    with pytest.raises(CodingRefused, match="Review has started"):
-        reopen_assignment(evidence=items["E1"], coder=people["carl"])
-    assert Assignment.objects.get(evidence=items["E1"], coder=people["carl"]).status == "submitted"
-
-
-def test_a_later_coder_who_disagrees_removes_the_unanimous_rows(items, people, criteria):
-    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})
-    cora = get_user_model().objects.create_user("cora")
-    Membership.objects.create(project=e3.project, user=cora, role=Role.CODER)
-    Assignment.objects.create(evidence=e3, coder=cora)  # a third coder joins ...
-    submit_assignment(evidence=e3, coder=cora)  # ... and finds nothing to code
-    assert consensus(e3) == {}
-    assert [i.key for i in disagreement_queue(e3.project)] == ["E3"]
-
-
-# --- adjudication --------------------------------------------------------------------------
+from cases.review.queue import disagreement_queue
+from cases.tests.review.double_coding import both_code_e3, consensus
 
 
 def versions_of(item) -> dict:
@@ -272,122 +147,87 @@ def test_values_off_the_scale_are_refused(items, people, criteria):
     assert consensus(e3) == {}
 
 
-def test_every_coded_criterion_needs_a_decision_and_no_other_may_be_added(items, people, criteria):
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"AB-T3-TRUST": 2}, "D-RESP"),  # a coded criterion left out
+        ({"AB-T3-TRUST": 2, "D-RESP": 1, "AB-T2-TRANS": 1}, "AB-T2-TRANS"),  # one nobody coded
+    ],
+)
+def test_every_coded_criterion_needs_a_decision_and_no_other_may_be_added(
+    items, people, criteria, values, named
+):
     e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 1, "D-RESP": 1})
-    with pytest.raises(AdjudicationRefused, match="D-RESP"):
+    with pytest.raises(AdjudicationRefused, match=named):
         adjudicate_item(
             evidence=e3,
             reviewer=people["rita"],
-            values={"AB-T3-TRUST": 2},
-            rationale="Only trust.",
-            versions={},
-        )
-    with pytest.raises(AdjudicationRefused, match="AB-T2-TRANS"):
-        adjudicate_item(
-            evidence=e3,
-            reviewer=people["rita"],
-            values={"AB-T3-TRUST": 2, "D-RESP": 1, "AB-T2-TRANS": 1},
-            rationale="And transactions.",
+            values=values,
+            rationale="Only these.",
             versions={},
         )
     assert consensus(e3) == {}
 
 
-# --- the queue -----------------------------------------------------------------------------
+# --- one criterion at a time: the API's and the admin's writes ---------------------------
 
 
-def test_disputed_codes_compare_every_coders_full_code_set():
-    order = {"A": 1, "B": 2, "C": 3}
-    sets = {"x": {"A": 1, "B": 2}, "y": {"A": 1, "C": 0}}
-    assert disputed_codes(sets, order) == ["B", "C"]
-    assert disputed_codes({"x": {"A": 1}}, order) == []
-
-
-def test_the_queue_filters_by_criterion_period_and_coder_pair(items, people, criteria):
-    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 1})
-    project = e3.project
-    assert [i.key for i in disagreement_queue(project, criterion="AB-T3-TRUST")] == ["E3"]
-    assert disagreement_queue(project, criterion="D-RESP") == []
-    p1 = Period.objects.get(code="P1")
-    assert disagreement_queue(project, period=p1) == []  # E3 (1990s) is in P2
-    assert [i.key for i in disagreement_queue(project, pair=("carl", "cleo"))] == ["E3"]
-    assert disagreement_queue(project, pair=("carl", "otto")) == []
-    decided = disagreement_queue(project, decided=True, criterion="AB-T2-TRANS")
-    assert [i.key for i in decided] == ["E1"]
-
-
-def test_the_next_item_follows_the_queue_order_and_wraps(items, people, criteria):
-    queue = [type("Q", (), {"pk": pk})() for pk in (5, 7, 9)]
-    assert next_in_queue(queue, 7).pk == 9
-    assert next_in_queue(queue, 9).pk == 5
-    assert next_in_queue(queue, 42).pk == 5
-    assert next_in_queue(queue[:1], 5) is None
-
-
-# --- period overrides ----------------------------------------------------------------------
-
-
-def test_a_period_override_is_created_updated_and_kept_in_history(small_project, people, criteria):
-    p1 = Period.objects.get(code="P1")
-    row = set_period_override(
-        period=p1,
+def test_a_decision_on_one_criterion_is_recorded_like_the_pages(items, people, criteria):
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 1, "D-RESP": 2})
+    row = add_decision(
+        evidence=e3,
         criterion=criteria["D-RESP"],
         reviewer=people["rita"],
-        value=1,
-        rationale="Archival source.",
-        version=0,
+        value=None,
+        rationale="  Not in the quote. ",
     )
-    assert (row.value, row.decided_by, row.version) == (1, people["rita"], 1)
-    row = set_period_override(
-        period=p1,
-        criterion=criteria["D-RESP"],
-        reviewer=people["ada"],
-        value=2,
-        rationale="A second source.",
-        version=1,
+    assert (row.value, row.method, row.decided_by, row.rationale, row.version) == (
+        None,
+        "adjudicated",
+        people["rita"],
+        "Not in the quote.",
+        1,
     )
-    assert (row.value, row.decided_by, row.version) == (2, people["ada"], 2)
-    assert row.history.count() == 2
+    # The item's other disputed criterion still awaits a decision.
+    assert disagreement_queue(e3.project)[0].pending == ["AB-T3-TRUST"]
 
 
-def test_a_stale_override_is_refused(small_project, people, criteria):
-    existing = PeriodOverride.objects.get()  # rita's P2 AB-T3-TRUST = 2
-    with pytest.raises(StaleWrite):
-        set_period_override(
-            period=existing.period,
-            criterion=existing.criterion,
-            reviewer=people["ada"],
-            value=3,
-            rationale="From a page that did not know the override.",
-            version=0,
-        )
-    with pytest.raises(StaleWrite):
-        set_period_override(
-            period=existing.period,
-            criterion=existing.criterion,
-            reviewer=people["ada"],
-            value=3,
-            rationale="From an old page.",
-            version=existing.version + 5,
-        )
-    existing.refresh_from_db()
-    assert existing.value == 2
-
-
-@pytest.mark.parametrize(
-    ("value", "rationale", "message"),
-    [(4, "Strong.", "not on the scale"), (2, " ", "rationale")],
-)
-def test_an_override_needs_a_value_on_the_scale_and_a_rationale(
-    small_project, people, criteria, value, rationale, message
-):
-    with pytest.raises(AdjudicationRefused, match=message):
-        set_period_override(
-            period=Period.objects.get(code="P1"),
-            criterion=criteria["D-RESP"],
+def test_a_criterion_nobody_coded_cannot_be_decided_alone(items, people, criteria):
+    with pytest.raises(AdjudicationRefused, match="criterion: No submitted coder coded AB-T3"):
+        add_decision(
+            evidence=items["E1"],
+            criterion=criteria["AB-T3-TRUST"],
             reviewer=people["rita"],
-            value=value,
-            rationale=rationale,
-            version=0,
+            value=1,
+            rationale="Why not.",
         )
-    assert PeriodOverride.objects.count() == 1
+    assert consensus(items["E1"]) == {
+        "AB-T2-TRANS": (2, "adjudicated"),
+        "D-RESP": (None, "adjudicated"),
+    }
+
+
+def test_a_decision_on_a_criterion_that_has_one_is_stale(items, people, criteria):
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})  # unanimous TRUST 3
+    with pytest.raises(StaleWrite):
+        add_decision(
+            evidence=e3,
+            criterion=criteria["AB-T3-TRUST"],
+            reviewer=people["rita"],
+            value=2,
+            rationale="Both overstated it.",
+        )
+    assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous")}
+
+
+def test_a_revision_claims_the_version_it_was_shown(items, people):
+    row = Consensus.objects.get(evidence=items["E1"], criterion__code="AB-T2-TRANS")
+    revised = revise_decision(
+        row=row, reviewer=people["ada"], value=3, rationale="Broad.", version=row.version
+    )
+    assert (revised.value, revised.decided_by, revised.version) == (3, people["ada"], 2)
+    with pytest.raises(StaleWrite):
+        revise_decision(row=row, reviewer=people["rita"], value=1, rationale="No.", version=1)
+    with pytest.raises(AdjudicationRefused, match="value: 7 is not on the scale"):
+        revise_decision(row=row, reviewer=people["rita"], value=7, rationale="No.", version=2)
+    assert list(row.history.order_by("history_id").values_list("value", flat=True)) == [2, 3]

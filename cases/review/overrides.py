@@ -1,0 +1,58 @@
+"""Period overrides: a reviewer's value for one period and criterion, in place of the one the
+rule derives from the items' consensus.
+
+One write, ``set_period_override``, for the overrides page, the API and the admin alike: the
+same checks, the same compare-and-set on ``version`` (``cases.lib.versioning``) and the same
+history (django-simple-history), so no entry point can do what another refuses.
+"""
+
+from django.db import IntegrityError, transaction
+
+from cases.lib.versioning import STALE, StaleWrite, claim_version
+from cases.models import Criterion, Period, PeriodOverride
+from cases.review.adjudication import AdjudicationRefused
+
+
+def set_period_override(
+    *,
+    period: Period,
+    criterion: Criterion,
+    reviewer,
+    value: int,
+    rationale: str,
+    version: int,
+) -> PeriodOverride:
+    """Create (``version`` 0) or update a reviewer's value for one period and criterion."""
+    project = period.dyad.project
+    scale = project.codebook.scale_values()
+    if criterion.codebook_id != project.codebook_id:
+        raise AdjudicationRefused(f"criterion: {criterion.code} is not in this project's codebook.")
+    if value not in scale:
+        raise AdjudicationRefused(
+            f"value: {value} is not on the scale ({', '.join(map(str, scale))})."
+        )
+    if not rationale.strip():
+        raise AdjudicationRefused(
+            "rationale: say why the period value is overridden; it is required."
+        )
+    with transaction.atomic():
+        row = PeriodOverride.objects.filter(period=period, criterion=criterion).first()
+        if row is None:
+            if version != 0:
+                raise StaleWrite(STALE)
+            try:
+                with transaction.atomic():
+                    return PeriodOverride.objects.create(
+                        period=period,
+                        criterion=criterion,
+                        value=value,
+                        decided_by=reviewer,
+                        rationale=rationale.strip(),
+                    )
+            except IntegrityError:
+                raise StaleWrite(STALE) from None
+        claim_version(PeriodOverride, row.pk, version)
+        row.refresh_from_db()
+        row.value, row.decided_by, row.rationale = value, reviewer, rationale.strip()
+        row.save(update_fields=["value", "decided_by", "rationale", "decided_at"])
+        return row
