@@ -1,5 +1,6 @@
 """Serializers of a project's structure: the project, its members, codebook and criteria, dyads
-and periods, and sources. Evidence and everything coded from it is in ``record_serializers``.
+and periods, and sources. Evidence and everything coded from it have a module each (``evidence``,
+``codings``, ``consensus``…), serializer and viewset together.
 
 Validation reuses the models' own ``clean()`` rules, so the API refuses exactly what the pages
 and the bundle import refuse, with the message beside the field it concerns.

@@ -5,7 +5,16 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import SimpleRouter
 
-from cases.api import derived_views, record_views, views
+from cases.api import (
+    assignments,
+    codings,
+    consensus,
+    derived_views,
+    evidence,
+    period_overrides,
+    stage_judgments,
+    views,
+)
 
 app_name = "api"
 
@@ -18,15 +27,15 @@ router.register(project + "criteria", views.CriterionViewSet, basename="criterio
 router.register(project + "dyads", views.DyadViewSet, basename="dyad")
 router.register(project + "periods", views.PeriodViewSet, basename="period")
 router.register(project + "sources", views.SourceViewSet, basename="source")
-router.register(project + "evidence", record_views.EvidenceViewSet, basename="evidence")
-router.register(project + "assignments", record_views.AssignmentViewSet, basename="assignment")
-router.register(project + "codings", record_views.CodingViewSet, basename="coding")
-router.register(project + "consensus", record_views.ConsensusViewSet, basename="consensus")
+router.register(project + "evidence", evidence.EvidenceViewSet, basename="evidence")
+router.register(project + "assignments", assignments.AssignmentViewSet, basename="assignment")
+router.register(project + "codings", codings.CodingViewSet, basename="coding")
+router.register(project + "consensus", consensus.ConsensusViewSet, basename="consensus")
 router.register(
-    project + "period-overrides", record_views.PeriodOverrideViewSet, basename="period-override"
+    project + "period-overrides", period_overrides.PeriodOverrideViewSet, basename="period-override"
 )
 router.register(
-    project + "stage-judgments", record_views.StageJudgmentViewSet, basename="stage-judgment"
+    project + "stage-judgments", stage_judgments.StageJudgmentViewSet, basename="stage-judgment"
 )
 
 

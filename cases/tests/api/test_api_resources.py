@@ -17,6 +17,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from cases.bundles import import_bundle, parse_bundle
+from cases.coding.actions import save_coding, submit_assignment
 from cases.models import (
     Assignment,
     Coding,
@@ -709,6 +710,41 @@ def test_a_decision_that_exists_is_a_409_and_one_on_nothing_coded_a_400(api):
     assert nothing.status_code == 400
     assert "No submitted coder coded AB-T3-TRUST on E1" in nothing.json()["criterion"][0]
     assert Consensus.objects.count() == 2
+
+
+def test_a_decision_over_the_api_is_the_item_pages_decision(api, people, small_project):
+    """The API decides through cases.review.adjudication: a unanimous row revised becomes the
+    reviewer's decision, and the history keeps both."""
+    e3 = Evidence.objects.get(key="E3")
+    Assignment.objects.create(evidence=e3, coder=people["cleo"])
+    trust = small_project.codebook.criteria.get(code="AB-T3-TRUST")
+    save_coding(evidence=e3, criterion=trust, coder=people["cleo"], value=3, note="", version=0)
+    for coder in ("carl", "cleo"):
+        submit_assignment(evidence=e3, coder=people[coder])
+    row = Consensus.objects.get(evidence=e3)  # unanimous: both coded TRUST 3
+    client = api("rita")
+    created = client.post(
+        BASE + "consensus/",
+        {"evidence": "E3", "criterion": "AB-T3-TRUST", "value": 2, "rationale": "r"},
+        format="json",
+    )
+    assert created.status_code == 409  # the unanimous row exists: revise it instead
+    revised = client.patch(
+        BASE + f"consensus/{row.pk}/",
+        {"value": 2, "rationale": " Both overstated it. ", "version": row.version},
+        format="json",
+    )
+    assert revised.status_code == 200, revised.content
+    body = revised.json()
+    assert (body["method"], body["decided_by"], body["rationale"]) == (
+        "adjudicated",
+        "rita",
+        "Both overstated it.",
+    )
+    assert list(row.history.order_by("history_id").values_list("method", "value")) == [
+        ("unanimous", 3),
+        ("adjudicated", 2),
+    ]
 
 
 def test_a_reviewer_overrides_a_period_value_with_a_rationale(api, people):
