@@ -1,0 +1,92 @@
+"""Charts drawn as SVG with matplotlib. PURE: plain numbers in, bytes out, no Django.
+
+Deterministic (a fixed hash salt, text kept as text, no date), so equal figures give equal
+bytes: a page can cache the chart, and a test can compare it.
+"""
+
+import io
+from collections.abc import Mapping, Sequence
+
+MEASURES = {  # the two questions of the agreement page, as drawn
+    "application": {"color": "#2b5d8a", "marker": "o", "offset": 0.17, "metric": "nominal"},
+    "value": {"color": "#b0701e", "marker": "D", "offset": -0.17, "metric": "ordinal"},
+}
+
+
+def _decimal(threshold: float) -> str:
+    return f"{threshold:.3f}".removeprefix("0")  # .667, as Krippendorff writes it
+
+
+def alpha_chart_svg(criteria: Sequence[Mapping], *, tentative: float, reliable: float) -> bytes:
+    """Alpha and its bootstrap interval per criterion, application and value, as an SVG.
+
+    ``criteria`` in the order drawn from the top: each has its ``key`` (the label) and, for
+    "application" and "value", a mapping with ``alpha``, ``ci_low`` and ``ci_high`` (None where
+    undefined: an undefined alpha is left out, a missing interval drawn as none). Faint bands
+    mark Krippendorff's readings, with lines at ``tentative`` and ``reliable``.
+    """
+    # matplotlib takes a second to import: only a chart pays for it, not every process start.
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    lines = list(criteria)
+    n = max(len(lines), 1)
+    settings = {"svg.hashsalt": "sccoder-agreement", "svg.fonttype": "none", "font.size": 8}
+    with matplotlib.rc_context(settings):
+        figure = Figure(figsize=(9.0, 0.24 * n + 1.3))
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        lows = [
+            line[m]["ci_low"]
+            for line in lines
+            for m in ("application", "value")
+            if line[m]["ci_low"] is not None
+        ]
+        left = max(-1.0, min([-0.1, *lows]) - 0.05)
+        for measure, style in MEASURES.items():
+            ys, xs, below, above = [], [], [], []
+            for i, line in enumerate(lines):
+                row = line[measure]
+                if row["alpha"] is None:
+                    continue
+                ys.append(n - 1 - i + style["offset"])
+                xs.append(row["alpha"])
+                low = row["ci_low"] if row["ci_low"] is not None else row["alpha"]
+                high = row["ci_high"] if row["ci_high"] is not None else row["alpha"]
+                below.append(max(row["alpha"] - low, 0))
+                above.append(max(high - row["alpha"], 0))
+            axes.errorbar(
+                xs,
+                ys,
+                xerr=[below, above],
+                fmt=style["marker"],
+                color=style["color"],
+                markersize=3.5,
+                elinewidth=1,
+                capsize=1.5,
+                label=f"{measure} ({style['metric']} α)",
+            )
+        # Krippendorff's readings as faint bands: not reliable, tentative, reliable.
+        axes.axvspan(left, tentative, color="#fbe4e4", alpha=0.35, linewidth=0)
+        axes.axvspan(tentative, reliable, color="#fff4d6", alpha=0.6, linewidth=0)
+        axes.axvspan(reliable, 1.04, color="#e3f1e6", alpha=0.5, linewidth=0)
+        axes.axvline(tentative, color="#a12b2b", linestyle="--", linewidth=0.8)
+        axes.axvline(reliable, color="#2f6b3a", linestyle="-", linewidth=0.8)
+        axes.set_yticks(range(n))
+        axes.set_yticklabels([line["key"] for line in reversed(lines)])
+        axes.set_ylim(-0.7, n - 0.3)
+        axes.set_xlim(left, 1.04)
+        axes.set_xlabel(
+            "Krippendorff's α with 95% bootstrap interval; "
+            f"lines at {_decimal(tentative)} and {_decimal(reliable)}"
+        )
+        axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
