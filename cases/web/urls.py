@@ -9,9 +9,9 @@ from cases.web.views import (
     home,
     judgments,
     report,
-    review,
     sources,
 )
+from cases.web.views.review import agreement, disagreements, item, overrides
 
 app_name = "cases"
 
@@ -39,11 +39,11 @@ urlpatterns = [
     path(project + "judgments/", judgments.judgments, name="judgments"),
     path(project + "judgments/<int:period_pk>/", judgments.save_judgment, name="save_judgment"),
     # Review: agreement, disagreements and adjudication, period overrides (admins, reviewers).
-    path(project + "review/agreement/", review.agreement, name="review_agreement"),
-    path(project + "review/agreement.svg", review.agreement_chart, name="review_agreement_chart"),
-    path(project + "review/disagreements/", review.disagreements, name="review_disagreements"),
-    path(project + "review/item/<int:pk>/", review.adjudicate_item, name="review_item"),
-    path(project + "review/overrides/", review.overrides, name="review_overrides"),
+    path(project + "review/agreement/", agreement.agreement, name="review_agreement"),
+    path(project + "review/agreement.svg", agreement.chart, name="review_agreement_chart"),
+    path(project + "review/disagreements/", disagreements.queue, name="review_disagreements"),
+    path(project + "review/item/<int:pk>/", item.adjudicate_item, name="review_item"),
+    path(project + "review/overrides/", overrides.overrides, name="review_overrides"),
     # Reports: consensus only, for every member.
     path(project + "reports/", report.compare, name="compare"),
     path(project + "reports/<str:code>/", report.report, name="report"),

@@ -51,11 +51,6 @@ def demo(db):
     return import_bundle(parse_bundle(DEMO.read_bytes()))
 
 
-@pytest.fixture
-def items(small_project):
-    return {e.key: e for e in Evidence.objects.filter(project=small_project)}
-
-
 def url(name, *args, slug="small"):
     return reverse(f"cases:{name}", args=[slug, *args])
 
@@ -160,14 +155,19 @@ def three(value):
     return "—" if value is None else f"{value:.3f}"
 
 
+def criterion_lines(page: str, project, rows: list[dict]):
+    """Per criterion of the codebook: its code, its application and value rows, its cells."""
+    for code in Criterion.objects.filter(codebook=project.codebook).values_list("code", flat=True):
+        app = next(r for r in rows if r["key"] == code and r["measure"] == "application")
+        value = next(r for r in rows if r["key"] == code and r["measure"] == "value")
+        yield code, app, value, cells_of(page, code)
+
+
 def test_the_table_shows_the_figures_of_agreement_rows(client, people, demo):
     client.force_login(people["rita"])
     page = client.get(url("review_agreement", slug=demo.slug)).content.decode()
     rows = agreement_rows(demo, draws=1000, seed=1)
-    for code in Criterion.objects.filter(codebook=demo.codebook).values_list("code", flat=True):
-        app = next(r for r in rows if r["key"] == code and r["measure"] == "application")
-        value = next(r for r in rows if r["key"] == code and r["measure"] == "value")
-        cells = cells_of(page, code)
+    for _, app, value, cells in criterion_lines(page, demo, rows):
         assert cells[0] == str(app["n_units"])
         assert cells[1] == three(app["alpha"])
         assert cells[3] == three(app["percent_agreement"])
@@ -234,10 +234,7 @@ def test_a_reading_says_why_it_is_not_conclusive(client, people, demo):
     client.force_login(people["rita"])
     page = client.get(url("review_agreement", slug=demo.slug)).content.decode()
     rows = agreement_rows(demo, draws=1000, seed=1)
-    for code in Criterion.objects.filter(codebook=demo.codebook).values_list("code", flat=True):
-        app = next(r for r in rows if r["key"] == code and r["measure"] == "application")
-        value = next(r for r in rows if r["key"] == code and r["measure"] == "value")
-        cells = cells_of(page, code)
+    for code, app, value, cells in criterion_lines(page, demo, rows):
         assert cells[5].endswith(app["reading_note"]), code
         assert cells[10].endswith(value["reading_note"]), code
     # Alpha low beside near-total agreement (in the demo: AB-LC-BORDER, 0.000 beside 98.5%,

@@ -1,0 +1,2 @@
+"""The review pages (admins and reviewers only), one module per page family: agreement (figures,
+chart), disagreements (the queue), item (one item's adjudication) and period overrides."""

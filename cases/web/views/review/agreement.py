@@ -1,0 +1,225 @@
+"""The agreement page and its chart: the reliability figures per criterion, group and overall,
+the coder pairs, the stage judgments and the coder diagnostics.
+
+Admins and reviewers only (the "review" need): the figures are computed from every coder's
+codes. They come from ``cases.review.reliability``, cached until anything they read changes;
+this module shapes them for the page.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cases.access import get_project_for
+from cases.lib.cache import cached_for_project
+from cases.lib.charts import alpha_chart_svg
+from cases.models import Criterion
+from cases.review.reliability import FIGURES_VERSION, RELIABLE, TENTATIVE, agreement_figures
+from cases.web.forms.review import ReviewFilterForm, filter_query
+
+DRAWS, SEED = 1000, 1  # the page's bootstrap: fast, and the same figures on every visit
+
+
+def _figures(project, dyad, pair) -> dict:
+    """Every figure of the agreement page, cached until anything they read changes."""
+    return cached_for_project(
+        "review-agreement",
+        project,
+        [
+            dyad.code if dyad else "-",
+            ",".join(pair) if pair else "-",
+            f"{DRAWS}-{SEED}",
+            FIGURES_VERSION,
+        ],
+        lambda: agreement_figures(project, dyad=dyad, coders=pair, draws=DRAWS, seed=SEED),
+    )
+
+
+# --- figures as text -----------------------------------------------------------------------
+
+
+def _three(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.3f}"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def _shown(row: dict) -> dict:
+    """A figures row with display strings, and whether it falls below .667."""
+    return {
+        **row,
+        "alpha_text": _three(row["alpha"]),
+        "pa_text": _three(row["percent_agreement"]),
+        "ac1_text": _three(row["ac1"]),
+        "ci_text": (
+            f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]" if row["ci_low"] is not None else ""
+        ),
+        "low": row["alpha"] is not None and row["alpha"] < TENTATIVE,
+    }
+
+
+def _paired(rows: list[dict]) -> list[dict]:
+    """Application and value rows side by side, one line per criterion, group or overall."""
+    lines: dict[tuple, dict] = {}
+    for row in rows:
+        line = lines.setdefault(
+            (row["scope"], row["framework"], row["key"]),
+            {k: row[k] for k in ("scope", "key", "framework", "group")},
+        )
+        line[row["measure"]] = _shown(row)
+    for line in lines.values():
+        line["low"] = line["application"]["low"] or line["value"]["low"]
+    return list(lines.values())
+
+
+# --- the criteria table, sortable by any column ------------------------------------------
+
+SORTS = {
+    "code": lambda line: line["order"],
+    "app_n": lambda line: line["application"]["n_units"],
+    "app_alpha": lambda line: line["application"]["alpha"],
+    "app_pa": lambda line: line["application"]["percent_agreement"],
+    "app_ac1": lambda line: line["application"]["ac1"],
+    "value_n": lambda line: line["value"]["n_units"],
+    "value_alpha": lambda line: line["value"]["alpha"],
+    "value_pa": lambda line: line["value"]["percent_agreement"],
+}
+
+
+def _sorted(lines: list[dict], sort: str) -> tuple[list[dict], str]:
+    """Sort by a column; "-column" descends. Undefined figures always go last."""
+    name = sort.lstrip("-")
+    if name not in SORTS:
+        return lines, "code"
+    descending = sort.startswith("-")
+    known = [line for line in lines if SORTS[name](line) is not None]
+    unknown = [line for line in lines if SORTS[name](line) is None]
+    known.sort(key=SORTS[name], reverse=descending)
+    return known + unknown, sort
+
+
+def _sort_links(filters: dict, sort: str) -> dict[str, dict]:
+    """Per column: the link that sorts by it (again: reversed) and the arrow shown now.
+    Figures sort lowest first, so the weakest criteria come to the top."""
+    links = {}
+    for name in SORTS:
+        if sort == name:
+            target, mark = f"-{name}", "▲"
+        elif sort == f"-{name}":
+            target, mark = name, "▼"
+        else:
+            target, mark = name, ""
+        links[name] = {"href": "?" + filter_query(filters, sort=target), "mark": mark}
+    return links
+
+
+# --- coder pairs and coder diagnostics -----------------------------------------------------
+
+
+def _diagnostics(left_out: dict, against: list[dict]) -> dict:
+    """The coder diagnostics with display strings."""
+    lines = []
+    for line in left_out["coders"]:
+        shown = {"coder": line["coder"]}
+        for measure in ("application", "value"):
+            figures = line[measure]
+            shown[measure] = {
+                **figures,
+                "text": _three(figures["alpha"]),
+                "change_text": _signed(figures["change"]),
+            }
+        lines.append(shown)
+    everyone = left_out["all"]
+    if everyone is not None:
+        everyone = {m: {**f, "text": _three(f["alpha"])} for m, f in everyone.items()}
+    return {
+        "left_out": {**left_out, "all": everyone, "coders": lines},
+        "against_consensus": [
+            {
+                **line,
+                "pa_text": _percent(line["percent_agreement"]),
+                "kappa_text": _three(line["cohen_kappa"]),
+            }
+            for line in against
+        ],
+    }
+
+
+def _kappa_matrix(kappas: list[dict]) -> tuple[list[str], list[dict]]:
+    """The upper triangle of the coder-pair matrix: a line per coder but the last, a column
+    per coder but the first, empty below the diagonal."""
+    coders = sorted({k["coder_a"] for k in kappas} | {k["coder_b"] for k in kappas})
+    by_pair = {(k["coder_a"], k["coder_b"]): k for k in kappas}
+    lines = []
+    for a in coders[:-1]:
+        cells = []
+        for b in coders[1:]:
+            found = by_pair.get((a, b))
+            cells.append({**found, "text": _three(found["cohen_kappa"])} if found else None)
+        lines.append({"coder": a, "cells": cells})
+    return coders[1:], lines
+
+
+# --- the pages -----------------------------------------------------------------------------
+
+
+@login_required
+def agreement(request: HttpRequest, slug: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="review")
+    form = ReviewFilterForm(request.GET, project=project)
+    filters = form.filters()
+    figures = _figures(project, filters["dyad"], filters["pair"])
+    lines = _paired(figures["rows"])
+    names = dict(
+        Criterion.objects.filter(codebook_id=project.codebook_id).values_list("code", "name")
+    )
+    criteria = [line for line in lines if line["scope"] == "criterion"]
+    for order, line in enumerate(criteria):
+        line["order"], line["name"] = order, names.get(line["key"], "")
+        line["queue"] = filter_query(filters, criterion=line["key"])
+    criteria, sort = _sorted(criteria, request.GET.get("sort", "code"))
+    overall = next(line for line in lines if line["scope"] == "overall")
+    kappa_coders, kappa_lines = _kappa_matrix(figures["kappas"])
+    return render(
+        request,
+        "cases/review/agreement.html",
+        {
+            "project": project,
+            "membership": membership,
+            "filters": filters,
+            "problems": form.problems(),
+            "query": filter_query(filters),
+            "criteria": criteria,
+            "low_count": sum(1 for line in criteria if line["low"]),
+            "groups": [line for line in lines if line["scope"] == "group"],
+            "overall": overall,
+            "sort": sort,
+            "sort_links": _sort_links(filters, sort),
+            "kappa_coders": kappa_coders,
+            "kappas": kappa_lines,
+            "stages": {**figures["stages"], "text": _three(figures["stages"]["alpha_ordinal"])},
+            "diagnostics": _diagnostics(figures["left_out"], figures["against_consensus"]),
+            "draws": DRAWS,
+            "seed": SEED,
+        },
+    )
+
+
+@login_required
+def chart(request: HttpRequest, slug: str) -> HttpResponse:
+    project, membership = get_project_for(request.user, slug, need="review")
+    filters = ReviewFilterForm(request.GET, project=project).filters()
+    rows = _figures(project, filters["dyad"], filters["pair"])["rows"]
+    return HttpResponse(_chart(rows), content_type="image/svg+xml")
+
+
+def _chart(rows: list[dict]) -> bytes:
+    """The chart of the page's figures rows: alpha and its interval per criterion."""
+    criteria = [line for line in _paired(rows) if line["scope"] == "criterion"]
+    return alpha_chart_svg(criteria, tentative=TENTATIVE, reliable=RELIABLE)
