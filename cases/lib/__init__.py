@@ -1,2 +1,2 @@
-"""Building blocks every concern shares and none owns: ISO 8601 dates, page locators, text limits
-and field validators, the version check, the fingerprint cache and which sccoder wrote a file."""
+"""Building blocks every concern shares and none owns: ISO 8601 dates, page locators, text limits,
+validators, the version check, the fingerprint cache, SVG charts, which sccoder wrote a file."""

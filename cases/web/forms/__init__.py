@@ -1,2 +1,2 @@
-"""The Django forms of the HTML pages that need more than a view's few lines: evidence (the
-add/edit form, the list's filter bar) and sources (one record typed in, or many imported)."""
+"""The Django forms of the HTML pages that need more than a view's few lines: evidence (add/edit,
+filter bar), sources (one typed in, many imported), review (filter bar, decision, override)."""
