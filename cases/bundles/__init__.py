@@ -1,7 +1,5 @@
-"""Bundles: a whole project as one JSON document (docs/bundle-format.md), imported and exported.
-
-The public entry: callers import from ``cases.bundles``; the modules behind it are its own.
-"""
+"""Bundles: a whole project as one JSON document (docs/bundle-format.md), read, checked against
+its schema, imported and exported. The public entry: every caller imports from here."""
 
 from cases.bundles.dump import export_bundle
 from cases.bundles.format import BundleError, dump_bundle, parse_bundle

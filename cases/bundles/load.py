@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from cases.bundles.checks import Checked, check_bundle
+from cases.bundles.checks import check_bundle
+from cases.bundles.definitions import Checked
 from cases.bundles.format import BundleError
 from cases.lib.dates import parse_evidence_date
 from cases.models import (
