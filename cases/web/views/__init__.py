@@ -1,2 +1,2 @@
-"""The HTML views, one module per area (coding, review, evidence, sources, report, exports…);
-every view fetches its project and the viewer's role through cases.access.get_project_for."""
+"""The HTML views, one module per area (coding, evidence, sources, report, exports…; review/ a
+package of its pages); every view fetches its project and role through access.get_project_for."""
