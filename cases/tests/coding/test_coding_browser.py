@@ -102,8 +102,9 @@ def test_p_and_shift_n_go_to_the_previous_and_the_next_item(page, small_project,
 def test_a_note_typed_while_the_value_saves_is_kept_and_its_keys_are_no_shortcuts(
     page, small_project, people
 ):
-    """A value key and then n typed at once: the row comes back from the server while the coder
-    is already typing the note. The note keeps its text and the keyboard; a "0" in it sets no value."""
+    """A value key and then n typed at once: the row comes back from the server while the
+    coder is already typing the note. The note keeps its text and the keyboard; a "0" in it
+    sets no value."""
     item = open_as_carl(page, people, "E2")
     held = []
 

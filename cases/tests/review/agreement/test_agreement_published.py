@@ -17,7 +17,8 @@ import pytest
 
 from cases.review import agreement
 
-EXAMPLES = json.loads((Path(__file__).resolve().parents[2] / "data" / "agreement_examples.json").read_text())
+DATA = Path(__file__).resolve().parents[2] / "data"
+EXAMPLES = json.loads((DATA / "agreement_examples.json").read_text())
 CASES = EXAMPLES["cases"]
 STRICT = 1e-9
 
