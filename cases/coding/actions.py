@@ -69,14 +69,11 @@ def _current(evidence, criterion, coder) -> Coding | None:
 
 
 def review_started(evidence: Evidence) -> bool:
-    """Review has started on an item once a reviewer has adjudicated it, or once every one of
-    its two or more coders has submitted: from then on the consensus (readable by every
-    member) shows whether the coders agreed, and a coder who could still reopen the item could
-    bend their codes towards a colleague's. Until then a coder may reopen freely."""
-    if Consensus.objects.filter(evidence=evidence, method=Consensus.Method.ADJUDICATED).exists():
-        return True
-    statuses = list(Assignment.objects.filter(evidence=evidence).values_list("status", flat=True))
-    return len(statuses) >= 2 and all(s == Assignment.Status.SUBMITTED for s in statuses)
+    """Review has started on an item once a reviewer has acted on it: decided (adjudicated) any
+    of its criteria. Until then a coder may reopen it, even when every coder has submitted:
+    reopening draws the veil again (``cases.visibility``) and forgets the unanimous rows
+    sccoder wrote itself, which record the coders' agreement and no reviewer's act."""
+    return Consensus.objects.filter(evidence=evidence, method=Consensus.Method.ADJUDICATED).exists()
 
 
 def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
@@ -110,9 +107,8 @@ def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
     with transaction.atomic():
         if review_started(evidence):
             raise CodingRefused(
-                "Review has started on this item (every coder has submitted it, or a reviewer "
-                "has decided it), so it can no longer be reopened. "
-                "Ask a reviewer if a code needs to change."
+                "Review has started on this item (a reviewer has decided it), so it can no "
+                "longer be reopened. Ask a reviewer if a code needs to change."
             )
         updated = Assignment.objects.filter(
             pk=assignment.pk, status=Assignment.Status.SUBMITTED

@@ -654,6 +654,18 @@ def test_an_adjudicated_item_cannot_be_reopened(api, people):
     assert assignment.status == "submitted"
 
 
+def test_an_item_every_coder_submitted_is_reopened_until_a_reviewer_decides(api, people):
+    """No reviewer has acted on E1 once rita's decision is gone: carl reopens it through the
+    API, and the API's consensus then hides E1 from him until he submits again."""
+    Consensus.objects.filter(evidence__key="E1").delete()
+    assignment = Assignment.objects.get(evidence__key="E1", coder=people["carl"])
+    client = api("carl")
+    response = client.post(BASE + f"assignments/{assignment.pk}/reopen/")
+    assert (response.status_code, response.json()["status"]) == (200, "assigned")
+    rows = results(client.get(BASE + "consensus/?page_size=500"))
+    assert [row for row in rows if row["evidence"] == "E1"] == []
+
+
 def test_an_admin_assigns_and_unassigns_items(api, people):
     client = api("ada")
     response = client.post(BASE + "assignments/", {"evidence": "E3", "coder": "cleo"})

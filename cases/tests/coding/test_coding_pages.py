@@ -238,26 +238,42 @@ def test_submit_goes_to_the_next_item_to_do(client, people, items):
     assert response["Location"] == url("queue") + "?show=submitted"
 
 
-def test_reopen_works_until_review_starts(client, people, items):
+def test_reopen_works_until_a_reviewer_decides(client, people, items):
     client.force_login(people["carl"])
     # E1 already has a consensus decision (rita's): review has started.
-    client.post(url("reopen_item", items["E1"].pk))
+    response = client.post(url("reopen_item", items["E1"].pk), follow=True)
     assert Assignment.objects.get(evidence=items["E1"], coder=people["carl"]).status == "submitted"
-    # Without the decision, both coders have still submitted it: the consensus shows whether
-    # they agreed, so carl must not be able to change his codes now.
-    Consensus.objects.filter(evidence=items["E1"]).delete()
-    client.post(url("reopen_item", items["E1"].pk))
-    assert Assignment.objects.get(evidence=items["E1"], coder=people["carl"]).status == "submitted"
+    assert "Review has started on this item" in response.content.decode()
     # E2: cleo is still coding it, so carl may submit and reopen as often as he likes.
     client.post(url("submit_item", items["E2"].pk))
     client.post(url("reopen_item", items["E2"].pk))
     assert Assignment.objects.get(evidence=items["E2"], coder=people["carl"]).status == "assigned"
 
 
+def test_every_coder_having_submitted_is_no_review(client, people, items, small_project):
+    """Both coders submitted E1 and no reviewer has acted on it: carl may still reopen it, and
+    his page offers it. Reopening forgets the unanimous rows sccoder wrote and draws the veil
+    again: his consensus export leaves E1 out until he submits again."""
+    e1 = items["E1"]
+    Consensus.objects.filter(evidence=e1).delete()
+    criterion = Criterion.objects.get(codebook=small_project.codebook, code="AB-T2-TRANS")
+    Consensus.objects.create(evidence=e1, criterion=criterion, value=2, method="unanimous")
+    client.force_login(people["carl"])
+    page = client.get(url("code", e1.pk)).content.decode()
+    assert "Reopen to change my codes" in page and "can no longer be reopened" not in page
+    response = client.post(url("reopen_item", e1.pk), follow=True)
+    assert "E1 reopened" in response.content.decode()
+    assert Assignment.objects.get(evidence=e1, coder=people["carl"]).status == "assigned"
+    assert not Consensus.objects.filter(evidence=e1).exists()
+    export = client.get(url("export_file", "consensus.csv"))
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert [row for row in rows if ",E1," in row] == []
+
+
 def test_the_page_offers_reopen_only_before_review(client, people, items):
     client.force_login(people["carl"])
     page = client.get(url("code", items["E1"].pk)).content.decode()
-    assert "Review has started" in page and "Reopen to change" not in page
+    assert "A reviewer has decided this item" in page and "Reopen to change" not in page
 
 
 # --- queries ------------------------------------------------------------------------------

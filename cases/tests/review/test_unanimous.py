@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 
 from cases.coding.actions import CodingRefused, reopen_assignment, submit_assignment
 from cases.models import Assignment, Consensus, Membership, Role
+from cases.review.consensus import consensus_for
 from cases.review.queue import disagreement_queue
 from cases.tests.review.double_coding import both_code_e3, code, consensus
+from cases.visibility import visibility_for
 
 
 def test_the_last_submission_of_an_exact_agreement_records_a_unanimous_consensus(
@@ -44,13 +46,33 @@ def test_a_single_coders_codes_are_not_called_unanimous(items, people):
     assert consensus(items["E2"]) == {}
 
 
-def test_reopening_is_refused_once_every_coder_has_submitted(items, people, criteria):
-    """From then on the consensus shows whether the coders agreed: reopening would let a coder
-    bend their codes towards a colleague's."""
+def test_reopening_is_allowed_once_every_coder_has_submitted(items, people, criteria):
+    """Every coder submitting is no reviewer acting: a coder may still reopen the item. The
+    unanimous rows go in the same transaction, and the veil is drawn again: cleo sees nothing of
+    the item's consensus until she submits, and carl sees no consensus of it either (his
+    colleague's codes count only once every coder has submitted)."""
     e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})
-    with pytest.raises(CodingRefused, match="every coder has submitted it"):
-        reopen_assignment(evidence=e3, coder=people["cleo"])
     assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous")}
+    reopen_assignment(evidence=e3, coder=people["cleo"])
+    assert Assignment.objects.get(evidence=e3, coder=people["cleo"]).status == "assigned"
+    assert consensus(e3) == {}
+    cleo = Membership.objects.get(project=e3.project, user=people["cleo"])
+    carl = Membership.objects.get(project=e3.project, user=people["carl"])
+    assert visibility_for(cleo).hides(e3.pk)
+    seen = consensus_for([e3.pk], hidden=visibility_for(cleo).hidden)[e3.pk]
+    assert (seen.hidden, seen.values) == (True, {})
+    seen = consensus_for([e3.pk], hidden=visibility_for(carl).hidden)[e3.pk]
+    assert (seen.hidden, seen.values, seen.awaiting_coders) == (False, {}, 1)
+    submit_assignment(evidence=e3, coder=people["cleo"])  # the agreement is recorded again
+    assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous")}
+
+
+def test_reopening_a_disputed_item_no_reviewer_has_decided(items, people, criteria):
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 2})
+    assert [i.key for i in disagreement_queue(e3.project)] == ["E3"]
+    reopen_assignment(evidence=e3, coder=people["carl"])
+    assert Assignment.objects.get(evidence=e3, coder=people["carl"]).status == "assigned"
+    assert disagreement_queue(e3.project) == []  # carl has not given his codes again yet
 
 
 def test_reopening_is_allowed_while_a_colleague_is_still_coding(items, people, criteria):
