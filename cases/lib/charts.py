@@ -1,11 +1,84 @@
 """Charts drawn as SVG with matplotlib. PURE: plain numbers in, bytes out, no Django.
 
 Deterministic (a fixed hash salt, text kept as text, no date), so equal figures give equal
-bytes: a page can cache the chart, and a test can compare it.
+bytes: a page can cache the chart, and a test can compare it. Styled with presentation
+attributes only (``styles_as_attributes``): a chart opened at its own address is a document
+under the site's Content-Security-Policy, which refuses style attributes and style sheets.
 """
 
 import io
+import re
 from collections.abc import Mapping, Sequence
+
+# The SVG presentation attributes a matplotlib style may set (SVG 1.1, 16.2 and the properties
+# index): each CSS property of these names can be written as an attribute of the same name.
+PRESENTATION_ATTRIBUTES = frozenset(
+    {
+        "clip-path",
+        "clip-rule",
+        "color",
+        "display",
+        "dominant-baseline",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "font-family",
+        "font-size",
+        "font-stretch",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "letter-spacing",
+        "opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+        "visibility",
+    }
+)
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+# matplotlib's one style sheet: a rule for every element, in the <defs> it opens with.
+_STYLE_SHEET = re.compile(r'\n *<defs>\n *<style type="text/css">\*\{([^}]*)\}</style>\n *</defs>')
+_ROOT = re.compile(r"<svg\b")
+
+
+def _attributes(declarations: str) -> str:
+    pairs = []
+    for declaration in declarations.split(";"):
+        if not declaration.strip():
+            continue
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name not in PRESENTATION_ATTRIBUTES:
+            raise ValueError(f"the SVG style property {name!r} has no presentation attribute")
+        pairs.append(f' {name}="{value}"')
+    return "".join(pairs)
+
+
+def styles_as_attributes(svg: str) -> str:
+    """matplotlib's SVG drawn the same with no CSS: each style attribute written as the
+    presentation attributes it sets, and the style sheet's rule for every element as inherited
+    attributes of the root (no group of matplotlib's sets a property of its own, so each element
+    inherits them unless it sets them itself, as under the rule).
+
+    A property no attribute can express is refused (ValueError), not dropped: a matplotlib that
+    writes one would otherwise draw a different chart without a word.
+    """
+    sheet = _STYLE_SHEET.search(svg)
+    if sheet:
+        svg = svg[: sheet.start()] + svg[sheet.end() :]
+        svg = _ROOT.sub(lambda m: m.group(0) + _attributes(sheet.group(1)), svg, count=1)
+    svg = _STYLE_ATTRIBUTE.sub(lambda m: _attributes(m.group(1)), svg)
+    if "<style" in svg or " style=" in svg:
+        raise ValueError("the SVG has a style sheet this conversion does not know")
+    return svg
+
 
 MEASURES = {  # the two questions of the agreement page, as drawn
     "application": {"color": "#2b5d8a", "marker": "o", "offset": 0.17, "metric": "nominal"},
@@ -89,4 +162,4 @@ def alpha_chart_svg(criteria: Sequence[Mapping], *, tentative: float, reliable: 
         figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
-    return out.getvalue()
+    return styles_as_attributes(out.getvalue().decode()).encode()

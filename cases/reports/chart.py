@@ -10,6 +10,7 @@ from io import StringIO
 from typing import Any
 
 from cases.classification.rule import RULE_V1
+from cases.lib.charts import styles_as_attributes
 
 STAGE_COLOURS = {
     "none": "#d9dde2",
@@ -25,7 +26,8 @@ def stage_chart_svg(
     stages: Sequence[str] = RULE_V1.stage_names,
 ) -> str:
     """A step chart of the stage over the years, as SVG text. Deterministic: the same periods
-    give the same bytes (fixed hash salt, no date, text kept as text).
+    give the same bytes (fixed hash salt, no date, text kept as text). Styled with presentation
+    attributes, no CSS: the strict CSP applies where the chart is opened on its own.
 
     ``periods`` are dicts with code, start_year, end_year (None: open, drawn to ``last_year``),
     stage and coupling.
@@ -66,4 +68,4 @@ def stage_chart_svg(
         axes.set_xlabel("year")
         out = StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
-    return out.getvalue()
+    return styles_as_attributes(out.getvalue())

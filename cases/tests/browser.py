@@ -64,7 +64,9 @@ def page(chromium, live_server, request):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     try:
-        browser_page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+        # A whole-page screenshot waits forever on an SVG opened on its own: the viewport then.
+        html = browser_page.evaluate("document.documentElement instanceof HTMLElement")
+        browser_page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=html)
     finally:
         context.close()
     unexpected = [e for e in watcher.errors if not any(x in e for x in watcher.expected)]

@@ -21,3 +21,18 @@ def test_the_stage_chart_is_valid_svg_with_its_stages_and_coupling_as_text():
 def test_the_stage_chart_is_the_same_bytes_every_time():
     assert stage_chart_svg(PERIODS, 2023) == stage_chart_svg(PERIODS, 2023)
     assert stage_chart_svg(PERIODS, 2023) != stage_chart_svg(PERIODS, 2024)
+
+
+def test_the_stage_chart_has_no_css_for_the_strict_csp_to_refuse():
+    """Opened at its own address the chart is a document under the site's CSP (style-src
+    'self'): style attributes and style sheets would be refused and the chart drawn black."""
+    svg = stage_chart_svg(PERIODS, 2023)
+    root = ET.fromstring(svg.encode())
+    assert [e.tag for e in root.iter() if "style" in e.attrib] == []
+    assert [e.tag for e in root.iter() if e.tag.endswith("}style")] == []
+    # The same colours, as presentation attributes: the nascent and mature bands, the line.
+    fills = {e.get("fill") for e in root.iter()}
+    assert {"#ffffff", "#ecd89a", "#4e8f6f"} <= fills
+    assert "#1d232b" in {e.get("stroke") for e in root.iter()}
+    # The style sheet's rule for every element, inherited from the root now.
+    assert (root.get("stroke-linejoin"), root.get("stroke-linecap")) == ("round", "butt")

@@ -152,3 +152,28 @@ def test_a_footnoted_work_is_cited_via_the_article_and_both_are_in_the_bibliogra
     assert "Beşikçi, Seçil Öraz. 2016." in text
     assert "[inferred: journal name, year and page range]" in text
     bibliography.screenshot(path=str(page_artefact("report_bibliography")))
+
+
+def background_pixel(page, name: str) -> tuple[int, int, int]:
+    """The colour near the top-left corner of the page, where a chart's white figure starts."""
+    from PIL import Image
+
+    path = page_artefact(name)
+    page.screenshot(path=str(path))
+    with Image.open(path) as image:
+        return image.convert("RGB").getpixel((8, 8))
+
+
+def test_the_stage_chart_opened_on_its_own_is_drawn_in_its_colours(page, demo):
+    """Its own address is a document under the strict CSP, which refuses style attributes: a
+    chart styled with them showed a black box there (paths fall back to a black fill)."""
+    sign_in(page, "olga", PASSWORD)
+    response = page.goto(REPORT + "stages.svg")
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert "style-src 'self'" in response.headers["content-security-policy"]
+    fill = page.evaluate("getComputedStyle(document.querySelector('#patch_1 path')).fill")
+    assert fill == "rgb(255, 255, 255)"
+    # The first period's band, #ecd89a (nascent) at 0.35 opacity over white.
+    band = page.evaluate("getComputedStyle(document.querySelector('#patch_3 path')).fill")
+    assert band == "rgb(236, 216, 154)"
+    assert background_pixel(page, "report_stage_chart_alone") == (255, 255, 255)

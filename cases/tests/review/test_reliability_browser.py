@@ -69,3 +69,21 @@ def test_the_report_says_n_and_why_beside_each_reading(page, demo):
     shown = section.locator("tr", has=code).inner_text()
     assert f"too few units (n = {few['n_units']})" in shown
     shot(section, "reliability_report_agreement")
+
+
+def test_the_agreement_chart_opened_on_its_own_is_drawn_in_its_colours(page, demo):
+    """Its own address is a document under the strict CSP, which refuses style attributes: a
+    chart styled with them showed a black box there (paths fall back to a black fill)."""
+    from PIL import Image
+
+    sign_in(page, "rita", PASSWORD)
+    response = page.goto("/p/turkiye-azerbaijan/review/agreement.svg")
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert "style-src 'self'" in response.headers["content-security-policy"]
+    fill = page.evaluate("getComputedStyle(document.querySelector('#patch_1 path')).fill")
+    assert fill == "rgb(255, 255, 255)"
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / "reliability_agreement_chart_alone.png"
+    page.screenshot(path=str(path))
+    with Image.open(path) as image:
+        assert image.convert("RGB").getpixel((8, 8)) == (255, 255, 255)
