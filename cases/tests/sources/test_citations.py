@@ -149,3 +149,31 @@ def test_the_remembered_answer_of_every_style_element_is_the_walk_it_replaces():
                 assert element.calls_variable() == expected  # now remembered
                 checked += 1
     assert checked > 500
+
+
+NEWS_PAGE = {
+    "type": "article-newspaper",
+    "title": "Star Refinery Reached 113 Percent Capacity Utilization Rate in 2022",
+    "URL": "https://example.org/star",
+    "accessed": {"date-parts": [[2023, 9, 16]]},
+}
+
+
+def test_a_news_page_without_an_edition_prints_no_edition_label():
+    """Chicago labels a newspaper's edition twice; citeproc-py printed the label "Edition" even
+    without an edition, so the entry ended "… 2022. Edition. Edition. Accessed …"."""
+    for style, _ in OFFERED_STYLES:
+        (entry,) = format_bibliography({"star": NEWS_PAGE}, style)
+        assert "Edition" not in entry and "edition" not in entry, style
+    (entry,) = format_bibliography({"star": NEWS_PAGE})
+    assert entry.endswith("in 2022</i>. Accessed September 16, 2023. https://example.org/star.")
+
+
+def test_an_edition_given_is_printed_once_with_its_label():
+    (entry,) = format_bibliography(
+        {"star": {**NEWS_PAGE, "edition": "late", "container-title": "Anadolu Ajansı"}}
+    )
+    assert entry.count("Edition") == 1 and "<i>Anadolu Ajansı</i>, Late Edition. " in entry
+    book = {"type": "book", "title": "A Book", "edition": "2", "publisher": "P"}
+    (entry,) = format_bibliography({"book": book})
+    assert "<i>A Book</i>. 2nd ed. P." in entry

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, TextField, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from cases.access import get_project_for
+from cases.lib.collation import collation_of_list, sort_key_for
 from cases.models import Project, Source
 from cases.sources import ParsedSource
 from cases.sources.citations import DEFAULT_STYLE, OFFERED_STYLES, format_bibliography, style_exists
@@ -60,13 +60,13 @@ def bibliography(request: HttpRequest, slug: str) -> HttpResponse:
     """Every source of the project, formatted in its citation style, with how often it is cited.
     One page: a bibliography is read (and printed) whole."""
     project, membership = get_project_for(request.user, slug)
-    # Ordered as an author-date bibliography is (a work without author goes by its title);
-    # citeproc-py keeps the order it is given.
-    first_word = Coalesce(NullIf("authors", Value("")), "title", output_field=TextField())
-    sources = list(
-        project.sources.annotate(cited_by=Count("evidence")).order_by(
-            Lower(first_word), "year", Lower("title"), "key"
-        )
+    # Ordered as an author-date bibliography is (a work without author goes by its title), in
+    # the collation of the works' languages (the report's: Şahin among the S names, not after
+    # Z as the database's order of code points has it); citeproc-py keeps the order it is given.
+    sources = list(project.sources.annotate(cited_by=Count("evidence")))
+    collate = sort_key_for(collation_of_list(s.csl.get("language") for s in sources))
+    sources.sort(
+        key=lambda s: (collate(s.authors or s.title), s.year or 0, collate(s.title), s.key)
     )
     entries = formatted_entries([s.csl for s in sources], project.citation_style)
     style, style_found = style_label(project)
