@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.bundles.checks import check_bundle
@@ -199,7 +200,12 @@ def _write_evidence(project, data, checked, dyads, periods, sources) -> dict[str
 
 
 def _write_codings(data, evidence, criteria, users) -> None:
+    """An item a bundle marks submitted is submitted as of the import: a bundle carries no times
+    (docs/bundle-format.md), and a submitted assignment without ``submitted_at`` would read as
+    never submitted in the codings export and anything timing the work. Its ``assigned_at``
+    is the import's time too."""
     assignments, codings = [], []
+    imported_at = timezone.now()
     for entry in data:
         item, coder = evidence[entry["evidence"]], users[entry["coder"]]
         submitted = entry.get("submitted", False)
@@ -208,6 +214,7 @@ def _write_codings(data, evidence, criteria, users) -> None:
                 evidence=item,
                 coder=coder,
                 status=Assignment.Status.SUBMITTED if submitted else Assignment.Status.ASSIGNED,
+                submitted_at=imported_at if submitted else None,
             )
         )
         notes = entry.get("notes", {})

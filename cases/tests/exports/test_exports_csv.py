@@ -87,7 +87,7 @@ def test_the_codings_csv_has_one_row_per_submitted_coding_with_its_evidence(smal
         "value": "2",
         "note": "",  # empty for missing
         "status": "submitted",
-        "submitted_at": "",  # imported without a time
+        "submitted_at": first["submitted_at"] or "(empty)",  # the import's time, never empty
         "via_source": "",  # quoted from the source itself
         "via_locator": "",
     }
