@@ -7,6 +7,10 @@ it (report verdicts, the stage chart, the comparison, the period table) asks ``v
 and computes without the hidden items, which it shows as "hidden until you submit". Submitting
 (or never having been assigned the item) lifts the veil; reopening draws it again.
 
+A reviewer's rationale may quote the coders' values, so a coder reads a decision's rationale
+only on the items they have submitted themselves (``shows_rationale``): on an item they were
+never assigned, they see its consensus values but not why they were decided.
+
 Admins and reviewers read every coder's codes anyway, so nothing is hidden from them; the
 operator at the command line (``None``) sees everything too.
 """
@@ -27,9 +31,14 @@ class Visibility:
     """The evidence ids whose consensus the reader may not see yet (empty: they see it all)."""
 
     hidden: frozenset[int] = field(default_factory=frozenset)
+    # The items whose decisions' rationales the reader may read; None: every item's.
+    rationales_for: frozenset[int] | None = None
 
     def hides(self, evidence_id: int) -> bool:
         return evidence_id in self.hidden
+
+    def shows_rationale(self, evidence_id: int) -> bool:
+        return self.rationales_for is None or evidence_id in self.rationales_for
 
     def hidden_among(self, evidence_ids: Iterable[int]) -> frozenset[int]:
         return self.hidden.intersection(evidence_ids)
@@ -48,11 +57,17 @@ SEES_ALL = Visibility()
 
 
 def visibility_for(membership: Membership | None) -> Visibility:
-    """The reader's veil in one query: their assigned, unsubmitted items of the project."""
+    """The reader's veil in one query: their assigned, unsubmitted items of the project, and
+    for a coder the submitted ones, the only items whose rationales they may read."""
     if membership is None or membership.can_read_all_codings:
         return SEES_ALL
-    ids = _still_to_code(membership.user_id).filter(evidence__project_id=membership.project_id)
-    return Visibility(frozenset(ids.values_list("evidence_id", flat=True)))
+    statuses = Assignment.objects.filter(
+        coder_id=membership.user_id, evidence__project_id=membership.project_id
+    ).values_list("evidence_id", "status")
+    hidden, submitted = set(), set()
+    for evidence_id, status in statuses:
+        (submitted if status == Assignment.Status.SUBMITTED else hidden).add(evidence_id)
+    return Visibility(frozenset(hidden), frozenset(submitted) if membership.can_code else None)
 
 
 def still_to_code_by(user, evidence_field: str = "evidence") -> Exists:

@@ -1,8 +1,9 @@
 """Consensus over the API: an item's final code per criterion (value null: decided not coded).
 
 Everyone reads it, but a coder does not see the consensus of an item they still have to code,
-since it would tell them the answer. Admins and reviewers decide and revise through
-``cases.review.adjudication``, the item page's own checks, version claim and history.
+since it would tell them the answer, and reads a decision's rationale (which may quote the
+coders' values) only on the items they have submitted. Admins and reviewers decide and revise
+through ``cases.review.adjudication``, the item page's own checks, version claim and history.
 """
 
 from rest_framework import serializers
@@ -26,7 +27,7 @@ from cases.lib.validators import MaxCharacters
 from cases.lib.versioning import StaleWrite
 from cases.models import Consensus
 from cases.review.adjudication import AdjudicationRefused, add_decision, revise_decision
-from cases.visibility import hide_from
+from cases.visibility import hide_from, visibility_for
 
 WHY = "Say why you decided so; a decision needs its rationale."
 
@@ -61,6 +62,13 @@ class ConsensusSerializer(OnScale, NamedByItemAndCriterion, serializers.ModelSer
         ]
         read_only_fields = ["method", "decided_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        visibility = self.context.get("visibility")
+        if visibility is not None and not visibility.shows_rationale(instance.evidence_id):
+            data["rationale"] = ""  # it may quote the coders: for those who submitted the item
+        return data
+
     def validate(self, attrs):
         if "rationale" not in attrs:  # a PATCH that leaves it out: every decision says why
             raise serializers.ValidationError({"rationale": [WHY]})
@@ -90,6 +98,14 @@ class ConsensusViewSet(ReadMixin, WritesThroughActions, ProjectScopedViewSet):
             .order_by("evidence__key", "criterion__code", "pk")
         )
         return hide_from(rows, self.membership)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "membership"):
+            if not hasattr(self, "_visibility"):
+                self._visibility = visibility_for(self.membership)
+            context["visibility"] = self._visibility
+        return context
 
     def existing_for(self, validated: dict):
         return Consensus.objects.filter(

@@ -168,9 +168,16 @@ def _export_consensus(project: Project, order: dict, code_of: dict) -> list[dict
         }
         if len(set(rationales.values())) > 1:
             entry["rationales"] = rationales
-        # Items are adjudicated unless every decision on them was unanimous.
+        # Items are adjudicated unless every decision on them was unanimous; a criterion the
+        # coders agreed on beside a reviewer's decisions is named in "methods".
         if methods == {Consensus.Method.UNANIMOUS}:
             entry["method"] = Consensus.Method.UNANIMOUS.value
+        elif len(methods) > 1:
+            entry["methods"] = {
+                code_of[c.criterion_id]: Consensus.Method.UNANIMOUS.value
+                for c in decisions
+                if c.method == Consensus.Method.UNANIMOUS
+            }
         entries.append(entry)
     return entries
 

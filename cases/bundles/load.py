@@ -246,19 +246,24 @@ def _write_consensus(data, evidence, criteria, users) -> None:
         item = evidence[entry["evidence"]]
         decided_by = users.get(entry.get("decided_by")) if entry.get("decided_by") else None
         rationales = entry.get("rationales", {})
+        methods = entry.get("methods", {})
         values = entry.get("values", {})
         decided = {criteria[code].pk: value for code, value in values.items()}
         for criterion_id in coded[item.pk] - set(decided):
             decided[criterion_id] = None
         for criterion_id, value in decided.items():
             code = by_id[criterion_id].code
+            method = methods.get(code, entry.get("method", Consensus.Method.ADJUDICATED))
             rows.append(
                 Consensus(
                     evidence=item,
                     criterion=by_id[criterion_id],
                     value=value,
-                    method=entry.get("method", Consensus.Method.ADJUDICATED),
-                    decided_by=decided_by,
+                    method=method,
+                    # the coders' agreement beside a reviewer's decisions is nobody's decision
+                    decided_by=None
+                    if method == Consensus.Method.UNANIMOUS and "method" not in entry
+                    else decided_by,
                     rationale=rationales.get(code, entry.get("rationale") or ""),
                 )
             )

@@ -170,10 +170,14 @@ def _check_codings(problems: Problems, checked: Checked, codings: Any) -> None:
 def _check_consensus(problems: Problems, checked: Checked, consensus: Any) -> None:
     for path, entry in entries(consensus, "consensus"):
         _check_item(problems, checked, path, entry)
-        _check_values(problems, checked, path, entry)
+        values = _check_values(problems, checked, path, entry)
         _check_member(problems, checked, path, entry, "decided_by", required=False)
         characters(problems, path, entry, "rationale")
         code_texts(problems, path, entry, "rationales")
+        methods = entry.get("methods", {})
+        for code in methods if isinstance(methods, dict) else ():
+            if code not in values:
+                problems.add(path, f'method for "{code}", which "values" does not list')
 
 
 def _check_dyad_period(problems: Problems, checked: Checked, path: Path, entry: dict) -> None:

@@ -19,7 +19,7 @@ SCHEMA_FILE = FilePath(__file__).parent / "schema" / "bundle-v1.schema.json"
 # one of the wrong shape too (`unknown dyad "5"`, `D-RESP = "2" is not on the scale`).
 NAMED_BY_CHECKS = ("reference", "optional_reference", "scale_value", "date")
 # Maps of criterion codes to values or text: the key below them is a code, not a field.
-CODE_MAPS = ("values", "notes", "rationales")
+CODE_MAPS = ("values", "notes", "rationales", "methods")
 
 
 def _strict_integer(checker, instance: Any) -> bool:
@@ -230,6 +230,10 @@ MESSAGES: dict[str, Callable[[Refused], str | None]] = {
     "consensus[].rationales": _code_texts("rationales"),
     "consensus[].rationales.*": _code_texts("rationales"),
     "consensus[].method": _one_of,
+    "consensus[].methods": lambda r: (
+        '"methods" must be an object mapping criterion codes to methods'
+    ),
+    "consensus[].methods.*": lambda r: f'"methods" must map criterion codes to one of {r.enum}',
     "stage_judgments[].stage": _one_of_found,
     "stage_judgments[].coupling": lambda r: (
         f'coupling must be null, "loosely" or "tightly", found {r.value!r}'

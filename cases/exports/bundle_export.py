@@ -5,7 +5,8 @@ Admins and reviewers get the whole bundle, drafts included: the project's curren
 history, timestamps or versions; docs/bundle-format.md). A coder gets the same document with
 only their own codings and stage judgments; an observer gets none of either. Consensus
 decisions, overrides, evidence and sources are for every member, but for the items a coder
-still has to code: their decisions and rationales are left out (``cases.visibility``). A
+still has to code: their decisions and rationales are left out (``cases.visibility``); and a
+coder reads a decision's rationale only on the items they have submitted. A
 filtered bundle still imports, but its derived consensus then rests on the codings it carries,
 so it is a copy of the viewer's own work, not a replication.
 """
@@ -32,4 +33,14 @@ def bundle_for(project: Project, *, viewer: Membership | None) -> dict[str, Any]
             Evidence.objects.filter(pk__in=scope.visibility.hidden).values_list("key", flat=True)
         )
         doc["consensus"] = [entry for entry in doc["consensus"] if entry["evidence"] not in hidden]
+    if scope.visibility.rationales_for is not None:
+        readable = set(
+            Evidence.objects.filter(pk__in=scope.visibility.rationales_for).values_list(
+                "key", flat=True
+            )
+        )
+        for entry in doc["consensus"]:
+            if entry["evidence"] not in readable:
+                entry["rationale"] = ""
+                entry.pop("rationales", None)
     return doc

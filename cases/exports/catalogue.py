@@ -61,7 +61,7 @@ KINDS: dict[str, Kind] = {
             "read",
             "One row per evidence item and criterion of the settled consensus, with the item's "
             "dyad, period, date, source, formatted citation and page, the value, and how it was "
-            "reached (adjudicated, unanimous, or agreed by the coders). Items awaiting "
+            "reached (adjudicated by a reviewer, or unanimous among the coders). Items awaiting "
             "adjudication are left out, as the classification leaves them out.",
         ),
         Kind(

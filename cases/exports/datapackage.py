@@ -84,10 +84,9 @@ BY_TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "value": (INTEGER, "the consensus value on the codebook's scale"),
         "method": (
             STRING,
-            "adjudicated or unanimous: a recorded decision; agreed: the submitted coders gave "
-            "exactly the same codes",
+            "adjudicated: a reviewer's decision; unanimous: every submitted coder gave this value",
         ),
-        "decided_by": (STRING, "who recorded the decision (empty for agreed)"),
+        "decided_by": (STRING, "who decided (empty for unanimous)"),
         "rationale": (STRING, "the recorded reason"),
     },
     "periods": {

@@ -395,8 +395,8 @@ def _files(slug: str) -> list[tuple[str, str, str]]:
         ),
         (
             "data/consensus.csv",
-            "the settled consensus per item and criterion: recorded decisions (`adjudicated`, "
-            "`unanimous`) and exact agreement of the submitted coders (`agreed`)",
+            "the settled consensus per item and criterion: a reviewer's decisions "
+            "(`adjudicated`) and the submitted coders' exact agreement (`unanimous`)",
             f"`python manage.py export_consensus {slug}`",
         ),
         (

@@ -35,6 +35,7 @@ from cases.models import (
 )
 from cases.review.consensus import consensus_for
 from cases.sources.citations import ItemCite, format_item_citations
+from cases.visibility import Visibility
 
 CHUNK = 2000  # rows fetched from the database at a time
 BATCH = 500  # rows whose citations (or item consensus) are worked out together
@@ -299,17 +300,24 @@ CONSENSUS_COLUMNS = (
 def consensus_table(project: Project, scope: ExportScope = OPERATOR) -> Table:
     """One row per item and criterion of the settled consensus: what the classification reads.
 
-    ``method``: ``adjudicated`` or ``unanimous`` for a recorded decision, ``agreed`` when the
-    submitted coders gave exactly the same codes and nobody recorded a decision. Items awaiting
+    ``method``: ``adjudicated`` for a reviewer's decision, ``unanimous`` where the value is the
+    submitted coders' own, every one of them having given it (recorded as a row or not: one name
+    for one thing). Items awaiting
     adjudication are left out whole, as the classification leaves them out; criteria decided
     "not coded" have no row (not coded is no row everywhere). So are the items the viewer
-    still has to code (``scope.visibility``).
+    still has to code (``scope.visibility``), and a coder gets the rationale of a decision only
+    on the items they have submitted.
     """
-    rows = _consensus_rows(project, scope.visibility.hidden)
+    rows = _consensus_rows(project, scope.visibility)
     return Table("consensus", CONSENSUS_COLUMNS, rows, has_yes_no=False)
 
 
-def _consensus_rows(project: Project, hidden: frozenset[int]) -> Iterator[Row]:
+# A value with no row: the submitted coders' own, which every one of them gave.
+FROM_THE_CODERS = (Consensus.Method.UNANIMOUS.value, None, "")
+
+
+def _consensus_rows(project: Project, visibility: Visibility) -> Iterator[Row]:
+    hidden = visibility.hidden
     criteria = criteria_of(project.codebook_id)
     items = _items_in_export_order(project)
     citations = Citations(project)
@@ -333,7 +341,7 @@ def _consensus_rows(project: Project, hidden: frozenset[int]) -> Iterator[Row]:
             evidence = _evidence_cells(project.slug, r[1:], cited[_cite(r)])
             via = _via_cells(r)
             for code in sorted(values, key=lambda c: _criterion_order(criteria, c)):
-                method, decided_by, rationale = decisions.get((r[0], code), ("agreed", None, ""))
+                method, decided_by, rationale = decisions.get((r[0], code), FROM_THE_CODERS)
                 info = criteria.get(code)
                 yield [
                     *evidence,
@@ -343,7 +351,7 @@ def _consensus_rows(project: Project, hidden: frozenset[int]) -> Iterator[Row]:
                     values[code],
                     method,
                     decided_by,
-                    rationale or None,
+                    (rationale if visibility.shows_rationale(r[0]) else "") or None,
                     *via,
                 ]
 

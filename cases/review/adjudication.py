@@ -3,9 +3,10 @@
 An item's consensus per criterion is a Consensus row when one exists, otherwise the submitted
 coders' codes when they agree (``cases.review.consensus``). Rows come in two kinds: "unanimous"
 rows, written by sccoder when the coders agree exactly (``cases.review.unanimous``), and the
-"adjudicated" rows written here: a reviewer's decisions, with who, when and a rationale. Once
-one exists, review has started: coders can no longer reopen the item. A decision can be
-revised; every earlier state stays in the history (django-simple-history).
+"adjudicated" rows written here: a reviewer's decisions, with who, when and a rationale; a
+criterion the coders agreed on and the reviewer kept stays unanimous. Once an adjudicated row
+exists, review has started: coders can no longer reopen the item. A decision can be revised;
+every earlier state stays in the history (django-simple-history).
 
 Three writes, one per entry point's shape, sharing their checks and their write:
 ``adjudicate_item`` decides every criterion of an item at once (the item page);
@@ -23,6 +24,11 @@ from cases.lib.versioning import STALE, StaleWrite, claim_version
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence, Project
 
 ADJUDICATED = Consensus.Method.ADJUDICATED
+UNANIMOUS = Consensus.Method.UNANIMOUS
+NOTHING_TO_DECIDE = (
+    "The coders agree on every criterion of this item and your decision keeps their codes: "
+    "there is nothing to decide."
+)
 WHY_REQUIRED = "rationale: say why you decided so; it is required."
 
 
@@ -43,6 +49,24 @@ def decision_codes(evidence: Evidence) -> list[str]:
         .order_by("order", "code")
         .values_list("code", flat=True)
     )
+
+
+def coders_agreement(evidence: Evidence, codes: list[str]) -> dict[str, int]:
+    """The criteria among ``codes`` on which the item's coders agree, with their common value:
+    two or more coders assigned, every one submitted, and all gave the same value."""
+    statuses = dict(Assignment.objects.filter(evidence=evidence).values_list("coder_id", "status"))
+    if len(statuses) < 2 or any(s != Assignment.Status.SUBMITTED for s in statuses.values()):
+        return {}
+    given: dict[str, dict[int, int]] = {code: {} for code in codes}
+    for coder_id, code, value in Coding.objects.filter(
+        evidence=evidence, coder_id__in=list(statuses), criterion__code__in=codes
+    ).values_list("coder_id", "criterion__code", "value"):
+        given[code][coder_id] = value
+    return {
+        code: next(iter(by_coder.values()))
+        for code, by_coder in given.items()
+        if len(by_coder) == len(statuses) and len(set(by_coder.values())) == 1
+    }
 
 
 def scale_problem(project: Project, value: int | None) -> str:
@@ -89,7 +113,9 @@ def adjudicate_item(
 
     ``values`` maps each of those codes to a value on the scale, or None for "decided not
     coded"; ``versions`` the consensus version the reviewer's page showed for each (0: none).
-    All or nothing: any stale version raises StaleWrite and writes no row.
+    A criterion every coder agreed on, kept at their value, stays (or becomes) a unanimous row,
+    without the reviewer's name or rationale: the reviewer decided the rest of the item, not
+    that. All or nothing: any stale version raises StaleWrite and writes no row.
     """
     codes = decision_codes(evidence)
     _check_item_decision(evidence.project, codes, values, rationale)
@@ -106,8 +132,20 @@ def adjudicate_item(
         for code in codes:
             if seen[code] != (current[code].version if code in current else 0):
                 raise StaleWrite(STALE)
+        agreed = coders_agreement(evidence, codes)
+        kept = {
+            code
+            for code in codes
+            if code in agreed
+            and values[code] == agreed[code]
+            and (code not in current or current[code].method == UNANIMOUS)
+        }
+        if kept == set(codes):
+            raise AdjudicationRefused(NOTHING_TO_DECIDE)
         return [
-            _write_decision(
+            _keep_unanimous(evidence, criteria[code], current.get(code), seen[code], values[code])
+            if code in kept
+            else _write_decision(
                 evidence,
                 criteria[code],
                 current.get(code),
@@ -118,6 +156,23 @@ def adjudicate_item(
             )
             for code in codes
         ]
+
+
+def _keep_unanimous(
+    evidence: Evidence, criterion: Criterion, row: Consensus | None, seen_version: int, value: int
+) -> Consensus:
+    """The coders' agreement on one criterion, recorded as the unanimous row it is."""
+    if row is None:
+        try:
+            with transaction.atomic():
+                return Consensus.objects.create(
+                    evidence=evidence, criterion=criterion, value=value, method=UNANIMOUS
+                )
+        except IntegrityError:  # another reviewer created it a moment ago
+            raise StaleWrite(STALE) from None
+    claim_version(Consensus, row.pk, seen_version)  # a concurrent decision is a conflict
+    row.refresh_from_db()
+    return row
 
 
 # --- one criterion: the API, the admin ----------------------------------------------------

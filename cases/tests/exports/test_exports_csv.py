@@ -165,12 +165,12 @@ def test_the_consensus_csv_lists_the_decided_codes_with_who_decided(small_projec
     assert row["citation"] == "(Doe 2020, 12)"
 
 
-def test_exact_agreement_of_the_coders_is_consensus_marked_agreed(small_project, people):
+def test_exact_agreement_of_the_coders_is_consensus_marked_unanimous(small_project, people):
     Assignment.objects.filter(evidence__key="E3").update(status="submitted")
     rows = rows_of(write_consensus_csv, small_project)
     e3 = [r for r in rows if r["evidence"] == "E3"]
     assert [(r["criterion"], r["value"], r["method"], r["decided_by"]) for r in e3] == [
-        ("AB-T3-TRUST", "3", "agreed", "")
+        ("AB-T3-TRUST", "3", "unanimous", "")
     ]
 
 
@@ -180,7 +180,7 @@ def test_items_awaiting_adjudication_are_left_out_of_the_consensus(demo):
     pending = sum(p["pending_items"] for d in classification["dyads"] for p in d["periods"])
     assert pending == 8
     assert len({r["evidence"] for r in rows}) <= 78 - pending
-    assert {r["method"] for r in rows} <= {"adjudicated", "unanimous", "agreed"}
+    assert {r["method"] for r in rows} == {"adjudicated", "unanimous"}
 
 
 def test_the_consensus_csv_queries_are_bounded(demo, django_assert_max_num_queries):

@@ -4,11 +4,17 @@ decision must cover.
 The small project is described in ``cases.tests.review.double_coding``.
 """
 
+import csv
+import io
+import json
+
 import pytest
 
+from cases.bundles import dump_bundle, export_bundle, import_bundle
 from cases.coding.actions import CodingRefused, reopen_assignment
+from cases.exports import write_consensus_csv
 from cases.lib.versioning import StaleWrite
-from cases.models import Consensus
+from cases.models import Consensus, Evidence
 from cases.review.adjudication import (
     AdjudicationRefused,
     add_decision,
@@ -18,6 +24,12 @@ from cases.review.adjudication import (
 )
 from cases.review.queue import disagreement_queue
 from cases.tests.review.double_coding import both_code_e3, consensus
+
+
+def rows_of(write, *args) -> list[dict]:
+    out = io.StringIO()
+    write(out, *args)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
 def versions_of(item) -> dict:
@@ -81,6 +93,86 @@ def test_adjudicating_turns_unanimous_rows_into_decisions_and_locks_reopening(
     assert consensus(e3) == {"AB-T3-TRUST": (2, "adjudicated")}
     with pytest.raises(CodingRefused):
         reopen_assignment(evidence=e3, coder=people["carl"])
+
+
+def test_a_criterion_the_coders_agreed_on_stays_unanimous_when_the_item_is_decided(
+    items, people, criteria
+):
+    """Carl and cleo agree on TRUST (3) and differ on RESP; rita decides RESP and keeps TRUST:
+    TRUST stays the coders' unanimous value, with no reviewer's name or rationale on it, and
+    consensus.csv and the bundle call it so."""
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3, "D-RESP": 2})
+    assert consensus(e3) == {}  # the code sets differ: no unanimous rows yet
+    adjudicate_item(
+        evidence=e3,
+        reviewer=people["rita"],
+        values={"AB-T3-TRUST": 3, "D-RESP": 1},
+        rationale="Cleo read responsiveness into the quote; weak at most.",
+        versions={},
+    )
+    assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous"), "D-RESP": (1, "adjudicated")}
+    kept = Consensus.objects.get(evidence=e3, criterion__code="AB-T3-TRUST")
+    assert (kept.decided_by, kept.rationale) == (None, "")
+    decided = Consensus.objects.get(evidence=e3, criterion__code="D-RESP")
+    assert decided.decided_by == people["rita"]
+    assert disagreement_queue(e3.project) == []
+    with pytest.raises(CodingRefused, match="Review has started"):
+        reopen_assignment(evidence=e3, coder=people["carl"])
+
+    rows = [r for r in rows_of(write_consensus_csv, e3.project) if r["evidence"] == "E3"]
+    assert [(r["criterion"], r["value"], r["method"], r["decided_by"]) for r in rows] == [
+        ("AB-T3-TRUST", "3", "unanimous", ""),
+        ("D-RESP", "1", "adjudicated", "rita"),
+    ]
+    (entry,) = [e for e in export_bundle(e3.project)["consensus"] if e["evidence"] == "E3"]
+    assert (entry.get("method"), entry["methods"]) == (None, {"AB-T3-TRUST": "unanimous"})
+
+
+def test_the_unanimous_criterion_survives_a_bundle_roundtrip(items, people, criteria):
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3, "D-RESP": 2})
+    adjudicate_item(
+        evidence=e3,
+        reviewer=people["rita"],
+        values={"AB-T3-TRUST": 3, "D-RESP": None},
+        rationale="Not in the quote.",
+        versions={},
+    )
+    doc = export_bundle(e3.project)
+    project = import_bundle(json.loads(dump_bundle(doc)), replace=True)
+    e3 = Evidence.objects.get(project=project, key="E3")
+    assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous"), "D-RESP": (None, "adjudicated")}
+    rows = Consensus.objects.filter(evidence=e3).order_by("criterion__code")
+    assert [(r.decided_by_id is None, r.rationale) for r in rows] == [
+        (True, ""),
+        (False, "Not in the quote."),
+    ]
+    assert export_bundle(project)["consensus"] == doc["consensus"]
+
+
+def test_changing_the_coders_common_value_is_a_decision(items, people, criteria):
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3, "D-RESP": 2})
+    adjudicate_item(
+        evidence=e3,
+        reviewer=people["rita"],
+        values={"AB-T3-TRUST": 2, "D-RESP": 1},
+        rationale="Both overstated trust.",
+        versions={},
+    )
+    assert consensus(e3) == {"AB-T3-TRUST": (2, "adjudicated"), "D-RESP": (1, "adjudicated")}
+
+
+def test_a_decision_that_keeps_every_agreed_code_has_nothing_to_decide(items, people, criteria):
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3})
+    with pytest.raises(AdjudicationRefused, match="nothing to decide"):
+        adjudicate_item(
+            evidence=e3,
+            reviewer=people["rita"],
+            values={"AB-T3-TRUST": 3},
+            rationale="Fine as it is.",
+            versions=versions_of(e3),
+        )
+    assert consensus(e3) == {"AB-T3-TRUST": (3, "unanimous")}
+    assert Consensus.objects.get(evidence=e3).version == 1
 
 
 def test_a_stale_decision_is_refused_and_nothing_is_written(items, people):

@@ -33,6 +33,7 @@ from cases.review.reliability import (
     stage_judgment_agreement,
 )
 from cases.tests.cli import REPO
+from cases.tests.review.double_coding import both_code_e3
 from cases.tests.review.test_reliability import code_and_submit, hand_built_bundle
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
@@ -440,8 +441,9 @@ def test_a_decision_is_recorded_and_the_reviewer_goes_to_the_next_item(client, p
     assert response["Location"] == url("review_item", disputes["E3"].pk) + "?pair=carl%2Ccleo"
     rows = {c.criterion.code: c for c in Consensus.objects.filter(evidence=disputes["E2"])}
     assert rows["D-RESP"].value is None and rows["AB-T2-TRANS"].value == 2
-    assert {r.method for r in rows.values()} == {"adjudicated"}
-    assert {r.decided_by for r in rows.values()} == {people["rita"]}
+    # TRANS, which both coders gave 2, stays theirs: unanimous, nobody's decision.
+    assert (rows["D-RESP"].method, rows["D-RESP"].decided_by) == ("adjudicated", people["rita"])
+    assert (rows["AB-T2-TRANS"].method, rows["AB-T2-TRANS"].decided_by) == ("unanimous", None)
     queue = client.get(url("review_disagreements"))
     assert queue_keys(queue) == ["E3"]
     assert "E2: decision recorded. Next: E3." in queue.content.decode()
@@ -499,7 +501,7 @@ def test_a_stale_decision_gets_409_and_writes_nothing(client, people, disputes):
     assert "Rita&#x27;s view." in page  # her text is kept for the second try
     assert set(
         Consensus.objects.filter(evidence=e2).values_list("criterion__code", "value", "rationale")
-    ) == {("D-RESP", 1, "Ada first."), ("AB-T2-TRANS", 2, "Ada first.")}
+    ) == {("D-RESP", 1, "Ada first."), ("AB-T2-TRANS", 2, "")}  # TRANS: the coders' own
 
 
 def test_a_decision_on_codes_that_changed_since_the_page_loaded_gets_409(client, people, disputes):
@@ -642,3 +644,24 @@ def test_every_review_page_runs_a_bounded_number_of_queries(
         with django_assert_max_num_queries(limit):
             assert client.get(address).status_code == 200, address
     assert Project.objects.count() == 1
+
+
+def test_the_item_page_names_the_coders_agreement_unanimous(client, people, items):
+    """One name for one thing: the chip of a criterion the coders agreed on and the method of
+    the row it keeps once the rest of the item is decided."""
+    criteria = {c.code: c for c in Criterion.objects.all()}
+    e3 = both_code_e3(items, people, criteria, {"AB-T3-TRUST": 3, "D-RESP": 2})
+    adjudicate_item(
+        evidence=e3,
+        reviewer=people["rita"],
+        values={"AB-T3-TRUST": 3, "D-RESP": 1},
+        rationale="Weak at most.",
+        versions={},
+    )
+    client.force_login(people["rita"])
+    page = client.get(url("review_item", e3.pk)).content.decode()
+    row = page[page.index('id="row-AB-T3-TRUST"') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="chip">unanimous</span>' in row
+    assert "unanimous," in row and " by rita" not in row
+    assert ">agreed<" not in page
