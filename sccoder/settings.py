@@ -277,7 +277,8 @@ STORAGES = {
 # --- Logging -----------------------------------------------------------------------------------
 # With debug off, warnings and errors go to stderr, which gunicorn writes to its log: every
 # server error with its traceback (django.request), refused hosts and other security events,
-# and one line per 4xx answer at WARNING. Debug mode keeps Django's console output instead.
+# and one line per 4xx answer at WARNING, without the traceback Django attaches to a 403
+# (sccoder.request_log). Debug mode keeps Django's console output instead.
 LOG_LEVEL = (os.environ.get("DJANGO_LOG_LEVEL") or "WARNING").strip().upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(
@@ -286,7 +287,10 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "refusals_without_traceback": {"()": "sccoder.request_log.RefusalsWithoutTraceback"},
+    },
     "formatters": {
         "server": {
             "format": "[{asctime}] [{process}] [{levelname}] {name}: {message}",
@@ -305,5 +309,8 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     # bibtexparser warns of every block of a paste it cannot read; the import page already
     # tells the person who pasted it, line by line.
-    "loggers": {"bibtexparser": {"level": "ERROR"}},
+    "loggers": {
+        "bibtexparser": {"level": "ERROR"},
+        "django.request": {"filters": ["refusals_without_traceback"]},
+    },
 }
