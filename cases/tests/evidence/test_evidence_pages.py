@@ -549,8 +549,8 @@ def test_an_unknown_source_is_refused_on_the_source_field(client, people, small_
     elsewhere = Source.objects.get(project=other_project(), key="elsewhere")
     client.force_login(people["rita"])
     data = form_data(small_project, source=elsewhere.pk)
-    _refused(client, data, "source", "unknown source")
-    _refused(client, form_data(small_project, source=999999), "source", "unknown source")
+    _refused(client, data, "source", "Unknown source")
+    _refused(client, form_data(small_project, source=999999), "source", "Unknown source")
 
 
 def test_a_malformed_page_locator_is_refused_on_the_locator_field(client, people, small_project):
@@ -571,7 +571,7 @@ def test_a_key_already_used_in_the_project_is_refused_on_the_key_field(
     client, people, small_project
 ):
     client.force_login(people["carl"])
-    _refused(client, form_data(small_project, key="E1"), "key", 'the key "E1" is already used')
+    _refused(client, form_data(small_project, key="E1"), "key", 'The key "E1" is already used')
 
 
 def test_the_same_key_may_be_used_in_another_project(client, people, small_project):
@@ -643,7 +643,7 @@ def test_an_edit_may_not_take_another_items_key(client, people, small_project):
     client.force_login(people["rita"])
     response = client.post(edit_url("E1"), form_data(small_project, key="E2", version=1))
     assert response.status_code == 400
-    assert "the key &quot;E2&quot; is already used" in response.content.decode()
+    assert "The key &quot;E2&quot; is already used" in response.content.decode()
     assert item("E2").quote == "The Élysée Treaty."
 
 

@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.db.models import QuerySet
 
+from cases.lib.locators import pages_outside
 from cases.models import (
     Criterion,
     Dyad,
@@ -136,17 +137,17 @@ class EvidenceForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "quote": {"required": "the verbatim quote cannot be empty"},
-            "date": {"required": "a date is required: " + DATE_PLACEHOLDER},
-            "dyad": {"invalid_choice": "unknown dyad: choose one of this project's dyads"},
+            "quote": {"required": "The verbatim quote cannot be empty."},
+            "date": {"required": "A date is required: " + DATE_PLACEHOLDER + "."},
+            "dyad": {"invalid_choice": "Unknown dyad: choose one of this project's dyads."},
             "source": {
-                "invalid_choice": "unknown source: choose one of this project's sources",
-                "required": "choose the source the quote comes from",
+                "invalid_choice": "Unknown source: choose one of this project's sources.",
+                "required": "Choose the source the quote comes from.",
             },
             "via_source": {
-                "invalid_choice": "unknown source: choose one of this project's sources"
+                "invalid_choice": "Unknown source: choose one of this project's sources."
             },
-            "period": {"invalid_choice": "unknown period: choose one of this project's periods"},
+            "period": {"invalid_choice": "Unknown period: choose one of this project's periods."},
         }
 
     def __init__(self, *args, project: Project, **kwargs):
@@ -183,16 +184,68 @@ class EvidenceForm(forms.ModelForm):
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
         if not key:
-            raise forms.ValidationError("a key is required")
+            raise forms.ValidationError("A key is required.")
         problem = check_key(key)  # the same rule as source keys: no spaces, no markup
         if problem:
-            raise forms.ValidationError(problem)
+            raise forms.ValidationError(as_sentence(problem))
         taken = Evidence.objects.filter(project=self.project, key=key).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(
-                f'the key "{key}" is already used in this project: choose another'
+                f'The key "{key}" is already used in this project: choose another.'
             )
         return key
+
+    def full_clean(self) -> None:
+        """The model's clean() repeats checks the fields make (an empty quote) and words its
+        messages for the API ("the source belongs to another project"): beside each field,
+        each message once, as a sentence, like Django's own ("This field is required.")."""
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            messages = list(dict.fromkeys(as_sentence(message) for message in errors))
+            # "A date is required." says less than the field's "A date is required: 1993 · …".
+            errors.data[:] = [
+                m for m in messages if not any(n.startswith(m[:-1]) and n != m for n in messages)
+            ]
+
+    def page_warnings(self) -> dict[str, str]:
+        """Pages outside the cited work's page range, by field: a warning beside the page, never
+        a refusal. Page 12 of an article printed on pages 383–400 is likely a typo, but a page
+        range the form cannot read ("xii–xx"), a roman page or a work without a range (a book)
+        is never warned about. From the posted values once validated, else the stored item."""
+        if self.is_bound:
+            values = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        elif self.instance.pk:
+            values = {
+                name: getattr(self.instance, name) for pair in _PAGES.items() for name in pair
+            }
+        else:
+            return {}
+        warnings = {}
+        for page_field, work_field in _PAGES.items():
+            work, locator = values.get(work_field), values.get(page_field) or ""
+            page_range = str((work.csl or {}).get("page") or "") if work else ""
+            outside = pages_outside(locator, page_range)
+            if outside:
+                pages = " and ".join(outside)
+                warnings[page_field] = (
+                    f"Page{'s' if len(outside) > 1 else ''} {pages} "
+                    f"{'are' if len(outside) > 1 else 'is'} outside the pages of {work.key} "
+                    f"({page_range.replace('-', '–')}): check for a typo."
+                )
+        return warnings
+
+
+# Each page field and the work whose pages it counts.
+_PAGES = {"locator": "source", "via_locator": "via_source"}
+
+
+def as_sentence(message: str) -> str:
+    """A message as a sentence: its first letter a capital, a full stop at its end."""
+    text = str(message).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".?!" else text + "."
 
 
 _UNKNOWN = '"%(value)s" is not one of the choices'

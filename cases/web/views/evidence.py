@@ -21,6 +21,7 @@ from cases.access import get_project_for
 from cases.evidence.search import search_evidence
 from cases.lib.versioning import StaleWrite, claim_version
 from cases.models import Assignment, Coding, Consensus, Evidence, Membership, Project
+from cases.review.consensus import derive_item_consensus
 from cases.sources.citations import format_item_citations
 from cases.web.forms.evidence import EvidenceFilterForm, EvidenceForm
 
@@ -139,12 +140,23 @@ def _project_item(project: Project, pk: int) -> Evidence:
 
 
 @dataclass
+class ConsensusCell:
+    """The consensus on one criterion of an item, as the codings table shows it: ``state`` is
+    "decided" (a reviewer's recorded value), "agreed" (the submitted coders gave the same value),
+    "not_coded" (decided or agreed: not coded) or "pending" (no consensus yet: the coders
+    disagree, or not all of them have submitted)."""
+
+    state: str
+    value: int | None = None
+
+
+@dataclass
 class CodingsTable:
     """Every coder's codes on one item, criterion by criterion, with the consensus beside them.
     Built only for members who may read everyone's raw codings."""
 
     coders: list[tuple[str, str]]  # (username, assignment status)
-    rows: list[tuple[object, list[int | None], object]]  # (criterion, values, consensus)
+    rows: list[tuple[object, list[int | None], ConsensusCell]]  # (criterion, values, consensus)
 
 
 def _codings_table(item: Evidence) -> CodingsTable:
@@ -163,15 +175,41 @@ def _codings_table(item: Evidence) -> CodingsTable:
     criteria = {c.criterion_id: c.criterion for c in codings}
     criteria.update({cid: d.criterion for cid, d in decisions.items()})
     values = {(c.criterion_id, c.coder.username): c.value for c in codings}
+    # The consensus as consensus_for derives it, from the rows already read.
+    submitted = {a.coder_id: {} for a in assignments if a.status == Assignment.Status.SUBMITTED}
+    for c in codings:
+        if c.coder_id in submitted:
+            submitted[c.coder_id][c.criterion.code] = c.value
+    consensus = derive_item_consensus(
+        submitted,
+        {d.criterion.code: d.value for d in decisions.values()},
+        awaiting=len(assignments) - len(submitted),
+    )
     rows = [
         (
             criterion,
             [values.get((criterion.pk, name)) for name, _ in coders],
-            decisions.get(criterion.pk),
+            _consensus_cell(criterion, decisions.get(criterion.pk), consensus),
         )
         for criterion in sorted(criteria.values(), key=lambda c: (c.order, c.code))
     ]
     return CodingsTable(coders=coders, rows=rows)
+
+
+def _consensus_cell(criterion, decision, consensus) -> ConsensusCell:
+    if decision is not None:
+        if decision.value is None:
+            return ConsensusCell("not_coded")
+        return ConsensusCell("decided", decision.value)
+    if criterion.code in consensus.values:
+        return ConsensusCell("agreed", consensus.values[criterion.code])
+    if (
+        criterion.code in consensus.pending
+        or consensus.awaiting_coders
+        or not consensus.submitted_coders
+    ):
+        return ConsensusCell("pending")
+    return ConsensusCell("not_coded")
 
 
 @login_required
@@ -230,9 +268,10 @@ def evidence_new(request: HttpRequest, slug: str) -> HttpResponse:
             item.save()
     except IntegrityError:
         # Someone took the key between our check and the insert.
-        form.add_error("key", f'the key "{item.key}" is already used in this project')
+        form.add_error("key", f'The key "{item.key}" is already used in this project.')
         return _render_form(request, project, membership, form, status=400)
     messages.success(request, f"Added {item.key}.")
+    _warn_of_pages(request, form, item)
     return redirect("cases:evidence_detail", slug=project.slug, pk=item.pk)
 
 
@@ -252,13 +291,20 @@ def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         saved = _save_if_unchanged(item, form.cleaned_data["version"])
     except IntegrityError:
-        form.add_error("key", f'the key "{item.key}" is already used in this project')
+        form.add_error("key", f'The key "{item.key}" is already used in this project.')
         return _render_form(request, project, membership, form, item, key=stored_key, status=400)
     if not saved:
         form.add_error(None, STALE_MESSAGE)
         return _render_form(request, project, membership, form, item, key=stored_key, status=409)
     messages.success(request, f"Saved {item.key}.")
+    _warn_of_pages(request, form, item)
     return redirect("cases:evidence_detail", slug=project.slug, pk=item.pk)
+
+
+def _warn_of_pages(request: HttpRequest, form: EvidenceForm, item: Evidence) -> None:
+    """A page outside the cited work's pages is saved as given, and said on the next page."""
+    for warning in form.page_warnings().values():
+        messages.warning(request, f"{item.key}: {warning}")
 
 
 def _save_if_unchanged(item: Evidence, opened_version: int) -> bool:
