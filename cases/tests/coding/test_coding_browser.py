@@ -163,3 +163,42 @@ def page_artefact(name):
 
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS / f"{name}.png"
+
+
+def test_an_expected_refusal_of_a_save_logs_no_error_of_the_page_s_own(page, small_project, people):
+    """A 422 (a note over its limit) and a 409 (a stale save) are answers the row shows, not
+    failures: htmx swaps them in and logs no error (base.html's htmx-config responseHandling;
+    without its 409 and 422 entries htmx logs "Response Status Error Code 422" and swaps
+    nothing). Chromium itself prints "Failed to load resource: … 409/422" for any such status,
+    which no page can silence; the statuses are the API's contract and stay."""
+    messages = []
+    page.on("console", lambda message: messages.append((message.type, message.text)))
+    e3 = Evidence.objects.get(key="E3")
+    set_passwords(["carl"])
+    sign_in(page, "carl", PASSWORD)
+    page.goto(f"/p/small/code/{e3.pk}/")
+    page.wait_for_selector("form.crit:focus")
+    page.console_watcher.expected += ["status of 409 (Conflict)", "status of 422 "]
+
+    row = "#crit-D-RESP"
+    with page.expect_response(re.compile(".*/c/D-RESP/$")) as answer:
+        page.fill(f"{row} textarea", "x" * 10_001)
+        page.locator(f"{row} textarea").blur()
+    assert answer.value.status == 422
+    message = page.wait_for_selector(f"{row} .row-message.error")
+    assert "Note:" in message.inner_text() and "nothing was saved" in message.inner_text()
+
+    coding = Coding.objects.get(evidence=e3, coder=people["carl"], criterion__code="AB-T3-TRUST")
+    coding.value, coding.version = 1, coding.version + 1
+    coding.save()  # meanwhile, another tab changes it
+    with page.expect_response(re.compile(".*/c/AB-T3-TRUST/$")) as answer:
+        page.click("#crit-AB-T3-TRUST label[title=moderate]")
+    assert answer.value.status == 409
+    message = page.wait_for_selector("#crit-AB-T3-TRUST .row-message.error")
+    assert "not saved" in message.inner_text()
+    page.locator("#crit-AB-T3-TRUST").scroll_into_view_if_needed()
+    page.screenshot(path=str(page_artefact("coding_expected_refusals")))
+
+    errors = [text for kind, text in messages if kind == "error"]
+    assert len([e for e in errors if e.startswith("Failed to load resource")]) == 2
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
