@@ -28,7 +28,15 @@ from cases.api.serializers import (
     ProjectSerializer,
     SourceSerializer,
 )
-from cases.models import Criterion, Dyad, Membership, Period, Project, Source
+from cases.models import (
+    Criterion,
+    Dyad,
+    Membership,
+    Period,
+    Project,
+    Source,
+    codebook_order,
+)
 from cases.projects.members import MembershipRefused, check_keeps_an_admin, remove_member
 
 
@@ -176,7 +184,7 @@ class CriterionViewSet(
 
     def scoped_queryset(self):
         return Criterion.objects.filter(codebook_id=self.project.codebook_id).order_by(
-            "order", "code", "pk"
+            *codebook_order(), "pk"
         )
 
     def create_values(self) -> dict:

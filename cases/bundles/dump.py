@@ -19,7 +19,7 @@ from cases.projects.licences import DEFAULT_LICENCE
 
 def export_bundle(project: Project) -> dict:
     codebook = project.codebook
-    criteria = list(codebook.criteria.order_by("order", "code"))
+    criteria = list(codebook.criteria.in_codebook_order())
     order = {c.pk: i for i, c in enumerate(criteria)}
     code_of = {c.pk: c.code for c in criteria}
     dyads = list(project.dyads.order_by("code").prefetch_related("periods"))

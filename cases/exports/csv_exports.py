@@ -163,7 +163,7 @@ def write_codebook_markdown(out: TextIO, codebook: Codebook) -> None:
     for point in codebook.scale.order_by("value"):
         out.write(f"| {point.value} | {_cell(point.label)} |\n")
     framework = group = None
-    for c in codebook.criteria.order_by("order", "code"):
+    for c in codebook.criteria.in_codebook_order():
         if c.framework != framework:
             framework, group = c.framework, None
             out.write(f"\n## {c.framework}\n")

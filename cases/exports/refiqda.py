@@ -32,7 +32,7 @@ from cases.exports.archive import Archive
 from cases.exports.csv_exports import scope_of
 from cases.exports.scope import Codings, ExportScope
 from cases.exports.tables import BATCH, CHUNK, Citations, batched, criteria_of
-from cases.models import Assignment, Codebook, Coding, Evidence, Project
+from cases.models import Assignment, Codebook, Coding, Evidence, Project, codebook_order
 from cases.review.consensus import consensus_for
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -73,7 +73,7 @@ def code_guid(codebook: Codebook, code: str, value: int) -> str:
 def _codes_xml(codebook: Codebook, indent: str) -> Iterator[str]:
     seed = codebook_seed(codebook)
     scale = list(codebook.scale.order_by("value").values_list("value", "label"))
-    criteria = list(codebook.criteria.order_by("order", "code"))
+    criteria = list(codebook.criteria.in_codebook_order())
     by_framework: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for c in criteria:  # dicts keep the codebook's first-seen order
         by_framework[c.framework][c.group].append(c)
@@ -282,7 +282,7 @@ class _Project:
             for item_id, code, coder, value, note in (
                 self.codings()
                 .filter(evidence_id__in=ids)
-                .order_by("coder__username", "criterion__order", "criterion__code")
+                .order_by("coder__username", *codebook_order(via="criterion__"))
                 .values_list("evidence_id", "criterion__code", "coder__username", "value", "note")
             ):
                 codings[item_id].append((code, coder, value, bool(note)))

@@ -158,7 +158,7 @@ def _write_data(package: _Package, project: Project, scope) -> None:
 
 
 def _write_agreement(package: _Package, project: Project, scope) -> list[Criterion]:
-    criteria = list(Criterion.objects.filter(codebook=project.codebook).order_by("order", "code"))
+    criteria = list(Criterion.objects.filter(codebook=project.codebook).in_codebook_order())
     for criterion in criteria:
         package.csv(
             f"reliability/{criterion.code}.csv",

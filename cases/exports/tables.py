@@ -32,6 +32,7 @@ from cases.models import (
     Evidence,
     Project,
     Source,
+    codebook_order,
 )
 from cases.review.consensus import consensus_for
 from cases.sources.citations import ItemCite, format_item_citations
@@ -111,7 +112,7 @@ def criteria_of(codebook_id: int) -> dict[str, CriterionInfo]:
     """The codebook's criteria by code, in codebook order (one small query)."""
     rows = (
         Criterion.objects.filter(codebook_id=codebook_id)
-        .order_by("order", "code")
+        .in_codebook_order()
         .values_list("code", "framework", "group")
     )
     return {code: CriterionInfo(i, fw, group) for i, (code, fw, group) in enumerate(rows)}
@@ -238,7 +239,7 @@ def _codings_by_item(ids: list[int], scope: ExportScope) -> dict[int, list[tuple
     codings = Coding.objects.filter(evidence_id__in=ids)
     if own:
         codings = codings.filter(coder_id=scope.user_id)
-    rows = codings.order_by("criterion__order", "criterion__code", "coder__username").values_list(
+    rows = codings.order_by(*codebook_order(via="criterion__"), "coder__username").values_list(
         "evidence_id",
         "coder_id",
         "criterion__code",
@@ -501,7 +502,7 @@ def codebook_table(codebook: Codebook) -> Table:
             INDICATOR_SEPARATOR.join(c.indicators or []) or None,
             c.notes or None,
         ]
-        for position, c in enumerate(codebook.criteria.order_by("order", "code"), start=1)
+        for position, c in enumerate(codebook.criteria.in_codebook_order(), start=1)
     )
     return Table("codebook", CODEBOOK_COLUMNS, rows)
 

@@ -3,7 +3,15 @@ periods, evidence) and coding (assignments, codings, consensus, overrides, stage
 
 from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
-from cases.models.project import Codebook, Criterion, Membership, Project, Role, ScaleValue
+from cases.models.project import (
+    Codebook,
+    Criterion,
+    Membership,
+    Project,
+    Role,
+    ScaleValue,
+    codebook_order,
+)
 from cases.models.source import Source
 
 __all__ = [
@@ -25,4 +33,5 @@ __all__ = [
     "Source",
     "Stage",
     "StageJudgment",
+    "codebook_order",
 ]

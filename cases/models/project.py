@@ -57,6 +57,18 @@ class ScaleValue(models.Model):
         return f"{self.value} {self.label}"
 
 
+def codebook_order(via: str = "") -> list[str]:
+    """The order a codebook lists its criteria in (``order``, then the code), for an
+    ``order_by`` on criteria or, with ``via="criterion__"``, on rows that point at one."""
+    return [f"{via}order", f"{via}code"]
+
+
+class CriterionQuerySet(models.QuerySet):
+    def in_codebook_order(self) -> "CriterionQuerySet":
+        """The criteria as the codebook lists them: every page, export and check uses this."""
+        return self.order_by(*codebook_order())
+
+
 class Criterion(models.Model):
     """A code coders apply to evidence. Codes are stable identifiers: never renamed or reused."""
 
@@ -88,8 +100,10 @@ class Criterion(models.Model):
 
     history = HistoricalRecords()
 
+    objects = CriterionQuerySet.as_manager()
+
     class Meta:
-        ordering = ["codebook", "order", "code"]
+        ordering = ["codebook", *codebook_order()]
         verbose_name_plural = "criteria"
         constraints = [
             models.UniqueConstraint(fields=["codebook", "code"], name="criterion_code_unique"),

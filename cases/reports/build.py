@@ -94,7 +94,7 @@ def build_report(
     item_keys = {p.code: [key_of[pk] for pk in gathered.item_ids.get(p.pk, [])] for p in periods}
     items_by_period = {p.code: list(zip(item_keys[p.code], p.items, strict=True)) for p in inputs}
     criteria = list(
-        project.codebook.criteria.order_by("order", "code").values(
+        project.codebook.criteria.in_codebook_order().values(
             "code", "name", "framework", "group", "carry_forward"
         )
     )

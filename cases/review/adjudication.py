@@ -46,7 +46,7 @@ def decision_codes(evidence: Evidence) -> list[str]:
     decided = Consensus.objects.filter(evidence=evidence).values("criterion_id")
     return list(
         Criterion.objects.filter(Q(pk__in=coded) | Q(pk__in=decided))
-        .order_by("order", "code")
+        .in_codebook_order()
         .values_list("code", flat=True)
     )
 

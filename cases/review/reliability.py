@@ -213,7 +213,7 @@ def _codebook(project: Project) -> tuple[list[CriterionInfo], list[int]]:
     criteria = [
         CriterionInfo(*row)
         for row in Criterion.objects.filter(codebook_id=project.codebook_id)
-        .order_by("order", "code")
+        .in_codebook_order()
         .values_list("pk", "code", "name", "framework", "group")
     ]
     # Straight from the codebook's id, ordered as ``Codebook.scale_values``: going through

@@ -313,7 +313,7 @@ class EvidenceFilterForm(forms.Form):
         self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
         self.fields["period"].queryset = project_periods(project)
         self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
-        self.fields["criterion"].queryset = project.codebook.criteria.order_by("order", "code")
+        self.fields["criterion"].queryset = project.codebook.criteria.in_codebook_order()
         if membership.can_code:
             self.fields["criterion"].help_text = "Among your own codes."
         else:

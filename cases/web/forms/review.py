@@ -98,7 +98,7 @@ class QueueFilterForm(ReviewFilterForm):
             .order_by("dyad__code", "start_year")
         )
         self.criteria = list(
-            Criterion.objects.filter(codebook_id=project.codebook_id).order_by("order", "code")
+            Criterion.objects.filter(codebook_id=project.codebook_id).in_codebook_order()
         )
         self.fields["period"].choices = [(str(p.pk), p.code) for p in self.periods]
         self.fields["criterion"].choices = [(c.code, c.code) for c in self.criteria]

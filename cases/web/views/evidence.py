@@ -20,7 +20,15 @@ from django.utils.cache import patch_vary_headers
 from cases.access import get_project_for
 from cases.evidence.search import search_evidence
 from cases.lib.versioning import StaleWrite, claim_version
-from cases.models import Assignment, Coding, Consensus, Evidence, Membership, Project
+from cases.models import (
+    Assignment,
+    Coding,
+    Consensus,
+    Evidence,
+    Membership,
+    Project,
+    codebook_order,
+)
 from cases.review.consensus import derive_item_consensus
 from cases.sources.citations import format_item_citations
 from cases.web.forms.evidence import EvidenceFilterForm, EvidenceForm
@@ -231,7 +239,7 @@ def evidence_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         context["my_codings"] = list(
             Coding.objects.filter(evidence=item, coder=request.user)
             .select_related("criterion")
-            .order_by("criterion__order", "criterion__code")
+            .order_by(*codebook_order(via="criterion__"))
         )
     if membership.can_read_all_codings:
         context["codings_table"] = _codings_table(item)

@@ -62,7 +62,7 @@ def exports(request: HttpRequest, slug: str) -> HttpResponse:
     refused = [k for k in KINDS.values() if not k.allowed(scope)]
     criteria = (
         Criterion.objects.filter(codebook_id=project.codebook_id)
-        .order_by("order", "code")
+        .in_codebook_order()
         .values_list("code", "name")
         if scope.reliability
         else []

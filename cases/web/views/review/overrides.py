@@ -15,7 +15,7 @@ from cases.access import get_project_for
 from cases.classification.inputs import build_inputs, carry_forward_codes, find_dyads
 from cases.classification.rule import classify
 from cases.lib.versioning import StaleWrite
-from cases.models import Criterion, Period, PeriodOverride
+from cases.models import Criterion, Period, PeriodOverride, codebook_order
 from cases.review.adjudication import AdjudicationRefused
 from cases.review.overrides import set_period_override
 from cases.web.forms.review import EditOverrideForm, OverrideForm
@@ -116,7 +116,7 @@ def overrides(request: HttpRequest, slug: str) -> HttpResponse:
     rows = list(
         PeriodOverride.objects.filter(period__dyad__project=project)
         .select_related("period", "period__dyad", "criterion", "decided_by")
-        .order_by("period__dyad__code", "period__start_year", "criterion__order")
+        .order_by("period__dyad__code", "period__start_year", *codebook_order(via="criterion__"))
     )
     derived = _derived_values(project)
     for row in rows:
@@ -132,9 +132,9 @@ def overrides(request: HttpRequest, slug: str) -> HttpResponse:
             "periods": Period.objects.filter(dyad__project=project)
             .select_related("dyad")
             .order_by("dyad__code", "start_year"),
-            "criteria": Criterion.objects.filter(codebook_id=project.codebook_id).order_by(
-                "order", "code"
-            ),
+            "criteria": Criterion.objects.filter(
+                codebook_id=project.codebook_id
+            ).in_codebook_order(),
             "scale": list(project.codebook.scale.all()),
             "error": error,
         },
