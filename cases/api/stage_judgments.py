@@ -13,6 +13,7 @@ from cases.api.records import (
     own_rows_for_coders,
     versioned_delete,
 )
+from cases.classification.rule import has_coupling
 from cases.lib import limits
 from cases.lib.validators import MaxCharacters
 from cases.models import Coupling, Stage, StageJudgment
@@ -56,11 +57,11 @@ class StageJudgmentSerializer(PeriodReference, serializers.ModelSerializer):
         attrs = self.take_period(attrs)
         stage = attrs.get("stage", self.instance and self.instance.stage)
         coupling = attrs.get("coupling", self.instance and self.instance.coupling)
-        if stage == Stage.MATURE and not coupling:
+        if has_coupling(stage) and not coupling:
             raise serializers.ValidationError(
                 {"coupling": ["A mature community is loosely or tightly coupled: choose one."]}
             )
-        if stage != Stage.MATURE and coupling:
+        if coupling and not has_coupling(stage):
             raise serializers.ValidationError(
                 {"coupling": ["Only a mature community is loosely or tightly coupled."]}
             )

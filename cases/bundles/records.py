@@ -15,6 +15,7 @@ from cases.bundles.fields import (
 )
 from cases.bundles.problems import ENTRY_KEYS, Path, Problems
 from cases.bundles.shape import longer_than
+from cases.classification.rule import has_coupling
 from cases.lib import limits
 from cases.lib.dates import EvidenceDate, EvidenceDateError, parse_evidence_date
 from cases.lib.locators import is_valid_locator
@@ -68,7 +69,8 @@ def _check_assessment(problems: Problems, path: Path, item: dict) -> None:
     accepted = problems.accepted(path, "assessed_stage")
     if accepted and item.get("evidence_type") != "author_assessment":
         problems.add(path, "assessed_stage is for author_assessment items only")
-    if coupling is not None and problems.accepted(path, "assessed_coupling") and stage != "mature":
+    coupled = coupling is not None and problems.accepted(path, "assessed_coupling")
+    if coupled and not has_coupling(stage):
         problems.add(path, "assessed_coupling is only for an assessed mature stage")
 
 
@@ -201,7 +203,7 @@ def _check_judgments(problems: Problems, checked: Checked, judgments: Any) -> No
     for path, entry in entries(judgments, "stage_judgments"):
         _check_dyad_period(problems, checked, path, entry)
         _check_member(problems, checked, path, entry, "coder", required=True)
-        if entry.get("coupling") is not None and entry.get("stage") != "mature":
+        if entry.get("coupling") is not None and not has_coupling(entry.get("stage")):
             problems.add(path, "only a mature community is loosely or tightly coupled")
         characters(problems, path, entry, "rationale")
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Greatest, Least, Length, Upper
 from django.db.models.lookups import Exact
 from simple_history.models import HistoricalRecords
 
+from cases.classification.rule import has_coupling
 from cases.lib import limits
 from cases.lib.dates import EvidenceDate, EvidenceDateError, parse_evidence_date
 from cases.lib.locators import is_valid_locator
@@ -363,7 +364,7 @@ class Evidence(models.Model):
     def _assessment_problems(self) -> dict[str, str]:
         if self.assessed_stage and self.evidence_type != EvidenceType.AUTHOR_ASSESSMENT:
             return {"assessed_stage": "only an author assessment assesses a stage"}
-        if self.assessed_coupling and self.assessed_stage != Stage.MATURE:
+        if self.assessed_coupling and not has_coupling(self.assessed_stage):
             return {"assessed_coupling": "coupling applies to a mature stage only"}
         return {}
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
+from cases.classification.rule import has_coupling
 from cases.lib import limits
 from cases.lib.versioning import StaleWrite, claim_version
 from cases.models import Coupling, Period, Stage, StageJudgment
@@ -66,9 +67,9 @@ def _validate(post) -> tuple[dict, str]:
         return form, "Choose a stage."
     if form["coupling"] and form["coupling"] not in Coupling.values:
         return form, "Choose loosely or tightly coupled."
-    if form["coupling"] and form["stage"] != Stage.MATURE:
+    if form["coupling"] and not has_coupling(form["stage"]):
         return form, "Only a mature community is loosely or tightly coupled: clear the coupling."
-    if form["stage"] == Stage.MATURE and not form["coupling"]:
+    if has_coupling(form["stage"]) and not form["coupling"]:
         return form, "A mature community is loosely or tightly coupled: choose one."
     problem = limits.text_problem(form["rationale"], limits.RATIONALE)
     if problem:
