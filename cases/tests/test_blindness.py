@@ -147,6 +147,21 @@ def readable(response) -> str:
     return headers + "\n" + "\n".join(p.decode("utf-8", "replace") for p in parts)
 
 
+def crawl_for(client: Client, urls, marker: str) -> tuple[int, list[str]]:
+    """Every url as a page and as an htmx fragment, each from a cold cache: how many answered
+    200, and which of them (url and headers) carried ``marker`` anywhere a reader could read."""
+    answered, leaks = 0, []
+    for url in urls:
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            cache.clear()
+            response = client.get(url, **headers)
+            assert response.status_code < 500, url
+            answered += response.status_code == 200
+            if marker in readable(response):
+                leaks.append(f"{url} {headers}")
+    return answered, leaks
+
+
 def carl(people) -> Client:
     client = Client()
     client.force_login(people["carl"])
