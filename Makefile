@@ -25,10 +25,10 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## Migrate, load the demo project once, print the demo logins, serve on http://127.0.0.1:8000
+## Migrate, load the demo project once, print the demo logins, serve on http://$(HOST):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py setup_demo --address $(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Load the demo project (only when it is not there yet) without serving

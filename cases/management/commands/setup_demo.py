@@ -15,8 +15,31 @@ DEMO_PASSWORD = "sccoder-demo"
 DEMO_SUPERUSER = "ada"
 
 
+def browser_url(address: str) -> str:
+    """The address to open for a server bound to ``address`` (HOST:PORT as runserver takes it):
+    a server listening on every interface is opened on the loopback address, an IPv6 host is
+    bracketed."""
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if host in ("0.0.0.0", "0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port or '8000'}/"
+
+
 class Command(BaseCommand):
     help = "Load the Türkiye–Azerbaijan demo project and its demo accounts, once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="HOST:PORT the server will listen on (make run passes HOST and PORT), "
+            "for the address printed at the end.",
+        )
 
     def handle(self, **options):
         if not Project.objects.filter(slug=DEMO_SLUG).exists():
@@ -32,7 +55,7 @@ class Command(BaseCommand):
         for m in project.memberships.select_related("user").order_by("role", "user__username"):
             note = " (also site administrator: /admin/)" if m.user.is_superuser else ""
             self.stdout.write(f"  {m.user.username:<8} {m.role}{note}")
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in.\n")
+        self.stdout.write(f"Open {browser_url(options['address'])} and sign in.\n")
 
     def _activate_demo_accounts(self, project: Project) -> None:
         User = get_user_model()

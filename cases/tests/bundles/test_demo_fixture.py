@@ -1,6 +1,8 @@
 """The Türkiye–Azerbaijan demo project: it loads, it is rich enough to work with, it round-trips."""
 
 import json
+import os
+import subprocess
 from io import StringIO
 
 import pytest
@@ -125,8 +127,28 @@ def test_at_least_three_items_are_assigned_and_not_yet_submitted(demo):
         evidence__project=demo, status=Assignment.Status.ASSIGNED
     ).values_list("evidence__key", "coder__username")
     assert sorted(waiting) == [
-        (key, coder) for key in ("KAR-076", "KAR-077", "KAR-078") for coder in ("alice", "bob")
+        (key, coder)
+        for key in ("KAR-076", "KAR-077", "KAR-078")
+        for coder in ("alice", "bob", "carol")
     ]
+
+
+def test_a_third_coder_starts_with_a_fresh_queue(demo):
+    """carol is assigned items and has coded none: the coding page's first steps can be tried."""
+    carol = Assignment.objects.filter(evidence__project=demo, coder__username="carol")
+    assert carol.count() == 3
+    assert set(carol.values_list("status", flat=True)) == {Assignment.Status.ASSIGNED}
+    assert not Coding.objects.filter(evidence__project=demo, coder__username="carol").exists()
+    assert demo.memberships.get(user__username="carol").role == "coder"
+
+
+def test_the_third_coder_leaves_the_consensus_as_it_was(demo):
+    """Her items were still waiting for alice and bob: no coded item lost its consensus."""
+    states = consensus_for(Evidence.objects.filter(project=demo).values_list("id", flat=True))
+    keys = dict(Evidence.objects.filter(project=demo).values_list("id", "key"))
+    waiting = sorted(keys[i] for i, s in states.items() if s.awaiting_coders)
+    assert waiting == ["KAR-076", "KAR-077", "KAR-078"]
+    assert sum(1 for s in states.values() if s.awaits_adjudication) == 8
 
 
 def test_the_demo_codes_all_three_tiers_and_records_contrary_evidence(demo):
@@ -160,12 +182,40 @@ def test_setup_demo_loads_once_and_activates_the_demo_accounts(db):
     assert "Loaded the demo project" in out.getvalue()
     assert "sccoder-demo" in out.getvalue()
     User = get_user_model()
-    for username in ("ada", "rita", "alice", "bob", "olga"):
+    for username in ("ada", "rita", "alice", "bob", "carol", "olga"):
         assert User.objects.get(username=username).check_password("sccoder-demo")
     assert User.objects.get(username="ada").is_superuser
     assert not User.objects.get(username="alice").is_staff
+    assert "Open http://127.0.0.1:8000/ and sign in." in out.getvalue()
 
     again = StringIO()
     call_command("setup_demo", stdout=again)
     assert "Loaded" not in again.getvalue()
     assert Project.objects.filter(slug="turkiye-azerbaijan").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "url"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000/"),
+        ("127.0.0.1:9000", "http://127.0.0.1:9000/"),
+        ("localhost:8123", "http://localhost:8123/"),
+        ("0.0.0.0:8080", "http://127.0.0.1:8080/"),  # every interface: open it on loopback
+        ("[::1]:8000", "http://[::1]:8000/"),
+        ("::1:8000", "http://[::1]:8000/"),
+    ],
+)
+def test_setup_demo_prints_the_address_the_server_listens_on(db, address, url):
+    out = StringIO()
+    call_command("setup_demo", address=address, stdout=out)
+    assert f"Open {url} and sign in." in out.getvalue()
+
+
+def test_make_run_passes_host_and_port_to_the_printed_address_and_the_server():
+    """`PORT=9123 HOST=0.0.0.0 make run` serves there and says so (a dry run of the recipe)."""
+    env = {**os.environ, "HOST": "0.0.0.0", "PORT": "9123"}
+    recipe = subprocess.run(
+        ["make", "-n", "run"], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "manage.py setup_demo --address 0.0.0.0:9123" in recipe
+    assert "manage.py runserver 0.0.0.0:9123" in recipe
