@@ -121,6 +121,7 @@ class EvidenceViewSet(ReadMixin, CreateMixin, UpdateMixin, DestroyMixin, Project
     queryset = Evidence.objects.none()
     serializer_class = EvidenceSerializer
     filterset_class = filters.EvidenceFilter
+    filter_backends = [filters.MembershipFilterBackend]
     write_need = "edit_evidence"
     action_needs = {"destroy": "manage"}
     versioned = True

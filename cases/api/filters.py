@@ -12,7 +12,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from cases.evidence.search import search_evidence
+from cases.evidence.search import EvidenceSearchFilter
 from cases.lib.dates import EvidenceDateError, parse_evidence_date
 from cases.models import (
     Assignment,
@@ -101,7 +101,21 @@ def dyad_filter(prefix: str) -> filters.CharFilter:
     )
 
 
-class EvidenceFilter(filters.FilterSet):
+class MembershipFilterBackend(filters.DjangoFilterBackend):
+    """Gives a FilterSet that asks for it (``EvidenceSearchFilter``) the requester's membership,
+    which the permission class put on the view: what a search may match depends on the role."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and issubclass(filterset_class, EvidenceSearchFilter):
+            kwargs["membership"] = getattr(view, "membership", None)
+        return kwargs
+
+
+class EvidenceFilter(EvidenceSearchFilter):
+    """The evidence page's search (``q``, from ``EvidenceSearchFilter``) and the API's filters."""
+
     dyad = dyad_filter("dyad__")
     period = filters.CharFilter(field_name="period__code", label="Period code, e.g. P2.")
     date_from = EvidenceDateFilter(
@@ -113,11 +127,6 @@ class EvidenceFilter(filters.FilterSet):
     key = filters.CharFilter(label="The item's key, e.g. KAR-N01.")
     created_by = filters.CharFilter(
         field_name="created_by__username", label="Username of who added the item."
-    )
-    q = filters.CharFilter(
-        method="search",
-        label="Words in any order in the key, quote, summary or page note; capitals and "
-        "accents do not matter (Turkiye finds Türkiye). The evidence page's search is the same.",
     )
     ordering = StableOrderingFilter(
         fields=[
@@ -131,9 +140,6 @@ class EvidenceFilter(filters.FilterSet):
     class Meta:
         model = Evidence
         fields = []
-
-    def search(self, qs, name, value):
-        return search_evidence(qs, value)
 
 
 class CodingFilter(filters.FilterSet):

@@ -94,3 +94,158 @@ def test_the_page_and_the_api_give_the_same_items(searchable):
         api = client.get("/api/projects/small/evidence/", {"q": query}).json()
         in_api = sorted(item["key"] for item in api["results"])
         assert on_page == in_api == keys(query), query
+
+
+# -- notes and rationales: the words a reader may search are the words they may read -----------
+
+
+def _item(key: str, quote: str) -> dict:
+    return {
+        "key": key,
+        "dyad": "FRA-DEU",
+        "date": "1995",
+        "source": "doe2020",
+        "locator": "1",
+        "evidence_type": "event",
+        "quote": quote,
+        "summary": "",
+    }
+
+
+@pytest.fixture
+def annotated(db):
+    """N1: carl's note says "zeppelin", cleo's says "quokka"; both submitted, and rita decided
+    it with a rationale saying "marmoset". N2: decided with "narwhal"; only cleo was assigned
+    (submitted). N3: carl submitted, cleo still coding; rita's rationale says "ocelot"."""
+    bundle = small_bundle()
+    bundle["evidence"] = [
+        _item("N1", "Treaty signed in Türkiye."),
+        _item("N2", "A plain quote."),
+        _item("N3", "Another plain quote."),
+    ]
+    bundle["codings"] = [
+        {
+            "evidence": "N1",
+            "coder": "carl",
+            "submitted": True,
+            "values": {"D-RESP": 1},
+            "notes": {"D-RESP": "Only the Zeppelin élites."},
+        },
+        {
+            "evidence": "N1",
+            "coder": "cleo",
+            "submitted": True,
+            "values": {"D-RESP": 2},
+            "notes": {"D-RESP": "QUOKKA said so"},
+        },
+        {"evidence": "N2", "coder": "cleo", "submitted": True, "values": {"D-RESP": 1}},
+        {"evidence": "N3", "coder": "carl", "submitted": True, "values": {"D-RESP": 2}},
+        {"evidence": "N3", "coder": "cleo", "submitted": False, "values": {}},
+    ]
+    bundle["consensus"] = [
+        {"evidence": "N1", "values": {"D-RESP": 1}, "decided_by": "rita", "rationale": "Marmoset."},
+        {"evidence": "N2", "values": {"D-RESP": 1}, "decided_by": "rita", "rationale": "Narwhal."},
+        {"evidence": "N3", "values": {"D-RESP": 2}, "decided_by": "rita", "rationale": "Ocelot."},
+    ]
+    bundle["stage_judgments"] = []
+    return import_bundle(bundle)
+
+
+def found_by(username: str, query: str) -> tuple[list[str], list[str]]:
+    """The keys the evidence page and the API answer ``username``'s search with."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    page = client.get("/p/small/evidence/", {"q": query})
+    assert page.status_code == 200
+    on_page = sorted(set(re.findall(r">(N\d)<", page.content.decode())))
+    api = client.get("/api/projects/small/evidence/", {"q": query})
+    assert api.status_code == 200
+    return on_page, sorted(item["key"] for item in api.json()["results"])
+
+
+def expect(username: str, query: str, keys_: list[str]) -> None:
+    on_page, in_api = found_by(username, query)
+    assert on_page == keys_, ("page", username, query)
+    assert in_api == keys_, ("api", username, query)
+
+
+@pytest.mark.parametrize(
+    ("username", "query", "expected"),
+    [
+        # A coder's own note, folded like any text; another coder's note never.
+        ("carl", "zeppelin", ["N1"]),
+        ("carl", "ELITES", ["N1"]),
+        ("carl", "quokka", []),
+        ("cleo", "quokka", ["N1"]),
+        ("cleo", "zeppelin", []),
+        # Words from the quote and a note together, in any order.
+        ("carl", "turkiye zeppelin", ["N1"]),
+        ("cleo", "zeppelin turkiye", []),
+        # Admins and reviewers read every note; observers read none.
+        ("rita", "zeppelin", ["N1"]),
+        ("ada", "quokka", ["N1"]),
+        ("otto", "zeppelin", []),
+        ("otto", "quokka", []),
+    ],
+)
+def test_a_coder_searches_only_their_own_notes(annotated, username, query, expected):
+    expect(username, query, expected)
+
+
+@pytest.mark.parametrize(
+    ("username", "query", "expected"),
+    [
+        # carl submitted N1 and N3: their rationales are his to read. N2 he never coded.
+        ("carl", "marmoset", ["N1"]),
+        ("carl", "ocelot", ["N3"]),
+        ("carl", "narwhal", []),
+        # cleo submitted N1 and N2, and is still coding N3: its decision is veiled from her.
+        ("cleo", "narwhal", ["N2"]),
+        ("cleo", "ocelot", []),
+        ("cleo", "ocelot plain", []),
+        # Reviewers, admins and observers read every rationale.
+        ("rita", "ocelot", ["N3"]),
+        ("ada", "narwhal", ["N2"]),
+        ("otto", "marmoset", ["N1"]),
+    ],
+)
+def test_a_coder_searches_only_the_rationales_they_may_read(annotated, username, query, expected):
+    expect(username, query, expected)
+
+
+def test_a_coder_cannot_learn_a_hidden_rationale_letter_by_letter(annotated):
+    """Probing a veiled rationale word by word and prefix by prefix answers exactly what the
+    item's own text answers: the rationale never changes the result."""
+    for probe in ("c", "ce", "cel", "celo", "ocelot", "lot", "ocelot."):
+        own_text = keys_in_text_only(f"another {probe}")
+        assert found_by("cleo", f"another {probe}") == (own_text, own_text), probe
+        assert found_by("rita", f"another {probe}") == (["N3"], ["N3"]), probe  # it is there
+        assert own_text == [], probe
+
+
+def keys_in_text_only(query: str) -> list[str]:
+    return sorted(
+        search_evidence(Evidence.objects.all(), query).values_list("key", flat=True).distinct()
+    )
+
+
+def test_the_page_and_the_api_search_through_one_filterset():
+    from cases.api.filters import EvidenceFilter
+    from cases.evidence.search import EvidenceSearchFilter
+
+    assert issubclass(EvidenceFilter, EvidenceSearchFilter)
+    assert EvidenceFilter.base_filters["q"] is EvidenceSearchFilter.base_filters["q"]
+
+
+def test_postgresql_ranks_the_best_match_first_and_sqlite_keeps_the_order(searchable):
+    from django.db import connection
+
+    from cases.evidence.search import rank_by_relevance
+
+    items = search_evidence(Evidence.objects.order_by("key"), "tanap")
+    ranked = list(rank_by_relevance(items, "TANAP pipeline").values_list("key", flat=True))
+    if connection.vendor == "postgresql":
+        # T2 holds both words (in its quote and summary), T1 only one.
+        assert ranked == ["T2", "T1"]
+    else:
+        assert ranked == ["T1", "T2"]

@@ -262,7 +262,7 @@ class EvidenceFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Search words in keys, quotes and summaries  ( / )",
+                "placeholder": "Search quotes, summaries, notes and rationales  ( / )",
                 "data-slash-focus": "",
                 "autocomplete": "off",
             }

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
 from cases.access import get_project_for
-from cases.evidence.search import search_evidence
+from cases.evidence.search import EvidenceSearchFilter
 from cases.lib.versioning import StaleWrite, claim_version
 from cases.models import (
     Assignment,
@@ -43,7 +43,9 @@ STALE_MESSAGE = (
 
 
 def _filtered(project: Project, membership: Membership, filters: dict) -> QuerySet[Evidence]:
-    items = Evidence.objects.filter(project=project)
+    """The project's items the filters select, in the list's order (on PostgreSQL, a search
+    ranks the best matches first)."""
+    items = Evidence.objects.filter(project=project).order_by("date_start", "key")
     user = membership.user
     if "dyad" in filters:
         items = items.filter(dyad=filters["dyad"])
@@ -54,7 +56,8 @@ def _filtered(project: Project, membership: Membership, filters: dict) -> QueryS
     if "source" in filters:
         items = items.filter(source=filters["source"])
     if "q" in filters:
-        items = search_evidence(items, filters["q"])
+        # The API's ?q= is the same FilterSet: one search, the same items for the same reader.
+        items = EvidenceSearchFilter({"q": filters["q"]}, queryset=items, membership=membership).qs
     if "criterion" in filters:
         items = items.filter(_has_criterion(membership, filters["criterion"]))
     if "coded" in filters and membership.can_code:
@@ -105,10 +108,8 @@ def evidence_list(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug)
     form = EvidenceFilterForm(request.GET, project=project, membership=membership)
     filters = form.filters()
-    items = (
-        _filtered(project, membership, filters)
-        .select_related("dyad", "period", "source", "via_source")
-        .order_by("date_start", "key")
+    items = _filtered(project, membership, filters).select_related(
+        "dyad", "period", "source", "via_source"
     )
     if membership.can_code:
         items = items.annotate(
