@@ -59,3 +59,78 @@ def project_progress(project: Project, membership: Membership) -> Progress:
         progress.awaiting_adjudication = sum(1 for s in states if s.awaits_adjudication)
         progress.agreed = sum(1 for s in states if s.is_coded and not s.awaits_adjudication)
     return progress
+
+
+@dataclass
+class Glance:
+    """One project's line on the project list, shaped by the viewer's role there. A coder's line
+    holds the item count and their own work only: how far colleagues got, and above all how
+    often they disagreed, would say something about their codes."""
+
+    items: int = 0
+    mine: Row | None = None  # coders: their own assignments
+    submitted: Row | None = None  # admins and reviewers: every coder's assignments
+    with_consensus: int | None = None  # admins, reviewers and observers
+    awaiting_adjudication: int | None = None  # admins and reviewers: open disagreements
+
+    @property
+    def consensus_percent(self) -> int:
+        return round(100 * self.with_consensus / self.items) if self.items else 0
+
+
+def projects_at_a_glance(memberships) -> dict[int, Glance]:
+    """A Glance per membership's project, keyed by project id, in six queries whatever the
+    number of projects (the project list shows every project of the user)."""
+    memberships = list(memberships)
+    glances = {m.project_id: Glance() for m in memberships}
+    if not memberships:
+        return glances
+    for project_id, items in (
+        Evidence.objects.filter(project_id__in=glances)
+        .order_by()
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+    ):
+        glances[project_id].items = items
+    coding = {m.project_id for m in memberships if m.can_code}
+    reading = {m.project_id for m in memberships if m.can_read_all_codings}
+    user_ids = {m.user_id for m in memberships}
+    submitted = Q(status=Assignment.Status.SUBMITTED)
+    if coding or reading:
+        rows = (
+            Assignment.objects.filter(
+                Q(evidence__project_id__in=reading)
+                | Q(evidence__project_id__in=coding, coder_id__in=user_ids)
+            )
+            .order_by()
+            .values_list("evidence__project_id")
+            .annotate(assigned=Count("id"), submitted=Count("id", filter=submitted))
+        )
+        for project_id, assigned, done in rows:
+            if project_id in coding:
+                glances[project_id].mine = Row("you", assigned, done)
+            else:
+                glances[project_id].submitted = Row("all coders", assigned, done)
+        for project_id in coding:
+            glances[project_id].mine = glances[project_id].mine or Row("you")
+        for project_id in reading:
+            glances[project_id].submitted = glances[project_id].submitted or Row("all coders")
+    # Observers read the consensus of every item (they are never assigned one); coders are not
+    # shown it here: with their own veil it would be a different figure for each coder.
+    consensus_readers = {m.project_id for m in memberships if not m.can_code}
+    if consensus_readers:
+        items = Evidence.objects.filter(project_id__in=consensus_readers).order_by()
+        project_of = dict(items.values_list("id", "project_id"))
+        for project_id in consensus_readers:
+            glances[project_id].with_consensus = 0
+        for project_id in reading:
+            glances[project_id].awaiting_adjudication = 0
+        states = consensus_for(project_of, among=items.values_list("id", flat=True))
+        for item_id, state in states.items():
+            glance = glances[project_of[item_id]]
+            if state.awaits_adjudication:
+                if glance.awaiting_adjudication is not None:
+                    glance.awaiting_adjudication += 1
+            elif state.is_coded:
+                glance.with_consensus += 1
+    return glances

@@ -3,15 +3,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.access import get_project_for, memberships_of
-from cases.projects.progress import project_progress
+from cases.projects.progress import project_progress, projects_at_a_glance
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in start page: the user's projects and their role in each."""
-    return render(
-        request, "cases/projects/list.html", {"memberships": memberships_of(request.user)}
-    )
+    """The signed-in start page: the user's projects, their role and progress in each (what
+    the role may know: see ``projects_at_a_glance``)."""
+    memberships = list(memberships_of(request.user))
+    glances = projects_at_a_glance(memberships)
+    rows = [(m, glances[m.project_id]) for m in memberships]
+    return render(request, "cases/projects/list.html", {"rows": rows})
 
 
 @login_required
