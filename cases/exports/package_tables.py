@@ -22,7 +22,7 @@ from cases.exports.tables import CHUNK, Table, iso_date
 from cases.models import Evidence, EvidenceType, Project, StageJudgment
 from cases.reports.robustness import classify_leaving_out, leave_one_out
 from cases.review.agreement import cohen_kappa_table
-from cases.review.reliability import load_submitted_codes
+from cases.review.submitted_codes import load_submitted_codes
 
 # --- the evidence, one row per item -------------------------------------------------------------
 

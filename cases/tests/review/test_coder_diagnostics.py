@@ -21,14 +21,10 @@ from sklearn.metrics import cohen_kappa_score
 from cases.bundles import import_bundle
 from cases.models import Assignment, Coding, Criterion, Evidence
 from cases.review.adjudication import adjudicate_item
+from cases.review.coding_units import NOT_CODED
 from cases.review.consensus import consensus_for
-from cases.review.reliability import (
-    NOT_CODED,
-    agreement_figures,
-    agreement_rows,
-    coders_against_consensus,
-    leave_one_coder_out,
-)
+from cases.review.diagnostics import coders_against_consensus, leave_one_coder_out
+from cases.review.reliability import agreement_figures, agreement_rows
 from cases.tests.review.test_reliability import add_item, code_and_submit, hand_built_bundle
 from cases.tests.review.test_reliability_arrays import plain_cube
 

@@ -47,13 +47,12 @@ from django.contrib.auth import get_user_model
 
 from cases.bundles import import_bundle
 from cases.models import Assignment, Coding, Criterion, Dyad, Evidence, Period, Source
+from cases.review.diagnostics import coders_against_consensus, leave_one_coder_out
 from cases.review.reliability import (
     ROW_KEYS,
     agreement_figures,
     agreement_rows,
     coder_pair_kappas,
-    coders_against_consensus,
-    leave_one_coder_out,
     reading,
     stage_judgment_agreement,
 )

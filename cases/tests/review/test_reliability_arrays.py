@@ -25,12 +25,9 @@ from cases.review.agreement import (
     krippendorff_alpha_bootstrap,
     percent_agreement,
 )
-from cases.review.reliability import (
-    NOT_CODED,
-    agreement_rows,
-    coder_pair_kappas,
-    load_submitted_codes,
-)
+from cases.review.coding_units import NOT_CODED
+from cases.review.reliability import agreement_rows, coder_pair_kappas
+from cases.review.submitted_codes import load_submitted_codes
 from cases.tests.review.test_reliability import add_item, code_and_submit, hand_built_bundle, row
 
 SCALE = [0, 1, 2, 3]

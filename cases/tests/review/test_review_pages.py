@@ -26,12 +26,8 @@ from cases.models import (
     Project,
 )
 from cases.review.adjudication import adjudicate_item
-from cases.review.reliability import (
-    agreement_rows,
-    coders_against_consensus,
-    leave_one_coder_out,
-    stage_judgment_agreement,
-)
+from cases.review.diagnostics import coders_against_consensus, leave_one_coder_out
+from cases.review.reliability import agreement_rows, stage_judgment_agreement
 from cases.tests.cli import REPO
 from cases.tests.review.double_coding import both_code_e3
 from cases.tests.review.test_reliability import code_and_submit, hand_built_bundle
