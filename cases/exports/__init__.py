@@ -23,9 +23,9 @@ from cases.exports.csv_exports import (
     write_reliability_csv,
 )
 from cases.exports.refiqda import write_qdc, write_qdpx
+from cases.exports.reliability_table import VARIANTS
 from cases.exports.replication import write_replication_package
 from cases.exports.scope import Codings, ExportRefused, ExportScope, export_scope
-from cases.exports.tables import VARIANTS
 from cases.exports.xlsx_export import write_xlsx
 
 __all__ = [

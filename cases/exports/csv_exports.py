@@ -19,17 +19,12 @@ import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from cases.exports.codebook_table import codebook_table
+from cases.exports.item_tables import codings_table, consensus_table
+from cases.exports.period_table import periods_table
+from cases.exports.reliability_table import reliability_table
 from cases.exports.scope import ExportScope, export_scope
-from cases.exports.tables import (
-    BATCH,
-    Table,
-    batched,
-    codebook_table,
-    codings_table,
-    consensus_table,
-    periods_table,
-    reliability_table,
-)
+from cases.exports.tables import BATCH, Table, batched
 from cases.models import Codebook, Criterion, Project
 
 

@@ -13,15 +13,12 @@ from typing import BinaryIO
 
 import xlsxwriter
 
+from cases.exports.codebook_table import codebook_table
 from cases.exports.csv_exports import scope_of
+from cases.exports.item_tables import codings_table, consensus_table
+from cases.exports.period_table import periods_table
 from cases.exports.scope import Codings
-from cases.exports.tables import (
-    Table,
-    codebook_table,
-    codings_table,
-    consensus_table,
-    periods_table,
-)
+from cases.exports.tables import Table
 from cases.models import Project
 
 WIDTHS = {  # characters; every other column gets 12

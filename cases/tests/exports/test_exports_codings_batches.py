@@ -6,7 +6,7 @@ import io
 import pytest
 
 from cases.bundles import import_bundle, parse_bundle
-from cases.exports import tables
+from cases.exports import item_tables
 from cases.exports.csv_exports import write_codings_csv
 from cases.models import Assignment, Criterion, Evidence, Membership
 from cases.tests.cli import REPO
@@ -39,7 +39,7 @@ def export(project, username) -> str:
 @pytest.mark.parametrize("username", VIEWERS)
 def test_the_codings_csv_is_the_same_whatever_the_batch_size(demo, username, monkeypatch):
     whole = export(demo, username)
-    monkeypatch.setattr(tables, "BATCH", 7)
+    monkeypatch.setattr(item_tables, "BATCH", 7)
     assert export(demo, username) == whole
 
 

@@ -323,8 +323,10 @@ def test_the_demo_exports_are_readable_with_the_csv_module(demo, tmp_path):
 def test_tables_said_to_hold_no_yes_no_cell_hold_none(demo):
     """The CSV writer skips spelling out True/False for such tables: were one to appear, it would
     be written "True" instead of "true"."""
+    from cases.exports.codebook_table import codebook_table
+    from cases.exports.item_tables import codings_table, consensus_table
+    from cases.exports.period_table import periods_table
     from cases.exports.scope import export_scope
-    from cases.exports.tables import codebook_table, codings_table, consensus_table, periods_table
 
     reviewer = Membership.objects.get(project=demo, user__username="rita")
     tables = [

@@ -36,13 +36,10 @@ from cases.exports import (
     write_xlsx,
 )
 from cases.exports.catalogue import KINDS, SECTIONS, Kind
-from cases.exports.tables import (
-    codebook_table,
-    codings_table,
-    consensus_table,
-    periods_table,
-    reliability_table,
-)
+from cases.exports.codebook_table import codebook_table
+from cases.exports.item_tables import codings_table, consensus_table
+from cases.exports.period_table import periods_table
+from cases.exports.reliability_table import reliability_table
 from cases.models import Criterion
 
 
