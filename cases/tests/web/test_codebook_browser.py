@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import Project
-from cases.tests.browser import sign_in
+from cases.tests.browser import ARTEFACTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +48,7 @@ def test_the_contents_lead_to_every_criterion_and_stay_in_view(page, demo):
     assert page.evaluate("() => window.scrollY") > 3000
     box = toc.bounding_box()
     assert 0 <= box["y"] < 100 and box["height"] <= 900
-    page.screenshot(path="/tmp/shots/codebook_scrolled.png")
+    page.screenshot(path=str(shot("codebook_scrolled")))
 
     page.click("a.to-top")
     poll(lambda: page.evaluate("() => window.scrollY") == 0)
@@ -64,3 +64,8 @@ def test_on_a_narrow_screen_the_contents_come_first_and_scroll_away(page, demo):
     page.evaluate("window.scrollTo(0, 6000)")
     assert toc.bounding_box()["y"] < 0  # not sticky: the definitions get the whole width
     assert page.locator("a.to-top").is_visible()
+
+
+def shot(name: str):
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTEFACTS / f"{name}.png"

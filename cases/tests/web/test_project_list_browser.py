@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from cases.tests.browser import sign_in
+from cases.tests.browser import ARTEFACTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_a_reviewer_sees_progress_and_open_disagreements(page, demo, small_proje
     row.locator('[data-figure="disagreements"] a').click()
     page.wait_for_url("**/review/disagreements/")
     page.goto("/")
-    page.screenshot(path="/tmp/shots/project_list_reviewer.png", full_page=True)
+    page.screenshot(path=str(shot("project_list_reviewer")), full_page=True)
 
 
 def test_a_coder_sees_her_own_queue_and_nothing_of_her_colleagues(page, demo):
@@ -43,6 +43,11 @@ def test_a_coder_sees_her_own_queue_and_nothing_of_her_colleagues(page, demo):
     assert _cell(page, demo_name, "submitted") == "0% (0 / 3 of your items) Open my queue"
     assert _cell(page, demo_name, "consensus") == "–"
     assert _cell(page, demo_name, "disagreements") == "–"
-    page.screenshot(path="/tmp/shots/project_list_coder.png", full_page=True)
+    page.screenshot(path=str(shot("project_list_coder")), full_page=True)
     page.click("text=Open my queue")
     page.wait_for_url("**/queue/")
+
+
+def shot(name: str):
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTEFACTS / f"{name}.png"
