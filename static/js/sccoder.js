@@ -3,8 +3,8 @@
 "use strict";
 
 // ---- Coding page: keyboard-paced coding ------------------------------------------------------
-// j/k move between criteria, 0-9 set the value, x clears it, n opens the note, d the definition,
-// "/" jumps to a code, p and N (shift+n) go to the previous and next item, Ctrl+Enter submits once
+// j/k move between criteria (opening a closed group on the way), 0-9 set the value, x clears it,
+// n opens the note, d the definition, o opens or closes the group, "/" jumps to a code, p and N (shift+n) go to the previous and next item, Ctrl+Enter submits once
 // every save in flight has finished (asking first when nothing is coded).
 (function () {
   function codingPage() { return document.querySelector("[data-coding-page]"); }
@@ -17,6 +17,9 @@
 
   function focusRow(row) {
     if (!row) return;
+    // A criterion in a closed group is not rendered: reaching it by key opens its group.
+    const group = row.closest("details[data-group]");
+    if (group && !group.open) group.open = true;
     row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
     lastCode = row.dataset.code;
@@ -85,6 +88,7 @@
     else if (event.key === "p") { event.preventDefault(); follow("prev"); }
     else if (event.key === "N") { event.preventDefault(); follow("next"); }
     else if (event.key === "/") { event.preventDefault(); document.getElementById("jump").focus(); }
+    else if (event.key === "o") { event.preventDefault(); toggleGroup(row); }
     else if (row && /^[0-9]$/.test(event.key)) { event.preventDefault(); choose(row, event.key); }
     else if (row && event.key === "x") { event.preventDefault(); choose(row, ""); }
     else if (row && event.key === "n") {
@@ -146,6 +150,49 @@
     if (!window.confirm("Nothing is coded on this item. Submit it anyway?")) event.preventDefault();
   });
 
+  // ---- criterion groups: collapsible, counted, remembered per item for the browser tab ----
+  function groups() { return Array.from(document.querySelectorAll("details[data-group]")); }
+  function groupsKey() { return "sccoder:open-groups:" + window.location.pathname; }
+
+  function toggleGroup(row) {
+    const current = row || document.getElementById("crit-" + lastCode);
+    const group = current ? current.closest("details[data-group]") : null;
+    if (!group) return;
+    group.open = !group.open;
+    if (group.open) focusRow(current);
+    else group.querySelector("summary").focus();
+  }
+
+  function countCoded() {
+    groups().forEach(function (group) {
+      const coded = group.querySelectorAll("form.crit.coded").length;
+      const all = group.querySelectorAll("form.crit").length;
+      const count = group.querySelector("[data-coded]");
+      if (count) count.textContent = String(coded);
+      const badge = group.querySelector(".group-count");
+      if (badge) badge.classList.toggle("complete", coded === all);
+    });
+  }
+
+  function rememberGroups() {
+    try {
+      const open = groups().filter(function (g) { return g.open; }).map(function (g) { return g.id; });
+      window.sessionStorage.setItem(groupsKey(), JSON.stringify(open));
+    } catch (error) { /* storage refused (private mode): the groups are just not remembered */ }
+  }
+
+  function restoreGroups() {
+    let open = null;
+    try { open = JSON.parse(window.sessionStorage.getItem(groupsKey()) || "null"); }
+    catch (error) { open = null; }
+    if (!Array.isArray(open)) return;
+    groups().forEach(function (group) { group.open = open.indexOf(group.id) !== -1; });
+  }
+
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("details[data-group]")) rememberGroups();
+  }, true);
+
   // Keep the keyboard where it was after a swap.
   document.addEventListener("htmx:afterSettle", function (event) {
     const row = event.target.closest ? event.target.closest("form.crit") : null;
@@ -154,6 +201,7 @@
     }
     const counter = document.getElementById("coded-count");
     if (counter) counter.textContent = String(document.querySelectorAll("form.crit.coded").length);
+    countCoded();
   });
 
   document.addEventListener("focusin", function (event) {
@@ -163,7 +211,16 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!codingPage()) return;
-    const first = rows().find(function (r) { return !r.querySelector("fieldset[disabled]"); });
+    restoreGroups();
+    // The keyboard starts where the work is: the first criterion not yet coded in an open
+    // group, else the first one open, else the first one at all.
+    const editable = rows().filter(function (r) { return !r.querySelector("fieldset[disabled]"); });
+    const shown = editable.filter(function (r) {
+      const group = r.closest("details[data-group]");
+      return !group || group.open;
+    });
+    const first = shown.find(function (r) { return !r.classList.contains("coded"); }) ||
+      shown[0] || editable[0];
     if (first) focusRow(first);
   });
 })();

@@ -90,8 +90,8 @@ def test_a_coder_never_sees_another_coders_values_or_notes(client, people, items
     rows = {
         r["criterion"].code: r
         for _, groups in client.get(url("code", items["E1"].pk)).context["frameworks"]
-        for _, rows_ in groups
-        for r in rows_
+        for group in groups
+        for r in group.rows
     }
     # carl coded TRANS 2 and D-RESP 1; cleo coded TRANS 3. Only carl's appear.
     assert rows["AB-T2-TRANS"]["coding"].value == 2
@@ -308,3 +308,31 @@ def test_queue_and_coding_page_queries_stay_bounded(
         assert client.get(url("queue") + "?show=all").status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(url("code", items["E2"].pk)).status_code == 200
+
+
+def test_a_long_codebook_opens_the_group_where_the_work_is(client, people, items, monkeypatch):
+    """Groups of criteria collapse once a codebook is long: the first group with a criterion
+    not yet coded is open, and each group counts the coder's own coded criteria."""
+    from cases.web.views import coding
+
+    def groups():
+        frameworks = client.get(url("code", items["E1"].pk)).context["frameworks"]
+        return {
+            row["criterion"].code: (group.coded, len(group.rows), group.opened)
+            for _, framework_groups in frameworks
+            for group in framework_groups
+            for row in group.rows
+        }
+
+    client.force_login(people["carl"])
+    assert all(opened for _, _, opened in groups().values())  # three criteria: shown whole
+    monkeypatch.setattr(coding, "SHOWN_WHOLE", 2)
+    # carl coded TRANS and D-RESP on E1, not TRUST (cleo's TRANS is not counted for him).
+    assert groups() == {
+        "AB-T2-TRANS": (1, 1, False),
+        "AB-T3-TRUST": (0, 1, True),
+        "D-RESP": (1, 1, False),
+    }
+    page = client.get(url("code", items["E1"].pk)).content.decode()
+    assert page.count('<details class="crit-group"') == 3
+    assert page.count("data-group open>") == 1

@@ -1,6 +1,8 @@
 """The coder's queue and coding page. Coders only, and only ever their own codings: no URL here
 takes a coder's id, and every query is filtered by the signed-in coder."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -84,6 +86,55 @@ def _row(criterion, coding, *, editable: bool, message: str = "", level: str = "
     }
 
 
+# A codebook of at most this many criteria is shown with every group open.
+SHOWN_WHOLE = 12
+
+
+@dataclass
+class CriterionGroup:
+    """One framework's group (a tier) on the coding page: a collapsible block that says how many
+    of its criteria the coder has coded."""
+
+    anchor: str
+    name: str
+    rows: list[dict]
+    opened: bool = False
+
+    @property
+    def coded(self) -> int:
+        return sum(1 for row in self.rows if row["coding"])
+
+
+def _grouped_rows(codebook, mine: dict, *, editable: bool) -> list[tuple[str, list]]:
+    """[(framework, [CriterionGroup, …]), …] in codebook order. In a long codebook one group is
+    open: the first with a criterion still uncoded, where the coder picks up the work (the first
+    group when everything is coded); the keyboard opens the others as it reaches them. A short
+    codebook fits the window whole: every group is open."""
+    frameworks = [
+        (
+            framework,
+            [
+                CriterionGroup(
+                    anchor=f"group-{f}-{g}",
+                    name=group,
+                    rows=[_row(c, mine.get(c.pk), editable=editable) for c in criteria],
+                )
+                for g, (group, criteria) in enumerate(groups, start=1)
+            ],
+        )
+        for f, (framework, groups) in enumerate(grouped_criteria(codebook), start=1)
+    ]
+    groups = [group for _, framework_groups in frameworks for group in framework_groups]
+    if sum(len(group.rows) for group in groups) <= SHOWN_WHOLE:
+        for group in groups:
+            group.opened = True
+        return frameworks
+    to_open = next((g for g in groups if g.coded < len(g.rows)), groups[0] if groups else None)
+    if to_open is not None:
+        to_open.opened = True
+    return frameworks
+
+
 def _neighbours(project, user, item) -> tuple:
     """The previous and next items in the coder's queue order, for keyboard-paced work."""
     # Window functions over the queue, filtered to this item: one row comes back instead of
@@ -122,16 +173,7 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = assignment.evidence
     editable = assignment.status == Assignment.Status.ASSIGNED
     mine = _my_codings(item, request.user)
-    frameworks = [
-        (
-            framework,
-            [
-                (group, [_row(c, mine.get(c.pk), editable=editable) for c in criteria])
-                for group, criteria in groups
-            ],
-        )
-        for framework, groups in grouped_criteria(project.codebook)
-    ]
+    frameworks = _grouped_rows(project.codebook, mine, editable=editable)
     previous, following, position, total = _neighbours(project, request.user, item)
     return render(
         request,
