@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from cases.classification.explain import explain
-from cases.classification.inputs import build_inputs, carry_forward_codes, find_dyads
-from cases.classification.rule import classify
+from cases.classification.inputs import classify_dyads
 from cases.exports.scope import OPERATOR, ExportScope
 from cases.exports.tables import Row, Table, criteria_of
 from cases.models import Project
@@ -57,15 +56,10 @@ def periods_table(project: Project, scope: ExportScope = OPERATOR) -> Table:
 
 def _period_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
     criteria = criteria_of(project.codebook_id)
-    dyads = find_dyads(project)
-    inputs = build_inputs(project, dyads, scope.visibility)
-    carry = carry_forward_codes(project)
     rule = project.rule
-    for dyad in dyads:
-        periods = {p.code: p for p in dyad.periods.all()}
-        dyad_inputs = inputs[dyad.pk]
-        results = classify(dyad_inputs, carry_forward=carry, rule=rule)
-        for period_input, result in zip(dyad_inputs, results, strict=True):
+    for classified in classify_dyads(project, visibility=scope.visibility, rule=rule):
+        dyad, labels = classified.dyad, classified.labels
+        for period_input, result in zip(classified.inputs, classified.results, strict=True):
             own = _own_values(period_input.items)
             overrides = {o.code: o for o in result.overrides}
             per_period = [
@@ -89,7 +83,7 @@ def _period_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
                     dyad.code,
                     dyad.name,
                     result.code,
-                    periods[result.code].label or None,
+                    labels[result.code] or None,
                     result.start_year,
                     result.end_year,
                     code,

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_project_for
-from cases.classification.inputs import build_inputs, carry_forward_codes, find_dyads
-from cases.classification.rule import classify
+from cases.classification.inputs import classify_dyads
+from cases.classification.rule import RULE_V1
 from cases.lib.versioning import StaleWrite
 from cases.models import Criterion, Period, PeriodOverride, codebook_order
 from cases.review.adjudication import AdjudicationRefused
@@ -23,13 +23,10 @@ from cases.web.forms.review import EditOverrideForm, OverrideForm
 
 def _derived_values(project) -> dict[tuple[int, str], int]:
     """What the rule derives for each overridden (period, criterion), before the override."""
-    dyads = find_dyads(project)
-    inputs = build_inputs(project, dyads)
-    carry = carry_forward_codes(project)
     derived = {}
-    for dyad in dyads:
-        period_ids = {p.code: p.pk for p in dyad.periods.all()}
-        for result in classify(inputs[dyad.pk], carry_forward=carry):
+    for classified in classify_dyads(project, rule=RULE_V1):
+        period_ids = {p.code: p.pk for p in classified.dyad.periods.all()}
+        for result in classified.results:
             for applied in result.overrides:
                 derived[(period_ids[result.code], applied.code)] = applied.derived
     return derived
