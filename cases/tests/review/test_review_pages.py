@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from cases.bundles import import_bundle, parse_bundle
+from cases.classification.inputs import classify_dyads
+from cases.classification.rule import RULE_V1, RULE_V2
 from cases.coding.actions import save_coding, submit_assignment
 from cases.models import (
     Assignment,
@@ -27,6 +29,7 @@ from cases.models import (
 )
 from cases.review.adjudication import adjudicate_item
 from cases.review.diagnostics import coders_against_consensus, leave_one_coder_out
+from cases.review.overrides import set_period_override
 from cases.review.reliability import agreement_rows, stage_judgment_agreement
 from cases.tests.cli import REPO
 from cases.tests.review.double_coding import both_code_e3
@@ -548,6 +551,48 @@ def test_the_overrides_page_lists_each_override_with_its_derived_value(client, p
     assert cells[1].startswith("AB-T3-TRUST")
     assert (cells[2], cells[3], cells[4]) == ("0", "2", "rita")  # derived 0, overridden to 2
     assert cells[6] == "Polls from the 1970s, outside our sources."
+
+
+def override_cells(page: str, row: PeriodOverride) -> list[str]:
+    found = re.search(rf'<tr id="override-{row.pk}"[^>]*>(.*?)</tr>', page, re.S)[1]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", found, re.S)
+    ]
+
+
+def test_the_overrides_page_derives_each_value_by_the_projects_rule(
+    client, people, items, small_project
+):
+    """Trust carries forward under rule v2 (CODEBOOK §4b.1) and never under v1: on a v2 project
+    the page shows what v2 derives for P2 from P1's trust, as the report and the exports do."""
+    p1 = Period.objects.get(code="P1")
+    set_period_override(
+        period=p1,
+        criterion=Criterion.objects.get(code="AB-T3-TRUST"),
+        reviewer=people["rita"],
+        value=3,
+        rationale="Trust documented in P1.",
+        version=0,
+    )
+    p2_trust = PeriodOverride.objects.get(period__code="P2", criterion__code="AB-T3-TRUST")
+    derived = {
+        rule.short_name: {
+            (r.code, o.code): o.derived
+            for c in classify_dyads(small_project, rule=rule)
+            for r in c.results
+            for o in r.overrides
+        }
+        for rule in (RULE_V1, RULE_V2)
+    }
+    assert derived["v1"][("P2", "AB-T3-TRUST")] == 0
+    assert derived["v2"][("P2", "AB-T3-TRUST")] == 3
+    client.force_login(people["rita"])
+    Project.objects.filter(pk=small_project.pk).update(rule_version="v2")
+    page = client.get(url("review_overrides")).content.decode()
+    assert override_cells(page, p2_trust)[2:4] == ["3", "2"]  # derived by v2, overridden to 2
+    Project.objects.filter(pk=small_project.pk).update(rule_version="v1")
+    page = client.get(url("review_overrides")).content.decode()
+    assert override_cells(page, p2_trust)[2:4] == ["0", "2"]
 
 
 def test_a_reviewer_creates_and_then_updates_an_override(client, people, items):

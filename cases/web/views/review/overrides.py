@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from cases.access import get_project_for
 from cases.classification.inputs import classify_dyads
-from cases.classification.rule import RULE_V1
 from cases.lib.versioning import StaleWrite
 from cases.models import Criterion, Period, PeriodOverride, codebook_order
 from cases.review.adjudication import AdjudicationRefused
@@ -22,9 +21,10 @@ from cases.web.forms.review import EditOverrideForm, OverrideForm
 
 
 def _derived_values(project) -> dict[tuple[int, str], int]:
-    """What the rule derives for each overridden (period, criterion), before the override."""
+    """What the project's rule derives for each overridden (period, criterion), before the
+    override: the value its report and exports show as derived."""
     derived = {}
-    for classified in classify_dyads(project, rule=RULE_V1):
+    for classified in classify_dyads(project):
         period_ids = {p.code: p.pk for p in classified.dyad.periods.all()}
         for result in classified.results:
             for applied in result.overrides:
