@@ -219,6 +219,21 @@ def _checked_note(raw: str) -> str:
     return note
 
 
+def _stored_coding(assignment: Assignment, criterion: Criterion) -> Coding | None:
+    """The assigned coder's stored coding of the criterion, to show again beside a refusal."""
+    return Coding.objects.filter(
+        evidence=assignment.evidence, criterion=criterion, coder_id=assignment.coder_id
+    ).first()
+
+
+def _refused_row(
+    request, context: dict, criterion, current, editable: bool, exc: Exception, *, status: int
+) -> HttpResponse:
+    """The row as stored, with why nothing was saved."""
+    context["row"] = _row(criterion, current, editable=editable, message=str(exc), level="error")
+    return render(request, "cases/coding/_row.html", context, status=status)
+
+
 @login_required
 @require_POST
 def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResponse:
@@ -243,13 +258,8 @@ def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResp
         value = _parse_value(request.POST.get("value", ""), scale)
         note = _checked_note(request.POST.get("note", ""))
     except ValueError as exc:
-        current = Coding.objects.filter(
-            evidence=assignment.evidence, criterion=criterion, coder=request.user
-        ).first()
-        context["row"] = _row(
-            criterion, current, editable=editable, message=str(exc), level="error"
-        )
-        return render(request, "cases/coding/_row.html", context, status=422)
+        current = _stored_coding(assignment, criterion)
+        return _refused_row(request, context, criterion, current, editable, exc, status=422)
     try:
         coding = save_coding_value(
             evidence=assignment.evidence,
@@ -260,18 +270,10 @@ def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResp
             version=version,
         )
     except StaleWrite as exc:
-        context["row"] = _row(
-            criterion, exc.current, editable=editable, message=str(exc), level="error"
-        )
-        return render(request, "cases/coding/_row.html", context, status=409)
+        return _refused_row(request, context, criterion, exc.current, editable, exc, status=409)
     except CodingRefused as exc:
-        current = Coding.objects.filter(
-            evidence=assignment.evidence, criterion=criterion, coder=request.user
-        ).first()
-        context["row"] = _row(
-            criterion, current, editable=editable, message=str(exc), level="error"
-        )
-        return render(request, "cases/coding/_row.html", context, status=409)
+        current = _stored_coding(assignment, criterion)
+        return _refused_row(request, context, criterion, current, editable, exc, status=409)
     context["row"] = _row(criterion, coding, editable=True, message="Saved", level="ok")
     return render(request, "cases/coding/_row.html", context)
 
