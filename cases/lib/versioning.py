@@ -11,6 +11,7 @@ Every interface turns ``StaleWrite`` into its own refusal: 409 with the current 
 API, a message on the page, an error message in the admin.
 """
 
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
 
 STALE = "Changed in another tab or window since this page loaded; your change was not saved."
@@ -41,3 +42,35 @@ def claim_version(rows: type[Model] | QuerySet, pk, seen_version: int) -> int:
         current = queryset.filter(pk=pk).values_list("version", flat=True).first()
         raise StaleWrite(current_version=current)
     return seen_version + 1
+
+
+def write_versioned(
+    model: type[Model],
+    row: Model | None,
+    seen_version: int,
+    *,
+    create: dict,
+    change: dict,
+    touched: tuple[str, ...] = (),
+) -> Model:
+    """Create the row from ``create`` and ``change`` (``seen_version`` 0: the writer saw none),
+    or compare-and-set ``row`` at ``seen_version`` and write ``change`` to it, with ``touched``
+    (fields that update themselves, such as an auto_now time); a concurrent writer makes it
+    raise StaleWrite. Runs inside the caller's transaction, so the history row is written with
+    the change or not at all; the create has a savepoint of its own, so a row created a moment
+    ago by someone else (the unique constraint) leaves that transaction usable."""
+    if row is None:
+        if seen_version != 0:
+            raise StaleWrite(STALE)
+        try:
+            with transaction.atomic():
+                return model._default_manager.create(**create, **change)
+        except IntegrityError:  # another writer created it a moment ago
+            raise StaleWrite(STALE) from None
+    claim_version(model, row.pk, seen_version)
+    row.refresh_from_db()
+    for name, value in change.items():
+        setattr(row, name, value)
+    if change:
+        row.save(update_fields=[*change, *touched])
+    return row

@@ -17,10 +17,10 @@ a page that is no longer current raises StaleWrite and writes nothing.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 
-from cases.lib.versioning import STALE, StaleWrite, claim_version
+from cases.lib.versioning import STALE, StaleWrite, write_versioned
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence, Project
 
 ADJUDICATED = Consensus.Method.ADJUDICATED
@@ -161,18 +161,15 @@ def adjudicate_item(
 def _keep_unanimous(
     evidence: Evidence, criterion: Criterion, row: Consensus | None, seen_version: int, value: int
 ) -> Consensus:
-    """The coders' agreement on one criterion, recorded as the unanimous row it is."""
-    if row is None:
-        try:
-            with transaction.atomic():
-                return Consensus.objects.create(
-                    evidence=evidence, criterion=criterion, value=value, method=UNANIMOUS
-                )
-        except IntegrityError:  # another reviewer created it a moment ago
-            raise StaleWrite(STALE) from None
-    claim_version(Consensus, row.pk, seen_version)  # a concurrent decision is a conflict
-    row.refresh_from_db()
-    return row
+    """The coders' agreement on one criterion, recorded as the unanimous row it is (a
+    concurrent decision is a conflict)."""
+    return write_versioned(
+        Consensus,
+        row,
+        seen_version,
+        create={"evidence": evidence, "criterion": criterion, "value": value, "method": UNANIMOUS},
+        change={},
+    )
 
 
 # --- one criterion: the API, the admin ----------------------------------------------------
@@ -237,24 +234,16 @@ def _write_decision(
     """Create the row (``seen_version`` 0: the writer saw none) or compare-and-set it at
     ``seen_version``; a concurrent writer makes it raise StaleWrite. Runs inside the caller's
     transaction, so the history row is written with the decision or not at all."""
-    if row is None:
-        if seen_version != 0:
-            raise StaleWrite(STALE)
-        try:
-            with transaction.atomic():
-                return Consensus.objects.create(
-                    evidence=evidence,
-                    criterion=criterion,
-                    value=value,
-                    method=ADJUDICATED,
-                    decided_by=reviewer,
-                    rationale=rationale.strip(),
-                )
-        except IntegrityError:  # another reviewer created it a moment ago
-            raise StaleWrite(STALE) from None
-    claim_version(Consensus, row.pk, seen_version)
-    row.refresh_from_db()
-    row.value, row.method, row.decided_by = value, ADJUDICATED, reviewer
-    row.rationale = rationale.strip()
-    row.save(update_fields=["value", "method", "decided_by", "rationale", "decided_at"])
-    return row
+    return write_versioned(
+        Consensus,
+        row,
+        seen_version,
+        create={"evidence": evidence, "criterion": criterion},
+        change={
+            "value": value,
+            "method": ADJUDICATED,
+            "decided_by": reviewer,
+            "rationale": rationale.strip(),
+        },
+        touched=("decided_at",),
+    )

@@ -6,9 +6,9 @@ same checks, the same compare-and-set on ``version`` (``cases.lib.versioning``) 
 history (django-simple-history), so no entry point can do what another refuses.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from cases.lib.versioning import STALE, StaleWrite, claim_version
+from cases.lib.versioning import write_versioned
 from cases.models import Criterion, Period, PeriodOverride
 from cases.review.adjudication import AdjudicationRefused
 
@@ -37,22 +37,11 @@ def set_period_override(
         )
     with transaction.atomic():
         row = PeriodOverride.objects.filter(period=period, criterion=criterion).first()
-        if row is None:
-            if version != 0:
-                raise StaleWrite(STALE)
-            try:
-                with transaction.atomic():
-                    return PeriodOverride.objects.create(
-                        period=period,
-                        criterion=criterion,
-                        value=value,
-                        decided_by=reviewer,
-                        rationale=rationale.strip(),
-                    )
-            except IntegrityError:
-                raise StaleWrite(STALE) from None
-        claim_version(PeriodOverride, row.pk, version)
-        row.refresh_from_db()
-        row.value, row.decided_by, row.rationale = value, reviewer, rationale.strip()
-        row.save(update_fields=["value", "decided_by", "rationale", "decided_at"])
-        return row
+        return write_versioned(
+            PeriodOverride,
+            row,
+            version,
+            create={"period": period, "criterion": criterion},
+            change={"value": value, "decided_by": reviewer, "rationale": rationale.strip()},
+            touched=("decided_at",),
+        )
