@@ -18,7 +18,7 @@ from cases.sources import (
     record_digest,
     update_csl,
 )
-from cases.sources.bibtex import latex_to_text
+from cases.sources.latex import latex_to_text
 
 KARAYEL = {
     "type": "article-journal",
