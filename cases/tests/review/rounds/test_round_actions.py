@@ -187,3 +187,24 @@ def test_closing_fixes_the_gold_set_and_cannot_be_done_twice(coded, small_projec
     with pytest.raises(RoundRefused, match="The round is closed"):
         record_gold(round_=coded, evidence=e2, values={}, recorded_by=people["rita"])
     assert GoldValue.objects.get(round=coded, evidence=e2, criterion__code="AB-T2-TRANS").value == 2
+
+
+def test_a_coder_cannot_reopen_an_item_once_its_calibration_round_is_closed(
+    coded, small_project, people
+):
+    """They have seen the gold since: reopening would let them copy it into their score."""
+    from cases.coding.actions import CodingRefused, reopen_assignment
+
+    e2 = Evidence.objects.get(project=small_project, key="E2")
+    close_round(round_=coded)
+    with pytest.raises(CodingRefused, match="scored in the calibration round Calibration 1"):
+        reopen_assignment(evidence=e2, coder=people["carl"])
+    assert Assignment.objects.get(evidence=e2, coder=people["carl"]).status == "submitted"
+
+
+def test_an_item_of_an_open_round_may_still_be_reopened(coded, small_project, people):
+    from cases.coding.actions import reopen_assignment
+
+    e2 = Evidence.objects.get(project=small_project, key="E2")
+    reopen_assignment(evidence=e2, coder=people["carl"])
+    assert Assignment.objects.get(evidence=e2, coder=people["carl"]).status == "assigned"
