@@ -326,3 +326,27 @@ def test_the_rounds_page_reads_a_bounded_number_of_queries(
         assert rita.get(reverse("cases:rounds", args=["small"])).status_code == 200
     with django_assert_max_num_queries(45):
         assert rita.get(page(coded)).status_code == 200
+
+
+def test_the_coding_page_says_why_an_item_of_a_closed_round_is_not_reopened(
+    coded, small_project, people
+):
+    close_round(round_=coded)
+    e2 = Evidence.objects.get(project=small_project, key="E2")
+    html = client_for(people, "carl").get(reverse("cases:code", args=["small", e2.pk])).content
+    assert b"scored in the calibration round Calibration 1, which is closed" in html
+    assert b"Reopen to change my codes" not in html
+    refused = client_for(people, "carl").post(
+        reverse("cases:reopen_item", args=["small", e2.pk]), follow=True
+    )
+    assert b"which is closed: your codes on it no longer change" in refused.content
+    assert Assignment.objects.get(evidence=e2, coder=people["carl"]).status == "submitted"
+
+
+def test_a_coders_round_page_reads_a_bounded_number_of_queries(
+    coded, people, django_assert_max_num_queries
+):
+    close_round(round_=coded)
+    cleo = client_for(people, "cleo")
+    with django_assert_max_num_queries(20):
+        assert cleo.get(page(coded)).status_code == 200
