@@ -64,10 +64,12 @@ class GoldForm(forms.Form):
     def __init__(self, *args, criteria, scale: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(NOT_CODED, "not coded"), *((str(v), f"{v} {label}") for v, label in scale)]
-        for criterion in criteria:
+        for i, criterion in enumerate(criteria):
             self.fields[criterion.code] = forms.ChoiceField(
                 choices=choices, required=False, label=f"{criterion.code} {criterion.name}"
             )
+            if i == 0:  # the keyboard starts on the first criterion
+                self.fields[criterion.code].widget.attrs["autofocus"] = True
 
     def values(self) -> dict[str, int | None]:
         return {

@@ -67,8 +67,12 @@ def test_a_calibration_round_from_opening_to_each_coders_own_scores(page, small_
     shot(page, "round_gold")
     page.click("button:has-text('Record the gold set')")
     page.wait_for_selector("h1:has-text('Gold set: E3')")  # the next item without gold
-    page.select_option("#id_AB-T3-TRUST", "3")
-    page.click("button:has-text('Record the gold set')")
+    # With the keyboard: the first criterion has the focus, Tab moves on, a digit picks.
+    page.wait_for_selector("#id_AB-T2-TRANS:focus")
+    page.keyboard.press("Tab")
+    page.keyboard.press("3")
+    assert page.input_value("#id_AB-T3-TRUST") == "3"
+    page.keyboard.press("Control+Enter")
     page.wait_for_url(f"**{round_page}")
 
     # carl codes E2 as the gold does and submits his E3 draft (TRUST 3); while the round is
