@@ -208,3 +208,12 @@ def test_an_item_of_an_open_round_may_still_be_reopened(coded, small_project, pe
     e2 = Evidence.objects.get(project=small_project, key="E2")
     reopen_assignment(evidence=e2, coder=people["carl"])
     assert Assignment.objects.get(evidence=e2, coder=people["carl"]).status == "assigned"
+
+
+def test_a_project_with_rounds_and_gold_is_replaced_by_a_bundle_import(coded, small_project):
+    from cases.bundles import import_bundle
+    from cases.tests.bundle_factory import small_bundle
+
+    replaced = import_bundle(small_bundle(), replace=True)
+    assert replaced.slug == "small"
+    assert not Round.objects.exists() and not GoldValue.objects.exists()
