@@ -74,7 +74,8 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
     _takes_part(membership)
     listed = Round.objects.filter(project=project)
     if not membership.can_review:
-        listed = listed.filter(coders=request.user)
+        # A subquery, not a join: a join on coders would make the count below count one coder.
+        listed = listed.filter(pk__in=Round.objects.filter(coders=request.user).values("pk"))
     listed = listed.annotate(
         n_items=Count("items", distinct=True), n_coders=Count("coders", distinct=True)
     ).order_by("-opened_at", "-pk")

@@ -350,3 +350,10 @@ def test_a_coders_round_page_reads_a_bounded_number_of_queries(
     cleo = client_for(people, "cleo")
     with django_assert_max_num_queries(20):
         assert cleo.get(page(coded)).status_code == 200
+
+
+def test_a_coders_list_counts_every_coder_and_item_of_their_rounds(calibration, people):
+    html = client_for(people, "carl").get(reverse("cases:rounds", args=["small"])).content
+    line = re.search(rb"<table class=\"list rounds\">.*?<tbody>(.*?)</tbody>", html, re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", line.group(1).decode())).strip()
+    assert text.startswith("Calibration 1 calibration a gold set open 2 2")
