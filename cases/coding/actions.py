@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.lib.versioning import STALE, StaleWrite, claim_version
-from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
+from cases.models import Assignment, Coding, Consensus, Criterion, Evidence, Round
 from cases.review.unanimous import forget_unanimous_consensus, record_unanimous_consensus
 
 
@@ -76,6 +76,21 @@ def review_started(evidence: Evidence) -> bool:
     return Consensus.objects.filter(evidence=evidence, method=Consensus.Method.ADJUDICATED).exists()
 
 
+def closed_calibration_round(evidence: Evidence, coder) -> Round | None:
+    """A closed calibration round that scored the coder on the item: they have seen its
+    reference since, so reopening the item would let them copy it into their score."""
+    return (
+        Round.objects.filter(
+            items=evidence,
+            coders=coder,
+            kind=Round.Kind.CALIBRATION,
+            status=Round.Status.CLOSED,
+        )
+        .order_by("closed_at")
+        .first()
+    )
+
+
 def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
     assignment = assignment_for(evidence=evidence, coder=coder)
     if assignment is None:
@@ -105,6 +120,12 @@ def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
     if assignment is None:
         raise CodingRefused("This item is not assigned to you.")
     with transaction.atomic():
+        closed = closed_calibration_round(evidence, coder)
+        if closed is not None:
+            raise CodingRefused(
+                f"This item was scored in the calibration round {closed.name}, which is "
+                "closed: your codes on it no longer change."
+            )
         if review_started(evidence):
             raise CodingRefused(
                 "Review has started on this item (a reviewer has decided it), so it can no "

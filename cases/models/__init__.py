@@ -1,5 +1,6 @@
 """The domain model, imported from here: projects and their codebook, sources, the cases (dyads,
-periods, evidence) and coding (assignments, codings, consensus, overrides, stage judgments)."""
+periods, evidence), coding (assignments, codings, consensus, overrides, stage judgments) and
+coding rounds (rounds and their gold sets)."""
 
 from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
@@ -12,6 +13,7 @@ from cases.models.project import (
     ScaleValue,
     codebook_order,
 )
+from cases.models.rounds import GoldValue, Round
 from cases.models.source import Source
 
 __all__ = [
@@ -24,11 +26,13 @@ __all__ = [
     "Dyad",
     "Evidence",
     "EvidenceType",
+    "GoldValue",
     "Membership",
     "Period",
     "PeriodOverride",
     "Project",
     "Role",
+    "Round",
     "ScaleValue",
     "Source",
     "Stage",

@@ -149,6 +149,13 @@ def agreement_rows(
     return _rows_of(data, coders, draws=draws, seed=seed)
 
 
+def agreement_rows_of(
+    data: SubmittedCodes, *, coders=None, draws: int = 1000, seed: int = 1
+) -> list[dict[str, Any]]:
+    """``agreement_rows`` of codes already loaded (a coding round's items, say)."""
+    return _rows_of(data, coders, draws=draws, seed=seed)
+
+
 def _rows_of(data: SubmittedCodes, coders, *, draws: int, seed: int) -> list[dict[str, Any]]:
     listed = listed_coders(data, coders)
     items = data.common_items(listed if len(listed) >= 2 else [])
@@ -279,6 +286,7 @@ __all__ = [
     "TENTATIVE",
     "agreement_figures",
     "agreement_rows",
+    "agreement_rows_of",
     "coder_pair_kappas",
     "reading",
     "stage_judgment_agreement",

@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.bundles import import_bundle
-from cases.models import Assignment, Coding, Consensus, Evidence, Period, StageJudgment
+from cases.models import Assignment, Coding, Consensus, Evidence, Period, Round, StageJudgment
+from cases.review.rounds.actions import create_round
 from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,15 @@ EXPECTED: dict[str, Rule] = {
     # Raw codings: admins and reviewers everyone's, coders their own, observers none.
     "cases:export_file": html(EDITORS, "kind"),
     "cases:assignments": html(ADMINS),
+    # Coding rounds: admins open and close them; admins and reviewers see every round, its
+    # scores and agreement and record gold sets; coders see the rounds they code in (both
+    # coders are in the sample round); observers take no part.
+    "cases:rounds": html(REVIEWERS | CODERS),
+    "cases:round_new": html(ADMINS),
+    "cases:rounds_trend_chart": html(REVIEWERS),
+    "cases:round": html(REVIEWERS | CODERS, "pk=round_pk"),
+    "cases:round_close": html(ADMINS, "pk=round_pk", method="post"),
+    "cases:round_gold": html(REVIEWERS, "pk=round_pk", "item_pk=pk"),
     # The API under /api/projects/<slug>/.
     "api:project-detail": api(MEMBERS),
     "api:codebook": api(MEMBERS),
@@ -213,9 +223,27 @@ def samples(project, people) -> dict:
         "assignment_pk": Assignment.objects.get(evidence=e1, coder=carl).pk,
         "coding_pk": Coding.objects.filter(evidence=e1, coder=carl).first().pk,
         "judgment_pk": StageJudgment.objects.filter(coder=carl).first().pk,
+        "round_pk": sample_round(project, people).pk,
         "uidb64": "MQ",
         "token": "set-password",
     }
+
+
+def sample_round(project, people) -> Round:
+    """A calibration round on E1, which carl and cleo have both submitted already (so opening
+    it assigns nothing new), scored against a gold set."""
+    found = Round.objects.filter(project=project, name="Sample round").first()
+    if found is None:
+        found = create_round(
+            project=project,
+            name="Sample round",
+            kind="calibration",
+            reference="gold",
+            coders=[people["carl"], people["cleo"]],
+            created_by=people["ada"],
+            items=list(Evidence.objects.filter(project=project, key="E1")),
+        )
+    return found
 
 
 def names_keyword(route: str, key: str) -> bool:

@@ -9,6 +9,7 @@ from cases.web.views import (
     home,
     judgments,
     report,
+    rounds,
     sources,
 )
 from cases.web.views.review import agreement, disagreements, item, overrides
@@ -54,4 +55,12 @@ urlpatterns = [
     path(project + "exports/<str:kind>/", exports.export_file, name="export_file"),
     # Administration of the project.
     path(project + "assignments/", assignments.assignments, name="assignments"),
+    # Coding rounds: admins open and close them, reviewers record gold sets, coders see their
+    # own scores once a round is closed.
+    path(project + "rounds/", rounds.rounds, name="rounds"),
+    path(project + "rounds/new/", rounds.round_new, name="round_new"),
+    path(project + "rounds/trend.svg", rounds.trend_chart, name="rounds_trend_chart"),
+    path(project + "rounds/<int:pk>/", rounds.round_detail, name="round"),
+    path(project + "rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path(project + "rounds/<int:pk>/gold/<int:item_pk>/", rounds.gold_item, name="round_gold"),
 ]

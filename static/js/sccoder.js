@@ -239,3 +239,14 @@
   });
 })();
 // ---- end evidence list ----------------------------------------------------------------------
+
+// ---- forms marked [data-ctrl-enter]: Ctrl+Enter submits them (a round's gold set) -----------
+(function () {
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    const form = event.target && event.target.closest && event.target.closest("form[data-ctrl-enter]");
+    if (!form) return;
+    event.preventDefault();
+    form.requestSubmit();
+  });
+})();

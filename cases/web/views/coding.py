@@ -17,6 +17,7 @@ from cases.access import get_project_for
 from cases.coding.actions import (
     CodingRefused,
     StaleWrite,
+    closed_calibration_round,
     reopen_assignment,
     review_started,
     submit_assignment,
@@ -175,6 +176,7 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     mine = _my_codings(item, request.user)
     frameworks = _grouped_rows(project.codebook, mine, editable=editable)
     previous, following, position, total = _neighbours(project, request.user, item)
+    closed_round = None if editable else closed_calibration_round(item, request.user)
     return render(
         request,
         "cases/coding/page.html",
@@ -184,7 +186,8 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "item": item,
             "assignment": assignment,
             "editable": editable,
-            "can_reopen": not editable and not review_started(item),
+            "can_reopen": not editable and closed_round is None and not review_started(item),
+            "closed_round": closed_round,
             "citation": format_item_citation(
                 item.cited_sources(), item.cite, project.citation_style
             ),

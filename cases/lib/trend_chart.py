@@ -1,0 +1,87 @@
+"""Agreement round after round, as an SVG. PURE: plain numbers in, bytes out, no Django.
+
+Drawn as ``cases.lib.charts`` draws the agreement chart (deterministic, styled with
+presentation attributes only, so it shows under the strict Content-Security-Policy opened at
+its own address as well as inline).
+"""
+
+import io
+from collections.abc import Mapping, Sequence
+
+from cases.lib.charts import MEASURES, styles_as_attributes
+
+
+def _decimal(threshold: float) -> str:
+    return f"{threshold:.3f}".removeprefix("0")
+
+
+def trend_chart_svg(rounds: Sequence[Mapping], *, tentative: float, reliable: float) -> bytes:
+    """Overall α (application and value) with its bootstrap interval, one column per round
+    from left to right. Each round has a ``name``, a ``kind`` and, for "application" and
+    "value", a mapping with ``alpha``, ``ci_low`` and ``ci_high`` or None (nothing to draw:
+    fewer than two coders, or α undefined). Lines join consecutive rounds; faint bands mark
+    Krippendorff's readings, with lines at ``tentative`` and ``reliable``."""
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    shown = list(rounds)
+    n = max(len(shown), 1)
+    settings = {"svg.hashsalt": "sccoder-rounds", "svg.fonttype": "none", "font.size": 8}
+    with matplotlib.rc_context(settings):
+        figure = Figure(figsize=(min(max(4.5, 2.0 + 0.9 * n), 9.0), 3.2))
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        lows = [
+            r[m]["ci_low"]
+            for r in shown
+            for m in ("application", "value")
+            if r.get(m) and r[m]["ci_low"] is not None
+        ]
+        bottom = max(-1.0, min([-0.1, *lows]) - 0.05)
+        for measure, style in MEASURES.items():
+            xs, ys, below, above = [], [], [], []
+            for i, r in enumerate(shown):
+                row = r.get(measure)
+                if not row or row["alpha"] is None:
+                    continue
+                alpha = row["alpha"]
+                low = row["ci_low"] if row["ci_low"] is not None else alpha
+                high = row["ci_high"] if row["ci_high"] is not None else alpha
+                xs.append(i + style["offset"] / 2)
+                ys.append(alpha)
+                below.append(max(alpha - low, 0))
+                above.append(max(high - alpha, 0))
+            axes.errorbar(
+                xs,
+                ys,
+                yerr=[below, above],
+                fmt=f"-{style['marker']}",
+                color=style["color"],
+                markersize=3.5,
+                linewidth=1,
+                elinewidth=1,
+                capsize=1.5,
+                label=f"{measure} ({style['metric']} α)",
+            )
+        axes.axhspan(bottom, tentative, color="#fbe4e4", alpha=0.35, linewidth=0)
+        axes.axhspan(tentative, reliable, color="#fff4d6", alpha=0.6, linewidth=0)
+        axes.axhspan(reliable, 1.04, color="#e3f1e6", alpha=0.5, linewidth=0)
+        axes.axhline(tentative, color="#a12b2b", linestyle="--", linewidth=0.8)
+        axes.axhline(reliable, color="#2f6b3a", linestyle="-", linewidth=0.8)
+        axes.set_xticks(range(n))
+        axes.set_xticklabels([f"{r['name']}\n{r['kind']}" for r in shown] or [""])
+        axes.set_xlim(-0.5, n - 0.5)
+        axes.set_ylim(bottom, 1.04)
+        axes.set_ylabel(
+            f"overall α, 95% interval; lines at {_decimal(tentative)}, {_decimal(reliable)}"
+        )
+        axes.grid(axis="x", color="#eeeeee", linewidth=0.6)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    return styles_as_attributes(out.getvalue().decode()).encode()
