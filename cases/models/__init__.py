@@ -3,6 +3,7 @@ periods, evidence) and coding (assignments, codings, consensus, overrides, stage
 
 from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
+from cases.models.discussion import AssignmentRound, Memo, Notification
 from cases.models.project import (
     Codebook,
     Criterion,
@@ -16,6 +17,7 @@ from cases.models.source import Source
 
 __all__ = [
     "Assignment",
+    "AssignmentRound",
     "Codebook",
     "Coding",
     "Consensus",
@@ -25,6 +27,8 @@ __all__ = [
     "Evidence",
     "EvidenceType",
     "Membership",
+    "Memo",
+    "Notification",
     "Period",
     "PeriodOverride",
     "Project",
