@@ -119,7 +119,7 @@ class ProjectAssignmentSettingsForm(forms.Form):
         min_value=1,
         max_value=100,
         label="Coders per item",
-        help_text="Items with fewer coders are listed as a warning below.",
+        help_text="Items with fewer coders are listed at the top of this page.",
     )
     auto_assign_coders = forms.IntegerField(
         min_value=0,
