@@ -99,7 +99,7 @@ def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
 def _record_history(assignment: Assignment) -> None:
     """The conditional UPDATE above decides the race; this save, in the same transaction,
     writes the history row of the new status."""
-    assignment.refresh_from_db(fields=["status", "submitted_at"])
+    assignment.refresh_from_db()
     assignment.save(update_fields=["status", "submitted_at"])
 
 
@@ -113,9 +113,17 @@ def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
                 "Review has started on this item (a reviewer has decided it), so it can no "
                 "longer be reopened. Ask a reviewer if a code needs to change."
             )
+        # A coder's own reopening is not a return: the last return's comment no longer
+        # describes why the item is open (the assignment's history keeps it).
         updated = Assignment.objects.filter(
             pk=assignment.pk, status=Assignment.Status.SUBMITTED
-        ).update(status=Assignment.Status.ASSIGNED, submitted_at=None)
+        ).update(
+            status=Assignment.Status.ASSIGNED,
+            submitted_at=None,
+            returned_comment="",
+            returned_by=None,
+            returned_at=None,
+        )
         if updated:  # the agreement the unanimous rows recorded no longer holds
             _record_history(assignment)
             forget_unanimous_consensus(evidence)

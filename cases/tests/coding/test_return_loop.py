@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from cases.coding.actions import (
     CodingRefused,
+    reopen_assignment,
     return_assignment,
     save_coding,
     submit_assignment,
@@ -75,6 +76,18 @@ def test_a_returned_item_can_be_recoded_and_resubmitted(e3, people):
     )
     assert submit_assignment(evidence=e3, coder=people["carl"]).status == "submitted"
     assert Coding.objects.get(evidence=e3, coder=people["carl"]).value == 2
+
+
+def test_a_coders_own_reopening_is_not_shown_as_a_return(client, e3, people):
+    returned(e3, people)
+    submit_assignment(evidence=e3, coder=people["carl"])
+    reopen_assignment(evidence=e3, coder=people["carl"])
+    assignment = Assignment.objects.get(evidence=e3, coder=people["carl"])
+    assert (assignment.returned_comment, assignment.returned_at) == ("", None)
+    assert assignment.history.filter(returned_comment=COMMENT).exists()  # the history keeps it
+    assert assignment.history.first().returned_comment == ""  # the reopening's row
+    client.force_login(people["carl"])
+    assert "Returned to you" not in client.get(url("code", e3.pk)).content.decode()
 
 
 @pytest.mark.parametrize("comment", ["", "   "])
