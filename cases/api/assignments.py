@@ -22,7 +22,7 @@ from cases.coding.actions import (
     return_assignment,
     submit_assignment,
 )
-from cases.coding.assignments import AssignmentRefused, unassign
+from cases.coding.assignments import AssignmentRefused, notify_assigned, unassign
 from cases.lib import limits
 from cases.lib.validators import MaxCharacters
 from cases.models import Assignment
@@ -98,6 +98,9 @@ class AssignmentViewSet(ReadMixin, CreateMixin, DestroyMixin, ProjectScopedViewS
             .order_by("evidence__key", "coder__username", "pk")
         )
         return own_rows_for_coders(rows, self.membership)
+
+    def created(self, instance) -> None:
+        notify_assigned(instance, self.request.user)
 
     def perform_destroy(self, instance) -> None:
         try:

@@ -178,6 +178,16 @@ def _notify_assigned(project, pairs, by_name, made_by) -> None:
         )
 
 
+def notify_assigned(assignment: Assignment, made_by) -> None:
+    """The notification of one assignment made on its own (the API's create)."""
+    _notify_assigned(
+        assignment.evidence.project,
+        [(assignment.evidence_id, assignment.coder.username)],
+        {assignment.coder.username: assignment.coder},
+        made_by,
+    )
+
+
 def auto_assign(evidence_items: list[Evidence], project) -> int:
     """Give each new item to the project's ``auto_assign_coders`` coders with the fewest open
     items (ties by name), if the project asks for it; returns how many assignments were made.

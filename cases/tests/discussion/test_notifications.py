@@ -35,6 +35,19 @@ def test_new_assignments_notify_each_coder_once_per_round(small_project, people)
     }
 
 
+def test_an_assignment_made_over_the_api_notifies_its_coder(small_project, people):
+    response = api_for(people, "ada").post(
+        "/api/projects/small/assignments/", {"evidence": "E3", "coder": "cleo"}, format="json"
+    )
+    assert response.status_code == 201
+    (note,) = Notification.objects.all()
+    assert (note.user, note.kind, note.text) == (
+        people["cleo"],
+        "assigned",
+        "ada assigned you 1 new item.",
+    )
+
+
 def test_the_nav_counts_unread_and_marking_read_clears_it(client, small_project, people):
     e1 = Evidence.objects.get(key="E1")
     for n in range(3):
