@@ -5,9 +5,11 @@ Members who lack the right for an action get 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from cases.models import Membership, Project
+from cases.models import Membership, Notification, Project
 
 # What an action needs, named after the rows of DESIGN.md's permission table.
 NEEDS = {
@@ -30,6 +32,7 @@ def get_project_for(user, slug: str, need: str = "read") -> tuple[Project, Membe
     membership = (
         Membership.objects.select_related("project", "project__codebook")
         .filter(project__slug=slug, user=user)
+        .annotate(unread_notifications=_unread_notifications())
         .first()
     )
     if membership is None:
@@ -37,6 +40,21 @@ def get_project_for(user, slug: str, need: str = "read") -> tuple[Project, Membe
     if not NEEDS[need](membership):
         raise PermissionDenied(f"Your role ({membership.role}) does not allow this.")
     return membership.project, membership
+
+
+def _unread_notifications():
+    """The member's unread notifications in the project, counted in the same query as the
+    membership, so that the nav's count costs no query of its own."""
+    unread = (
+        Notification.objects.filter(
+            user=OuterRef("user"), project=OuterRef("project"), read_at__isnull=True
+        )
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
 
 
 def memberships_of(user):

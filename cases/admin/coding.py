@@ -109,6 +109,7 @@ class EvidenceAdmin(OwnersFixed, ProjectScoped, SimpleHistoryAdmin):
                         project=project, role=Role.CODER
                     ).select_related("user")
                 ],
+                made_by=request.user,
             )
         self.message_user(request, f"{created} assignment(s) created.")
 

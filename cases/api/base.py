@@ -123,6 +123,9 @@ class CreateMixin(mixins.CreateModelMixin):
         """Values the server sets on a new record (created_by, decided_by, coder)."""
         return {}
 
+    def created(self, instance) -> None:
+        """What follows a new record in the same transaction (new evidence is auto-assigned)."""
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -131,6 +134,7 @@ class CreateMixin(mixins.CreateModelMixin):
         try:
             with transaction.atomic():
                 instance = serializer.save(**self.create_values())
+                self.created(instance)
         except IntegrityError:
             self.refuse_duplicate(serializer.validated_data)  # created a moment ago
             raise

@@ -13,6 +13,7 @@ from cases.api.base import CreateMixin, DestroyMixin, ProjectScopedViewSet, Read
 from cases.api.fields import InProject
 from cases.api.records import VERSION, KeyOfPeriod, versioned_delete
 from cases.api.serializers import checked
+from cases.coding.assignments import auto_assign
 from cases.models import Dyad, Evidence, Period, Source
 
 
@@ -136,3 +137,6 @@ class EvidenceViewSet(ReadMixin, CreateMixin, UpdateMixin, DestroyMixin, Project
 
     def create_values(self) -> dict:
         return {"project": self.project, "created_by": self.request.user}
+
+    def created(self, instance) -> None:
+        auto_assign([instance], self.project)

@@ -11,6 +11,8 @@ from cases.api import (
     consensus,
     derived_views,
     evidence,
+    memos,
+    notifications,
     period_overrides,
     stage_judgments,
     views,
@@ -31,6 +33,10 @@ router.register(project + "evidence", evidence.EvidenceViewSet, basename="eviden
 router.register(project + "assignments", assignments.AssignmentViewSet, basename="assignment")
 router.register(project + "codings", codings.CodingViewSet, basename="coding")
 router.register(project + "consensus", consensus.ConsensusViewSet, basename="consensus")
+router.register(project + "memos", memos.MemoViewSet, basename="memo")
+router.register(
+    project + "notifications", notifications.NotificationViewSet, basename="notification"
+)
 router.register(
     project + "period-overrides", period_overrides.PeriodOverrideViewSet, basename="period-override"
 )

@@ -33,6 +33,10 @@ def export_bundle(project: Project) -> dict:
     # Written only when chosen: a bundle without it reads as the default licence.
     if project.data_licence != DEFAULT_LICENCE:
         meta["data_licence"] = project.data_licence
+    if project.coders_per_item != 2:
+        meta["coders_per_item"] = project.coders_per_item
+    if project.auto_assign_coders:
+        meta["auto_assign_coders"] = project.auto_assign_coders
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from cases.bundles.checks import check_bundle
 from cases.bundles.definitions import Checked
 from cases.bundles.format import BundleError
+from cases.coding.assignments import auto_assign
 from cases.lib.dates import parse_evidence_date
 from cases.models import (
     Assignment,
@@ -80,6 +81,8 @@ def _write(doc: dict, checked: Checked) -> Project:
         # A bundle without a rule version was written before rule v2: keep its figures.
         rule_version=meta.get("rule_version") or "v1",
         data_licence=meta.get("data_licence") or DEFAULT_LICENCE,
+        coders_per_item=meta.get("coders_per_item") or 2,
+        auto_assign_coders=meta.get("auto_assign_coders") or 0,
         codebook=codebook,
     )
     Membership.objects.bulk_create(
@@ -90,6 +93,9 @@ def _write(doc: dict, checked: Checked) -> Project:
     sources = _write_sources(project, doc.get("sources", []))
     evidence = _write_evidence(project, doc.get("evidence", []), checked, dyads, periods, sources)
     _write_codings(doc.get("codings", []), evidence, criteria, users)
+    # Items the bundle assigns to nobody follow the project's auto-assignment, if it has one.
+    coded = {entry["evidence"] for entry in doc.get("codings", [])}
+    auto_assign([item for key, item in evidence.items() if key not in coded], project)
     _write_consensus(doc.get("consensus", []), evidence, criteria, users)
     _write_period_records(doc, periods, criteria, users)
     return project

@@ -1,4 +1,5 @@
-"""Writes a coder makes: save or clear one coding, submit and reopen an item.
+"""Writes a coder makes: save or clear one coding, submit and reopen an item; and the
+reviewer's return of a submitted item to its coder.
 
 Every write that can race is a compare-and-set on a version number (``cases.lib.versioning``): the
 caller says which version it last saw, and a mismatch raises StaleWrite instead of overwriting
@@ -8,8 +9,18 @@ someone's change (another tab, another window).
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases.discussion.notifications import notify
+from cases.lib import limits
 from cases.lib.versioning import STALE, StaleWrite, claim_version
-from cases.models import Assignment, Coding, Consensus, Criterion, Evidence, Round
+from cases.models import (
+    Assignment,
+    Coding,
+    Consensus,
+    Criterion,
+    Evidence,
+    Notification,
+    Round,
+)
 from cases.review.unanimous import forget_unanimous_consensus, record_unanimous_consensus
 
 
@@ -111,7 +122,7 @@ def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
 def _record_history(assignment: Assignment) -> None:
     """The conditional UPDATE above decides the race; this save, in the same transaction,
     writes the history row of the new status."""
-    assignment.refresh_from_db(fields=["status", "submitted_at"])
+    assignment.refresh_from_db()
     assignment.save(update_fields=["status", "submitted_at"])
 
 
@@ -131,13 +142,68 @@ def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
                 "Review has started on this item (a reviewer has decided it), so it can no "
                 "longer be reopened. Ask a reviewer if a code needs to change."
             )
+        # A coder's own reopening is not a return: the last return's comment no longer
+        # describes why the item is open (the assignment's history keeps it).
         updated = Assignment.objects.filter(
             pk=assignment.pk, status=Assignment.Status.SUBMITTED
-        ).update(status=Assignment.Status.ASSIGNED, submitted_at=None)
+        ).update(
+            status=Assignment.Status.ASSIGNED,
+            submitted_at=None,
+            returned_comment="",
+            returned_by=None,
+            returned_at=None,
+        )
         if updated:  # the agreement the unanimous rows recorded no longer holds
             _record_history(assignment)
             forget_unanimous_consensus(evidence)
     if not updated:
         raise CodingRefused("This item is not submitted.")
     assignment.refresh_from_db()
+    return assignment
+
+
+NOT_RETURNABLE = (
+    "A reviewer has decided this item, so it can no longer be returned to a coder: "
+    "revise the decision instead."
+)
+
+
+def return_assignment(*, evidence: Evidence, coder, reviewer, comment: str) -> Assignment:
+    """A reviewer (or admin) sends a submitted item back to its coder with a comment: the
+    assignment is open again, the coder's codes are kept for them to change, and the coder is
+    notified. The same guard as reopening: only until a reviewer has decided the item."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise CodingRefused("Comment: say what the coder should look at again.")
+    problem = limits.text_problem(comment, limits.RETURN_COMMENT)
+    if problem:
+        raise CodingRefused(f"Comment: {problem}; the item was not returned.")
+    assignment = assignment_for(evidence=evidence, coder=coder)
+    if assignment is None:
+        raise CodingRefused(f"{coder.username} is not assigned this item.")
+    now = timezone.now()
+    with transaction.atomic():
+        if review_started(evidence):
+            raise CodingRefused(NOT_RETURNABLE)
+        updated = Assignment.objects.filter(
+            pk=assignment.pk, status=Assignment.Status.SUBMITTED
+        ).update(
+            status=Assignment.Status.ASSIGNED,
+            submitted_at=None,
+            returned_comment=comment,
+            returned_by=reviewer,
+            returned_at=now,
+        )
+        if not updated:
+            raise CodingRefused(f"{coder.username} has not submitted this item.")
+        assignment.refresh_from_db()
+        assignment.save(update_fields=["status", "submitted_at"])  # the history row
+        forget_unanimous_consensus(evidence)
+        notify(
+            users=[coder],
+            project=evidence.project,
+            kind=Notification.Kind.RETURNED,
+            text=f"{reviewer.username} returned {evidence.key} to you with a comment.",
+            evidence=evidence,
+        )
     return assignment

@@ -2,10 +2,14 @@
 
 "All coders" gives every item to every chosen coder. "k per item" gives each item to k coders,
 always the least loaded ones first (ties broken by name), so the work and the coder pairs spread
-evenly — what a reliability subsample needs.
+evenly — what a reliability subsample needs. A random sample of the items is drawn with a
+seed, so the same seed draws the same items again; new items go to the coders with the fewest
+open items.
 """
 
+import random
 from collections.abc import Hashable, Sequence
+from datetime import date, timedelta
 
 
 def plan_assignments(
@@ -37,3 +41,48 @@ def plan_assignments(
             pairs.append((item, coder))
             load[coder] += 1
     return pairs
+
+
+def sample_size(total: int, *, size: int | None = None, share: float | None = None) -> int:
+    """How many of ``total`` items a sample takes: ``size`` items, or ``share`` (0 < share ≤ 1)
+    of them rounded to the nearest item (at least one when there is any)."""
+    if (size is None) == (share is None):
+        raise ValueError("give either a sample size or a share, not both")
+    if size is not None:
+        if size < 1:
+            raise ValueError("sample size must be at least 1")
+        return min(size, total)
+    if not 0 < share <= 1:
+        raise ValueError("share must be more than 0 and at most 1 (100%)")
+    return min(total, max(1, round(total * share))) if total else 0
+
+
+def sample_items(items: Sequence[Hashable], k: int, *, seed: int) -> list[Hashable]:
+    """``k`` of ``items`` drawn at random with ``seed``, in the items' own order: the same
+    items and seed always draw the same sample (Python's Mersenne Twister is stable across
+    versions for ``Random.sample`` on the same sequence)."""
+    ordered = list(items)
+    chosen = set(random.Random(seed).sample(range(len(ordered)), min(k, len(ordered))))
+    return [item for index, item in enumerate(ordered) if index in chosen]
+
+
+def fewest_open(coders: Sequence[str], open_items: dict[str, int], n: int) -> list[str]:
+    """The ``n`` coders with the fewest open (assigned, unsubmitted) items; ties go to the
+    name first in alphabetical order, so the choice never depends on the database's order."""
+    return sorted(coders, key=lambda c: (open_items.get(c, 0), c))[: max(0, n)]
+
+
+def coverage_gaps(coders_per_item: dict[Hashable, int], wanted: int) -> dict[str, list[Hashable]]:
+    """Items nobody is assigned, and items with fewer coders than ``wanted``."""
+    unassigned = [item for item, n in coders_per_item.items() if n == 0]
+    short = [item for item, n in coders_per_item.items() if 0 < n < wanted]
+    return {"unassigned": unassigned, "short": short}
+
+
+def daily_throughput(submitted_on: Sequence[date], *, today: date, days: int = 7) -> list[int]:
+    """Items submitted on each of the last ``days`` days, oldest first, ending ``today``."""
+    counts = dict.fromkeys((today - timedelta(days=back) for back in range(days)), 0)
+    for day in submitted_on:
+        if day in counts:
+            counts[day] += 1
+    return [counts[day] for day in sorted(counts)]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     set a calibration round may be scored against."""
 
     dependencies = [
-        ('cases', '0011_project_data_licence'),
+        ('cases', '0012_reviewer_loop_and_assignments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

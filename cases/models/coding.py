@@ -27,6 +27,19 @@ class Assignment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
     assigned_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The last time a reviewer returned the item to its coder, and why: shown to that coder and
+    # to reviewers and admins only (the history keeps every earlier return).
+    returned_comment = models.TextField(
+        blank=True, validators=[MaxCharacters(limits.RETURN_COMMENT)]
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     # Who submitted or reopened what, when; and a cheap sign of change for cases.lib.cache.
     history = HistoricalRecords()

@@ -161,6 +161,17 @@ class Project(models.Model):
         default=DEFAULT_LICENCE,
         help_text="The licence under which the replication package offers the project's data.",
     )
+    # How many coders each item should have: the assignments page warns about items with fewer.
+    coders_per_item = models.PositiveSmallIntegerField(
+        default=2, help_text="How many coders should code each item (at least 1)."
+    )
+    # 0: off. Otherwise every new item (page, API, bundle import) goes to this many coders,
+    # those with the fewest open items first.
+    auto_assign_coders = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Give every new evidence item to this many coders, those with the fewest "
+        "open items first; 0 turns it off.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,6 +183,9 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=models.Q(data_licence__in=list(LICENCES)),
                 name="project_data_licence_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(coders_per_item__gte=1), name="project_coders_per_item_positive"
             ),
         ]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
+from cases.discussion.notifications import notify_decision
 from cases.lib.versioning import STALE, StaleWrite, write_versioned
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence, Project
 
@@ -142,7 +143,7 @@ def adjudicate_item(
         }
         if kept == set(codes):
             raise AdjudicationRefused(NOTHING_TO_DECIDE)
-        return [
+        rows = [
             _keep_unanimous(evidence, criteria[code], current.get(code), seen[code], values[code])
             if code in kept
             else _write_decision(
@@ -156,6 +157,8 @@ def adjudicate_item(
             )
             for code in codes
         ]
+        notify_decision(evidence=evidence, reviewer=reviewer)
+        return rows
 
 
 def _keep_unanimous(
@@ -197,9 +200,11 @@ def add_decision(
         )
     with transaction.atomic():
         row = Consensus.objects.filter(evidence=evidence, criterion=criterion).first()
-        return _write_decision(
+        written = _write_decision(
             evidence, criterion, row, 0, value=value, reviewer=reviewer, rationale=rationale
         )
+        notify_decision(evidence=evidence, reviewer=reviewer)
+        return written
 
 
 def revise_decision(
@@ -210,7 +215,7 @@ def revise_decision(
     editor was shown; a stale one raises StaleWrite and writes nothing."""
     _check_one_decision(row.evidence.project, value, rationale)
     with transaction.atomic():
-        return _write_decision(
+        written = _write_decision(
             row.evidence,
             row.criterion,
             row,
@@ -219,6 +224,8 @@ def revise_decision(
             reviewer=reviewer,
             rationale=rationale,
         )
+        notify_decision(evidence=row.evidence, reviewer=reviewer)
+        return written
 
 
 def _write_decision(

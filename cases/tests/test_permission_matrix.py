@@ -18,7 +18,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.bundles import import_bundle
-from cases.models import Assignment, Coding, Consensus, Evidence, Period, Round, StageJudgment
+from cases.models import (
+    Assignment,
+    Coding,
+    Consensus,
+    Evidence,
+    Memo,
+    Notification,
+    Period,
+    Round,
+    StageJudgment,
+)
 from cases.review.rounds.actions import create_round
 from cases.tests.bundle_factory import small_bundle
 
@@ -67,6 +77,7 @@ def api(allowed, *kwargs, method="get", **extra) -> Rule:
 # Carl's own records: the other coder gets a 404 (it is not hers to know about); admins and
 # reviewers read them; only carl acts on his own assignment.
 NOT_CLEOS = {"cleo": 404}
+NOT_CARLS_NOTIFICATION = {name: 404 for name in MEMBERS - {"carl"}}
 CARLS_READERS = {"ada", "rita", "carl"}
 
 EXPECTED: dict[str, Rule] = {
@@ -127,6 +138,13 @@ EXPECTED: dict[str, Rule] = {
     "cases:round": html(REVIEWERS | CODERS, "pk=round_pk"),
     "cases:round_close": html(ADMINS, "pk=round_pk", method="post"),
     "cases:round_gold": html(REVIEWERS, "pk=round_pk", "item_pk=pk"),
+    # Returns, memos and notifications. An item's thread (E1, which both coders submitted) is for
+    # admins, reviewers and the coders who submitted it; observers never.
+    "cases:return_item": html(REVIEWERS, "pk", method="post"),
+    "cases:item_memo": html(REVIEWERS | CODERS, "pk", method="post"),
+    "cases:memos": html(MEMBERS),
+    "cases:notifications": html(MEMBERS),
+    "cases:read_notifications": html(MEMBERS, method="post"),
     # The API under /api/projects/<slug>/.
     "api:project-detail": api(MEMBERS),
     "api:codebook": api(MEMBERS),
@@ -134,6 +152,13 @@ EXPECTED: dict[str, Rule] = {
     "api:report": api(MEMBERS, "code"),
     "api:assignment-submit": api({"carl"}, "assignment_pk", method="post", refused=NOT_CLEOS),
     "api:assignment-reopen": api({"carl"}, "assignment_pk", method="post", refused=NOT_CLEOS),
+    "api:assignment-return-to-coder": api(REVIEWERS, "assignment_pk", method="post"),
+    # A notification is its user's alone: to everyone else it does not exist.
+    "api:notification-read": api(
+        {"carl"}, "notification_pk", method="post", refused=NOT_CARLS_NOTIFICATION
+    ),
+    "api:notification-read-all": api(MEMBERS, method="post"),
+    "api:notification-list": api(MEMBERS),  # every member lists their own
 }
 
 # The router's list/detail routes: every member reads the project's shared records; raw codings,
@@ -150,6 +175,8 @@ ROUTER = {
     "assignment": (CARLS_READERS, "assignment_pk", NOT_CLEOS),
     "coding": (CARLS_READERS, "coding_pk", NOT_CLEOS),
     "stage-judgment": (CARLS_READERS, "judgment_pk", NOT_CLEOS),
+    "memo": (MEMBERS, "memo_pk", {}),  # a project memo: every member reads it
+    "notification": ({"carl"}, "notification_pk", NOT_CARLS_NOTIFICATION),
 }
 
 
@@ -224,6 +251,10 @@ def samples(project, people) -> dict:
         "coding_pk": Coding.objects.filter(evidence=e1, coder=carl).first().pk,
         "judgment_pk": StageJudgment.objects.filter(coder=carl).first().pk,
         "round_pk": sample_round(project, people).pk,
+        "memo_pk": Memo.objects.create(project=project, author=carl, body="A project memo.").pk,
+        "notification_pk": Notification.objects.create(
+            user=carl, project=project, kind="decided", text="rita decided E1."
+        ).pk,
         "uidb64": "MQ",
         "token": "set-password",
     }

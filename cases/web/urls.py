@@ -4,6 +4,7 @@ from cases.web.views import (
     assignments,
     codebook,
     coding,
+    discussion,
     evidence,
     exports,
     home,
@@ -12,7 +13,7 @@ from cases.web.views import (
     rounds,
     sources,
 )
-from cases.web.views.review import agreement, disagreements, item, overrides
+from cases.web.views.review import agreement, disagreements, item, overrides, returns
 
 app_name = "cases"
 
@@ -27,6 +28,11 @@ urlpatterns = [
     path(project + "evidence/new/", evidence.evidence_new, name="evidence_new"),
     path(project + "evidence/<int:pk>/", evidence.evidence_detail, name="evidence_detail"),
     path(project + "evidence/<int:pk>/edit/", evidence.evidence_edit, name="evidence_edit"),
+    path(project + "evidence/<int:pk>/memos/", discussion.item_memo, name="item_memo"),
+    # Memos and notifications: the project's notes, each member's own notifications.
+    path(project + "memos/", discussion.project_memo_page, name="memos"),
+    path(project + "notifications/", discussion.notifications, name="notifications"),
+    path(project + "notifications/read/", discussion.read_notifications, name="read_notifications"),
     path(project + "sources/", sources.bibliography, name="bibliography"),
     path(project + "sources/new/", sources.source_new, name="source_new"),
     path(project + "sources/import/", sources.source_import, name="source_import"),
@@ -44,6 +50,7 @@ urlpatterns = [
     path(project + "review/agreement.svg", agreement.chart, name="review_agreement_chart"),
     path(project + "review/disagreements/", disagreements.queue, name="review_disagreements"),
     path(project + "review/item/<int:pk>/", item.adjudicate_item, name="review_item"),
+    path(project + "review/item/<int:pk>/return/", returns.return_item, name="return_item"),
     path(project + "review/overrides/", overrides.overrides, name="review_overrides"),
     # Reports: consensus only, for every member.
     path(project + "reports/", report.compare, name="compare"),

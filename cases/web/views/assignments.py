@@ -1,22 +1,53 @@
-"""Admins give items to coders: every coder, or k coders per item spread evenly."""
+"""Admins give items to coders — every coder or k per item; all items, a dyad, a period, a list
+of items or a seeded random sample of them — set the project's coders per item and
+auto-assignment, and watch coverage and each coder's progress."""
+
+import re
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases.access import get_project_for
-from cases.coding.assignments import assign_items
-from cases.models import Assignment, Evidence, Membership, Period, Role
+from cases.coding.assignments import (
+    SEED_LIMIT,
+    AssignmentRefused,
+    Sample,
+    assign_round,
+    coverage_for,
+    progress_for,
+)
+from cases.models import AssignmentRound, Dyad, Evidence, Membership, Period, Role
 
 
 class AssignmentForm(forms.Form):
     coders = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
-    period = forms.ChoiceField(required=False, label="Items in")
+    dyad = forms.ChoiceField(required=False, label="Dyad")
+    period = forms.ChoiceField(required=False, label="Period")
+    keys = forms.CharField(
+        required=False,
+        label="Only these items",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Item keys separated by spaces, commas or lines; empty for every item.",
+    )
     only_unassigned = forms.BooleanField(
         required=False, initial=True, label="Only items nobody has been assigned yet"
+    )
+    sample_size = forms.IntegerField(
+        required=False, min_value=1, label="Random sample: number of items"
+    )
+    sample_share = forms.IntegerField(
+        required=False, min_value=1, max_value=100, label="or share of the items (%)"
+    )
+    seed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=SEED_LIMIT - 1,
+        label="Seed",
+        help_text="The same seed draws the same sample from the same items; empty draws a "
+        "new seed, which is shown and recorded.",
     )
     per_item = forms.IntegerField(
         required=False,
@@ -26,20 +57,77 @@ class AssignmentForm(forms.Form):
         "A number spreads items evenly, e.g. 2 for a double-coded reliability sample.",
     )
 
-    def __init__(self, *args, coders: list[str], periods, **kwargs):
+    def __init__(self, *args, project, coders: list[str], dyads, periods, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["coders"].choices = [(c, c) for c in coders]
         self.fields["coders"].initial = coders
-        self.fields["period"].choices = [("", "every dyad and period")] + [
-            (str(p.pk), f"{p.dyad.code} {p.code} ({p.span})") for p in periods
+        self.dyads = {str(d.pk): d for d in dyads}
+        self.periods = {str(p.pk): p for p in periods}
+        self.fields["dyad"].choices = [("", "every dyad")] + [
+            (pk, f"{d.code} {d.name}") for pk, d in self.dyads.items()
         ]
+        self.fields["period"].choices = [("", "every period")] + [
+            (pk, f"{p.dyad.code} {p.code} ({p.span})") for pk, p in self.periods.items()
+        ]
+
+    def clean_keys(self):
+        keys = [k for k in re.split(r"[\s,;]+", self.cleaned_data["keys"]) if k]
+        if not keys:
+            return None
+        found = dict(
+            Evidence.objects.filter(project=self.project, key__in=keys).values_list("key", "pk")
+        )
+        unknown = [k for k in keys if k not in found]
+        if unknown:
+            raise forms.ValidationError(f"No such item in this project: {', '.join(unknown)}.")
+        return list(found.values())
 
     def clean(self):
         data = super().clean()
         per_item, chosen = data.get("per_item"), data.get("coders") or []
         if per_item and per_item > len(chosen):
             self.add_error("per_item", f"You chose {len(chosen)} coder(s); ask for at most that.")
+        dyad, period = (
+            self.dyads.get(data.get("dyad") or ""),
+            self.periods.get(data.get("period") or ""),
+        )
+        if dyad and period and period.dyad_id != dyad.pk:
+            self.add_error(
+                "period", f"{period.code} is a period of {period.dyad.code}, not of {dyad.code}."
+            )
+        data["dyad_obj"], data["period_obj"] = dyad, period
+        if data.get("sample_size") and data.get("sample_share"):
+            self.add_error("sample_share", "Give a number of items or a share, not both.")
+        if data.get("seed") is not None and not (
+            data.get("sample_size") or data.get("sample_share")
+        ):
+            self.add_error("seed", "A seed draws a random sample: give its size or share too.")
         return data
+
+    def sample(self) -> Sample | None:
+        data = self.cleaned_data
+        if data.get("sample_size"):
+            return Sample(size=data["sample_size"], seed=data.get("seed"))
+        if data.get("sample_share"):
+            return Sample(share=data["sample_share"] / 100, seed=data.get("seed"))
+        return None
+
+
+class ProjectAssignmentSettingsForm(forms.Form):
+    coders_per_item = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        label="Coders per item",
+        help_text="Items with fewer coders are listed at the top of this page.",
+    )
+    auto_assign_coders = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        label="Auto-assign new evidence to",
+        help_text="coders (those with the fewest open items; ties by name). 0: off. Applies to "
+        "items added on the evidence page, through the API and by a bundle import.",
+    )
 
 
 @login_required
@@ -51,38 +139,59 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("user__username")
     )
     names = [m.user.username for m in coder_memberships]
+    dyads = Dyad.objects.filter(project=project).order_by("code")
     periods = (
         Period.objects.filter(dyad__project=project)
         .select_related("dyad")
         .order_by("dyad__code", "start_year")
     )
-    form = AssignmentForm(request.POST or None, coders=names, periods=periods)
-    if request.method == "POST" and form.is_valid():
-        chosen = [
-            m.user for m in coder_memberships if m.user.username in form.cleaned_data["coders"]
-        ]
-        period = (
-            periods.filter(pk=form.cleaned_data["period"]).first()
-            if form.cleaned_data["period"]
-            else None
-        )
-        created = assign_items(
-            project=project,
-            coders=chosen,
-            period=period,
-            only_unassigned=form.cleaned_data["only_unassigned"],
-            per_item=form.cleaned_data["per_item"],
-        )
-        messages.success(request, f"{created} assignment{'s' if created != 1 else ''} created.")
-        return redirect("cases:assignments", slug=slug)
-    submitted = Q(status=Assignment.Status.SUBMITTED)
-    per_coder = (
-        Assignment.objects.filter(evidence__project=project)
-        .values("coder__username")
-        .annotate(assigned=Count("id"), submitted=Count("id", filter=submitted))
-        .order_by("coder__username")
+    posted_settings = request.method == "POST" and "save_settings" in request.POST
+    settings_form = ProjectAssignmentSettingsForm(
+        request.POST if posted_settings else None,
+        initial={
+            "coders_per_item": project.coders_per_item,
+            "auto_assign_coders": project.auto_assign_coders,
+        },
     )
-    unassigned = Evidence.objects.filter(project=project, assignments__isnull=True).count()
+    form = AssignmentForm(
+        request.POST if request.method == "POST" and not posted_settings else None,
+        project=project,
+        coders=names,
+        dyads=dyads,
+        periods=periods,
+    )
+    if posted_settings and settings_form.is_valid():
+        project.coders_per_item = settings_form.cleaned_data["coders_per_item"]
+        project.auto_assign_coders = settings_form.cleaned_data["auto_assign_coders"]
+        project.save(update_fields=["coders_per_item", "auto_assign_coders"])
+        messages.success(request, "Assignment settings saved.")
+        return redirect("cases:assignments", slug=slug)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        chosen = [m.user for m in coder_memberships if m.user.username in data["coders"]]
+        try:
+            made = assign_round(
+                project=project,
+                coders=chosen,
+                dyad=data["dyad_obj"],
+                period=data["period_obj"],
+                items=None
+                if data["keys"] is None
+                else Evidence.objects.filter(pk__in=data["keys"]),
+                only_unassigned=data["only_unassigned"],
+                per_item=data["per_item"],
+                sample=form.sample(),
+                made_by=request.user,
+            )
+        except AssignmentRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            seed = f" Seed {made.seed}: the same seed draws the same items." if made.seed else ""
+            messages.success(
+                request,
+                f"{made.created} assignment{'s' if made.created != 1 else ''} created.{seed}",
+            )
+            return redirect("cases:assignments", slug=slug)
     return render(
         request,
         "cases/coding/assignments.html",
@@ -90,7 +199,11 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "membership": membership,
             "form": form,
-            "per_coder": per_coder,
-            "unassigned": unassigned,
+            "settings_form": settings_form,
+            "progress": progress_for(project),
+            "coverage": coverage_for(project),
+            "rounds": AssignmentRound.objects.filter(project=project).select_related("made_by")[
+                :10
+            ],
         },
     )

@@ -23,6 +23,7 @@ from cases.coding.actions import (
     submit_assignment,
 )
 from cases.coding.actions import save_coding as save_coding_value
+from cases.coding.comparison import comparison_for
 from cases.lib import limits
 from cases.models import Assignment, Coding, Criterion
 from cases.sources.citations import format_item_citation
@@ -30,6 +31,7 @@ from cases.web.views.codebook import grouped_criteria
 
 QUEUE_FILTERS = {
     "todo": Q(status=Assignment.Status.ASSIGNED),
+    "returned": Q(status=Assignment.Status.ASSIGNED, returned_at__isnull=False),
     "submitted": Q(status=Assignment.Status.SUBMITTED),
     "all": Q(),
 }
@@ -49,11 +51,16 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     show = request.GET.get("show", "todo")
     if show not in QUEUE_FILTERS:
         show = "todo"
-    assignments = _my_assignments(project, request.user).annotate(
-        my_codes=Count("evidence__codings", filter=Q(evidence__codings__coder=request.user))
+    assignments = (
+        _my_assignments(project, request.user)
+        .select_related("returned_by")
+        .annotate(
+            my_codes=Count("evidence__codings", filter=Q(evidence__codings__coder=request.user))
+        )
     )
     counts = assignments.aggregate(
         todo=Count("id", filter=QUEUE_FILTERS["todo"]),
+        returned=Count("id", filter=QUEUE_FILTERS["returned"]),
         submitted=Count("id", filter=QUEUE_FILTERS["submitted"]),
         all=Count("id"),
     )
@@ -165,7 +172,7 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="code")
     assignment = get_object_or_404(
         Assignment.objects.select_related(
-            "evidence", "evidence__period", "evidence__dyad", "evidence__source"
+            "evidence", "evidence__period", "evidence__dyad", "evidence__source", "returned_by"
         ),
         evidence__project=project,
         evidence_id=pk,
@@ -188,6 +195,9 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "editable": editable,
             "can_reopen": not editable and closed_round is None and not review_started(item),
             "closed_round": closed_round,
+            # The reviewer's comment on returning the item: this coder's assignment only.
+            "returned": assignment if editable and assignment.returned_at else None,
+            "comparison": None if editable else comparison_for(item, request.user),
             "citation": format_item_citation(
                 item.cited_sources(), item.cite, project.citation_style
             ),

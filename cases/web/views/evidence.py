@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
 from cases.access import get_project_for
+from cases.coding.assignments import auto_assign
+from cases.discussion.memos import can_read_item_memos, item_memos
 from cases.evidence.search import EvidenceSearchFilter
 from cases.lib.versioning import StaleWrite, claim_version
 from cases.models import (
@@ -244,6 +246,9 @@ def evidence_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     if membership.can_read_all_codings:
         context["codings_table"] = _codings_table(item)
+    # The item's discussion may speak of codes: read like codes are (cases.discussion.memos).
+    if can_read_item_memos(membership, item):
+        context["memos"] = Paginator(item_memos(item), 50).get_page(request.GET.get("page"))
     return render(request, "cases/evidence/detail.html", context)
 
 
@@ -275,11 +280,16 @@ def evidence_new(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         with transaction.atomic():
             item.save()
+            auto_assigned = auto_assign([item], project)
     except IntegrityError:
         # Someone took the key between our check and the insert.
         form.add_error("key", f'The key "{item.key}" is already used in this project.')
         return _render_form(request, project, membership, form, status=400)
     messages.success(request, f"Added {item.key}.")
+    if auto_assigned:
+        messages.info(
+            request, f"Assigned to {auto_assigned} coder{'s' if auto_assigned != 1 else ''}."
+        )
     _warn_of_pages(request, form, item)
     return redirect("cases:evidence_detail", slug=project.slug, pk=item.pk)
 

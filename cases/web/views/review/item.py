@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_project_for
+from cases.coding.actions import review_started
 from cases.lib.versioning import StaleWrite
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
 from cases.review import adjudication
@@ -121,6 +122,11 @@ def _item_page(request, project, membership, item, *, posted=None, error="", sta
                 {row["decision"].rationale for row in rows if row["decision"]} - {""}
             ),
             "rationale": (posted or {}).get("rationale", ""),
+            # Returning an item to a coder: possible until a reviewer decides it.
+            "returnable": [] if review_started(item) else coders,
+            "returns": Assignment.objects.filter(evidence=item, returned_at__isnull=False)
+            .select_related("coder", "returned_by")
+            .order_by("-returned_at"),
             "error": error,
             "query": request.GET.urlencode(),
         },

@@ -1,0 +1,1 @@
+"""Memos and notifications: the conversation around the coding (no e-mail)."""
