@@ -102,6 +102,15 @@ def closed_calibration_round(evidence: Evidence, coder) -> Round | None:
     )
 
 
+def _refuse_after_a_closed_round(evidence: Evidence, coder, consequence: str) -> None:
+    closed = closed_calibration_round(evidence, coder)
+    if closed is not None:
+        raise CodingRefused(
+            f"This item was scored in the calibration round {closed.name}, which is "
+            f"closed: {consequence}."
+        )
+
+
 def submit_assignment(*, evidence: Evidence, coder) -> Assignment:
     assignment = assignment_for(evidence=evidence, coder=coder)
     if assignment is None:
@@ -131,12 +140,7 @@ def reopen_assignment(*, evidence: Evidence, coder) -> Assignment:
     if assignment is None:
         raise CodingRefused("This item is not assigned to you.")
     with transaction.atomic():
-        closed = closed_calibration_round(evidence, coder)
-        if closed is not None:
-            raise CodingRefused(
-                f"This item was scored in the calibration round {closed.name}, which is "
-                "closed: your codes on it no longer change."
-            )
+        _refuse_after_a_closed_round(evidence, coder, "your codes on it no longer change")
         if review_started(evidence):
             raise CodingRefused(
                 "Review has started on this item (a reviewer has decided it), so it can no "
@@ -183,6 +187,11 @@ def return_assignment(*, evidence: Evidence, coder, reviewer, comment: str) -> A
         raise CodingRefused(f"{coder.username} is not assigned this item.")
     now = timezone.now()
     with transaction.atomic():
+        # A coder has seen the reference of a closed calibration round: a second try at the
+        # item would copy it into their score, whoever opens the item again.
+        _refuse_after_a_closed_round(
+            evidence, coder, f"{coder.username}'s codes on it no longer change"
+        )
         if review_started(evidence):
             raise CodingRefused(NOT_RETURNABLE)
         updated = Assignment.objects.filter(

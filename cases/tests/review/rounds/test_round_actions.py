@@ -202,6 +202,24 @@ def test_a_coder_cannot_reopen_an_item_once_its_calibration_round_is_closed(
     assert Assignment.objects.get(evidence=e2, coder=people["carl"]).status == "submitted"
 
 
+def test_a_reviewer_cannot_return_an_item_once_its_calibration_round_is_closed(
+    coded, small_project, people
+):
+    """A return would give the coder the same second try, with the gold in view."""
+    from cases.coding.actions import CodingRefused, return_assignment
+    from cases.models import Notification
+
+    e2 = Evidence.objects.get(project=small_project, key="E2")
+    close_round(round_=coded)
+    with pytest.raises(CodingRefused, match="carl's codes on it no longer change"):
+        return_assignment(
+            evidence=e2, coder=people["carl"], reviewer=people["rita"], comment="Look again."
+        )
+    assignment = Assignment.objects.get(evidence=e2, coder=people["carl"])
+    assert (assignment.status, assignment.returned_comment) == ("submitted", "")
+    assert not Notification.objects.filter(user=people["carl"], kind="returned").exists()
+
+
 def test_an_item_of_an_open_round_may_still_be_reopened(coded, small_project, people):
     from cases.coding.actions import reopen_assignment
 
