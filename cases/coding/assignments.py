@@ -22,7 +22,7 @@ from cases.coding.assignment_plan import (
 from cases.discussion.notifications import notify
 from cases.models import (
     Assignment,
-    AssignmentRound,
+    AssignmentBatch,
     Coding,
     Evidence,
     Membership,
@@ -66,8 +66,8 @@ def assign_items(
     """Create the planned assignments; returns how many were created. ``items`` narrows the
     candidates to a queryset of the project's evidence (the admin's selection, the page's list
     of keys); ``dyad`` and ``period`` narrow them further, and ``sample`` draws from what is
-    left. Every round is recorded (with its seed), and each coder given items is notified."""
-    return assign_round(
+    left. Every batch is recorded (with its seed), and each coder given items is notified."""
+    return assign_batch(
         project=project,
         coders=coders,
         period=period,
@@ -80,7 +80,7 @@ def assign_items(
     ).created
 
 
-def assign_round(
+def assign_batch(
     *,
     project,
     coders: list,
@@ -91,8 +91,8 @@ def assign_round(
     items=None,
     sample: Sample | None = None,
     made_by=None,
-) -> AssignmentRound:
-    """``assign_items``, answering with the recorded round (its seed, how many were created)."""
+) -> AssignmentBatch:
+    """``assign_items``, answering with the recorded batch (its seed, how many were created)."""
     items = (
         Evidence.objects.filter(project=project) if items is None else items.filter(project=project)
     )
@@ -143,7 +143,7 @@ def assign_round(
             ignore_conflicts=True,
         )
         _notify_assigned(project, pairs, by_name, made_by)
-        return AssignmentRound.objects.create(
+        return AssignmentBatch.objects.create(
             project=project,
             made_by=made_by,
             description=description[:500],
@@ -164,7 +164,7 @@ def _describe(*, dyad, period, only_unassigned) -> list[str]:
 
 
 def _notify_assigned(project, pairs, by_name, made_by) -> None:
-    """One notification per coder and round, however many items it gave them."""
+    """One notification per coder and batch, however many items it gave them."""
     given = defaultdict(int)
     for _item, name in pairs:
         given[name] += 1

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AssignmentRound',
+            name='AssignmentBatch',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('description', models.CharField(max_length=500)),
@@ -96,14 +96,14 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('coders_per_item__gte', 1)), name='project_coders_per_item_positive'),
         ),
         migrations.AddField(
-            model_name='assignmentround',
+            model_name='assignmentbatch',
             name='made_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name='assignmentround',
+            model_name='assignmentbatch',
             name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignment_rounds', to='cases.project'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignment_batches', to='cases.project'),
         ),
         migrations.AddField(
             model_name='memo',

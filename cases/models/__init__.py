@@ -4,7 +4,7 @@ coding rounds (rounds and their gold sets)."""
 
 from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
-from cases.models.discussion import AssignmentRound, Memo, Notification
+from cases.models.discussion import AssignmentBatch, Memo, Notification
 from cases.models.project import (
     Codebook,
     Criterion,
@@ -19,7 +19,7 @@ from cases.models.source import Source
 
 __all__ = [
     "Assignment",
-    "AssignmentRound",
+    "AssignmentBatch",
     "Codebook",
     "Coding",
     "Consensus",

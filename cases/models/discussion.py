@@ -68,11 +68,13 @@ class Notification(models.Model):
         return f"{self.user}: {self.text}"
 
 
-class AssignmentRound(models.Model):
+class AssignmentBatch(models.Model):
     """One use of the assignments page or API: what was asked and, for a random sample, the
     seed, so that the same seed draws the same items again."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignment_rounds")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="assignment_batches"
+    )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

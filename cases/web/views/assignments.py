@@ -15,11 +15,11 @@ from cases.coding.assignments import (
     SEED_LIMIT,
     AssignmentRefused,
     Sample,
-    assign_round,
+    assign_batch,
     coverage_for,
     progress_for,
 )
-from cases.models import AssignmentRound, Dyad, Evidence, Membership, Period, Role
+from cases.models import AssignmentBatch, Dyad, Evidence, Membership, Period, Role
 
 
 class AssignmentForm(forms.Form):
@@ -170,7 +170,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         chosen = [m.user for m in coder_memberships if m.user.username in data["coders"]]
         try:
-            made = assign_round(
+            made = assign_batch(
                 project=project,
                 coders=chosen,
                 dyad=data["dyad_obj"],
@@ -202,7 +202,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
             "settings_form": settings_form,
             "progress": progress_for(project),
             "coverage": coverage_for(project),
-            "rounds": AssignmentRound.objects.filter(project=project).select_related("made_by")[
+            "batches": AssignmentBatch.objects.filter(project=project).select_related("made_by")[
                 :10
             ],
         },

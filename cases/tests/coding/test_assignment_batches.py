@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from cases.bundles import import_bundle
 from cases.bundles.dump import export_bundle
-from cases.coding.assignments import Sample, assign_round, auto_assign
-from cases.models import Assignment, AssignmentRound, Dyad, Evidence, Notification, Project
+from cases.coding.assignments import Sample, assign_batch, auto_assign
+from cases.models import Assignment, AssignmentBatch, Dyad, Evidence, Notification, Project
 from cases.tests.bundle_factory import small_bundle
 from cases.tests.evidence.test_evidence_pages import form_data
 
@@ -48,7 +48,7 @@ def assigned_keys(coder):
 def test_a_seeded_sample_is_reproducible_and_recorded(small_project, people):
     add_items(small_project, 30)
     carl = people["carl"]
-    first = assign_round(
+    first = assign_batch(
         project=small_project,
         coders=[carl],
         only_unassigned=True,
@@ -59,11 +59,11 @@ def test_a_seeded_sample_is_reproducible_and_recorded(small_project, people):
     assert first.created == 8 and first.seed == 1234
     assert "seed 1234" in first.description
     Assignment.objects.filter(evidence__key__startswith="S").delete()
-    again = assign_round(
+    again = assign_batch(
         project=small_project, coders=[carl], only_unassigned=True, sample=Sample(size=8, seed=1234)
     )
     assert assigned_keys(carl) == drawn and again.created == 8
-    assert AssignmentRound.objects.count() == 2
+    assert AssignmentBatch.objects.count() == 2
 
 
 def test_a_sample_without_a_seed_gets_one_shown_and_recorded(client, small_project, people):
@@ -74,7 +74,7 @@ def test_a_sample_without_a_seed_gets_one_shown_and_recorded(client, small_proje
         {"coders": ["carl"], "only_unassigned": "on", "sample_share": "25"},
         follow=True,
     )
-    made = AssignmentRound.objects.get()
+    made = AssignmentBatch.objects.get()
     assert made.seed is not None and made.created == 5
     assert f"Seed {made.seed}" in response.content.decode()
     assert f"seed {made.seed}" in response.content.decode()  # the recent rounds
@@ -87,7 +87,7 @@ def test_assign_by_item_keys(client, small_project, people):
     assert [k for k in assigned_keys(people["cleo"]) if k.startswith("S")] == ["S01", "S03", "S04"]
     response = client.post(url("assignments"), {"coders": ["cleo"], "keys": "S01 NOPE"})
     assert "No such item in this project: NOPE." in response.content.decode()
-    assert AssignmentRound.objects.count() == 1
+    assert AssignmentBatch.objects.count() == 1
 
 
 def test_assign_by_dyad_and_period(client, small_project, people):
@@ -114,14 +114,14 @@ def test_a_period_of_another_dyad_is_refused(client, small_project, people):
         url("assignments"), {"coders": ["cleo"], "dyad": str(other.pk), "period": str(p2.pk)}
     )
     assert "is a period of FRA-DEU, not of ESP-PRT" in response.content.decode()
-    assert not AssignmentRound.objects.exists()
+    assert not AssignmentBatch.objects.exists()
 
 
 def test_a_seed_without_a_sample_is_refused(client, small_project, people):
     client.force_login(people["ada"])
     response = client.post(url("assignments"), {"coders": ["cleo"], "seed": "5"})
     assert "A seed draws a random sample" in response.content.decode()
-    assert not AssignmentRound.objects.exists()
+    assert not AssignmentBatch.objects.exists()
 
 
 def test_the_overview_warns_of_unassigned_and_short_items(client, small_project, people):
