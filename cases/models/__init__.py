@@ -13,10 +13,18 @@ from cases.models.project import (
     codebook_order,
 )
 from cases.models.source import Source
+from cases.models.versions import (
+    CodebookDraft,
+    CodebookVersion,
+    PublishedVersionImmutable,
+    RecodingMark,
+)
 
 __all__ = [
     "Assignment",
     "Codebook",
+    "CodebookDraft",
+    "CodebookVersion",
     "Coding",
     "Consensus",
     "Coupling",
@@ -28,6 +36,8 @@ __all__ = [
     "Period",
     "PeriodOverride",
     "Project",
+    "PublishedVersionImmutable",
+    "RecodingMark",
     "Role",
     "ScaleValue",
     "Source",
