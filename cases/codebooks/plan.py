@@ -5,7 +5,8 @@ Pure: codes, values and ids in, a plan out. A map is a list of operations (dicts
 - ``{"op": "rename", "from": "a", "to": "b"}``: codings on a move to b;
 - ``{"op": "merge", "from": ["a", "b"], "to": "c"}``: an item and coder with one value among a,
   b (and c, if c already existed), or equal values, is recoded to c; different values are marked
-  for re-coding, never settled by picking one;
+  for re-coding, never settled by picking one. A consensus row decided "not coded" (value None)
+  adds no value beside one that has a value;
 - ``{"op": "split", "from": "a", "to": ["b", "c"]}``: every item and coder coded on a is marked
   for re-coding on b and c (no value can say which of them it meant);
 - ``{"op": "retire", "code": "a"}``: a is kept in history, excluded from new coding and from
@@ -172,13 +173,18 @@ def _merge(plan: Plan, sources: list[str], target: str, by_code: dict[str, list[
         moving = [row for row in group if row.code != target]
         if not moving:
             continue
-        values = {row.value for row in group}
-        if len(values) == 1:
-            if already:  # the target already holds the value: the sources stay in history
-                plan.retired += [row.id for row in moving]
-            else:
-                plan.merges.append((moving[0].id, target))
-                plan.retired += [row.id for row in moving[1:]]
+        # A reviewer's decision not to code (value None) gives no value to the merged code.
+        values = {row.value for row in group if row.value is not None}
+        if len(values) <= 1:
+            valued = [row for row in moving if row.value is not None] or moving
+            if already and (already[0].value is not None or not values):
+                plan.retired += [row.id for row in moving]  # the target holds it already
+            elif not already:
+                plan.merges.append((valued[0].id, target))
+                plan.retired += [row.id for row in moving if row is not valued[0]]
+            else:  # the target only says "not coded": the value merged in is a conflict
+                values.add(None)
+        if len(values) <= 1:
             continue
         shown = ", ".join(f"{row.code} = {_shown(row.value)}" for row in group)
         plan.marks.append(

@@ -40,11 +40,15 @@ def test_merge_into_an_existing_code_counts_its_value():
     assert [(m.item, m.coder) for m in plan.marks] == [(11, 7)]
 
 
-def test_consensus_rows_merge_per_item_and_a_decision_not_to_code_is_a_value():
+def test_consensus_rows_merge_per_item_and_a_decision_not_to_code_adds_no_value():
     rows = [Row(1, 10, None, "m1", None), Row(2, 10, None, "m2", 2)]
+    rows += [Row(3, 11, None, "m1", 1), Row(4, 11, None, "m2", 2)]
+    rows += [Row(5, 12, None, "m1", None), Row(6, 12, None, "m2", None)]
     plan = plan_migration([MERGE], rows)
-    assert plan.merges == []
-    assert plan.marks[0].coder is None and "decided" in plan.marks[0].reason
+    assert plan.merges == [(2, "m"), (5, "m")]
+    assert sorted(plan.retired) == [1, 3, 4, 6]
+    assert [(m.item, m.coder) for m in plan.marks] == [(11, None)]
+    assert "decided m1 = 1, m2 = 2" in plan.marks[0].reason
 
 
 def test_split_marks_every_coding_and_retire_keeps_them():
