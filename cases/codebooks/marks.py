@@ -6,7 +6,7 @@ from cases.models import Coding, Consensus, RecodingMark
 
 def open_marks(marks) -> list[RecodingMark]:
     """The open ones of some marks, in three queries whatever their number."""
-    marks = list(marks.select_related("codebook_version", "evidence"))
+    marks = list(marks.select_related("codebook_version", "evidence", "coder"))
     if not marks:
         return []
     items = {m.evidence_id for m in marks}

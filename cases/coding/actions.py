@@ -36,6 +36,11 @@ def save_coding(
         raise CodingRefused("You have submitted this item; reopen it to change your codes.")
     if value is None and note.strip():
         raise CodingRefused("Choose a value before writing a note: a note explains a code.")
+    if criterion.retired_in is not None:
+        raise CodingRefused(
+            f"{criterion.code} was retired in codebook version {criterion.retired_in}: "
+            "it is kept in history and takes no new codes."
+        )
     with transaction.atomic():
         current = Coding.objects.filter(evidence=evidence, criterion=criterion, coder=coder).first()
         if current is None:

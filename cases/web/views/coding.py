@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
+from cases.codebooks.marks import open_marks_of
 from cases.coding.actions import (
     CodingRefused,
     StaleWrite,
@@ -55,6 +56,10 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         all=Count("id"),
     )
     page = Paginator(assignments.filter(QUEUE_FILTERS[show]), 25).get_page(request.GET.get("page"))
+    # Items a new codebook version asks the coder to code again (their own marks only).
+    marked = {mark.evidence_id for mark in open_marks_of(project, coder=request.user)}
+    for assignment in page.object_list:
+        assignment.recode = assignment.evidence_id in marked
     return render(
         request,
         "cases/coding/queue.html",
@@ -64,6 +69,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "show": show,
             "counts": counts,
+            "marked_count": len(marked),
         },
     )
 
@@ -122,11 +128,19 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = assignment.evidence
     editable = assignment.status == Assignment.Status.ASSIGNED
     mine = _my_codings(item, request.user)
+    marks = [m for m in open_marks_of(project, coder=request.user) if m.evidence_id == item.pk]
+    recode = {code for mark in marks for code in mark.targets}
     frameworks = [
         (
             framework,
             [
-                (group, [_row(c, mine.get(c.pk), editable=editable) for c in criteria])
+                (
+                    group,
+                    [
+                        {**_row(c, mine.get(c.pk), editable=editable), "recode": c.code in recode}
+                        for c in criteria
+                    ],
+                )
                 for group, criteria in groups
             ],
         )
@@ -147,6 +161,7 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 item.cited_sources(), item.cite, project.citation_style
             ),
             "frameworks": frameworks,
+            "marks": marks,
             "scale": list(project.codebook.scale.all()),
             "coded_count": len(mine),
             "previous": previous,
@@ -188,7 +203,7 @@ def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResp
         evidence_id=pk,
         coder=request.user,
     )
-    criterion = get_object_or_404(Criterion, codebook=project.codebook, code=code)
+    criterion = get_object_or_404(Criterion, codebook=project.codebook, code=code, retired_in=None)
     scale = project.codebook.scale_values()
     editable = assignment.status == Assignment.Status.ASSIGNED
     context = {
