@@ -47,3 +47,16 @@ def version_numbered(codebook: Codebook, number: int) -> CodebookVersion | None:
 def operations_between(versions: list[CodebookVersion], old: int, new: int) -> list[dict]:
     """The maps of every version after ``old`` up to ``new``, in order."""
     return [op for v in versions if old < v.number <= new for op in v.operations]
+
+
+def codes_in_version(codebook_id: int, number: int) -> set[str] | None:
+    """The current codes of a published version (one query); None for a codebook that has
+    published none yet, whose only version is the codebook as it stands."""
+    snapshot = (
+        CodebookVersion.objects.filter(codebook_id=codebook_id, number=number)
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return {c["code"] for c in snapshot["criteria"] if not c.get("retired")}
