@@ -58,7 +58,7 @@ def test_an_admin_edits_previews_and_publishes(small_project, people):
     assert counts == {"moved": 1, "merged": 1, "marked": 1, "retired": 2}
     page = preview.content.decode()
     assert "rename AB-T3-TRUST → TRUST" in page and "merge AB-T2-TRANS, D-RESP → D-MERGED" in page
-    assert "E1: AB-T2-TRANS, D-RESP were merged into D-MERGED with different values" in page
+    assert "E1 (carl): AB-T2-TRANS, D-RESP were merged into D-MERGED with different values" in page
 
     done = ada.post(
         publish_url(), {"previewed": preview.context["preview"].fingerprint, "note": "Merged."}

@@ -13,7 +13,7 @@ from cases.codebooks.drafts import (
 from cases.codebooks.marks import open_marks_of
 from cases.codebooks.publishing import preview_publication, publish_codebook_version
 from cases.codebooks.snapshots import current_number, versions_of
-from cases.coding.actions import reopen_assignment, save_coding
+from cases.coding.actions import CodingRefused, save_coding
 from cases.models import (
     CodebookVersion,
     Coding,
@@ -109,7 +109,7 @@ def test_publishing_moves_merges_and_marks_exactly_as_previewed(small_project, p
     assert small_project.codebook.version == "2"
 
 
-def test_a_marked_coding_is_open_until_the_coder_codes_the_new_criterion(small_project, people):
+def test_a_marked_criterion_is_open_to_its_coder_on_a_decided_item(small_project, people):
     ada, carl = people["ada"], people["carl"]
     draft = _draft_with_rename_and_merge(small_project, ada)
     publish_codebook_version(
@@ -118,19 +118,25 @@ def test_a_marked_coding_is_open_until_the_coder_codes_the_new_criterion(small_p
         note="",
         previewed=preview_publication(draft).fingerprint,
     )
-    item = Evidence.objects.get(key="E1")
-    Consensus.objects.filter(evidence=item).delete()  # no reviewer has decided it yet
-    reopen_assignment(evidence=item, coder=carl)
-    save_coding(
-        evidence=item,
-        criterion=Criterion.objects.get(code="D-MERGED"),
-        coder=carl,
-        value=2,
-        note="",
-        version=0,
-    )
+    item = Evidence.objects.get(key="E1")  # submitted, and decided by a reviewer
+
+    def save(code):
+        return save_coding(
+            evidence=item,
+            criterion=Criterion.objects.get(code=code),
+            coder=carl,
+            value=2,
+            note="",
+            version=0,
+        )
+
+    with pytest.raises(CodingRefused, match="You have submitted this item"):
+        save("TRUST")  # not marked: the submitted item stays closed
+    save("D-MERGED")
     assert Coding.objects.get(coder=carl, criterion__code="D-MERGED").codebook_version == 2
     assert open_marks_of(small_project, coder=carl) == []
+    with pytest.raises(CodingRefused, match="You have submitted this item"):
+        save("D-MERGED")  # the mark is settled: it opened that one code once
 
 
 def test_publishing_refuses_when_the_codings_changed_since_the_preview(small_project, people):

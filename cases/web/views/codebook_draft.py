@@ -4,6 +4,7 @@ the codings, publish. Every write goes through ``cases.codebooks.drafts`` and
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -141,10 +142,22 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _marks_shown(preview, limit: int = 50) -> list[dict]:
-    """The first marks the preview lists, with the items' keys (one query)."""
+    """The first marks the preview lists, with the items' keys and the coders' names."""
     marks = (preview.codings.marks + preview.consensus.marks)[:limit]
     keys = dict(Evidence.objects.filter(pk__in={m.item for m in marks}).values_list("pk", "key"))
-    return [{"item": keys.get(m.item, m.item), "reason": m.reason} for m in marks]
+    names = dict(
+        get_user_model()
+        .objects.filter(pk__in={m.coder for m in marks if m.coder})
+        .values_list("pk", "username")
+    )
+    return [
+        {
+            "item": keys.get(m.item, m.item),
+            "who": names.get(m.coder, "?") if m.coder else "consensus",
+            "reason": m.reason,
+        }
+        for m in marks
+    ]
 
 
 @login_required

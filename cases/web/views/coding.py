@@ -137,7 +137,10 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 (
                     group,
                     [
-                        {**_row(c, mine.get(c.pk), editable=editable), "recode": c.code in recode}
+                        {
+                            **_row(c, mine.get(c.pk), editable=editable or c.code in recode),
+                            "recode": c.code in recode,
+                        }
                         for c in criteria
                     ],
                 )
