@@ -101,3 +101,29 @@ def test_an_admin_walks_a_version_change_with_a_rename_and_a_merge(page, small_p
     assert Coding.objects.get(evidence=e1, coder=carl, criterion__code="D-MERGED").value == 2
     page.goto("/p/small/queue/?show=all")
     assert "re-code" not in page.locator("table.queue").inner_text()
+
+
+def test_a_text_change_shows_as_a_word_diff_and_agreement_by_version(page, small_project, people):
+    set_passwords(["ada"])
+    sign_in(page, "ada", PASSWORD)
+    page.goto("/p/small/codebook/draft/")
+    page.click("text=Start a draft")
+    row = page.locator("#draft-AB-T3-TRUST")
+    row.locator("summary").click()
+    definition = row.locator("textarea[name=definition]")
+    definition.fill("Mutual trust between the peoples, shown in opinion polls.")
+    row.locator("text=Save in the draft").click()
+    page.wait_for_selector("ul.messages")
+    page.click("#preview-link")
+    assert page.locator("#preview-moved td.num").first.inner_text() == "0"
+    page.click("text=Publish version 2")
+    page.wait_for_selector("#changed-AB-T3-TRUST")
+    changed = page.locator("#changed-AB-T3-TRUST")
+    assert "opinion polls." in changed.locator("ins").all_inner_texts()[-1]
+    assert changed.locator("del").count() >= 1
+    shot(page, "codebook_diff_text")
+
+    page.goto("/p/small/review/agreement/?codebook_version=1")
+    assert "Figures under codebook version 1" in page.locator("#codebook-stamp").inner_text()
+    assert page.locator("#f-codebook-version").input_value() == "1"
+    shot(page, "codebook_agreement_by_version")
