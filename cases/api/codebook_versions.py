@@ -10,8 +10,10 @@ from cases.codebooks.snapshots import versions_of
 class CodebookVersionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     published_at = serializers.DateTimeField(allow_null=True)
-    published_by = serializers.CharField(source="published_by.username", default=None)
-    note = serializers.CharField()
+    published_by = serializers.CharField(
+        source="published_by.username", default=None, allow_null=True
+    )
+    note = serializers.CharField(allow_blank=True)
     operations = serializers.JSONField()
     summary = serializers.JSONField()
     snapshot = serializers.JSONField()

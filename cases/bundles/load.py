@@ -11,10 +11,12 @@ from simple_history.utils import bulk_create_with_history
 from cases.bundles.checks import check_bundle
 from cases.bundles.definitions import Checked
 from cases.bundles.format import BundleError
+from cases.codebooks.snapshots import snapshot_of
 from cases.lib.dates import parse_evidence_date
 from cases.models import (
     Assignment,
     Codebook,
+    CodebookVersion,
     Coding,
     Consensus,
     Criterion,
@@ -118,6 +120,14 @@ def _write_codebook(data: dict) -> tuple[Codebook, dict[str, Criterion]]:
     ]
     bulk_create_with_history(objs, Criterion)
     criteria = {c.code: c for c in Criterion.objects.filter(codebook=codebook)}
+    # The imported codebook is the project's codebook version 1 (docs/codebook.md).
+    CodebookVersion.objects.create(
+        codebook=codebook,
+        number=1,
+        published_at=timezone.now(),
+        note="The codebook as imported.",
+        snapshot=snapshot_of(codebook),
+    )
     return codebook, criteria
 
 

@@ -142,12 +142,15 @@ def _apply_criteria(codebook: Codebook, draft: CodebookDraft, number: int) -> di
             criterion.framework = entry["framework"]
             criterion.carry_forward = entry.get("carry_forward", False)
             stored[entry["code"]] = criterion
+        changed = criterion.pk is None
         for name in ("name", "group", "definition", "indicators", "order"):
+            changed |= getattr(criterion, name) != entry[name]
             setattr(criterion, name, entry[name])
         if entry["retired"] and criterion.retired_in is None:
-            criterion.retired_in = number
-        criterion.full_clean(exclude=["codebook"])
-        criterion.save()
+            criterion.retired_in, changed = number, True
+        if changed:  # an unchanged criterion gets no new history row
+            criterion.full_clean(exclude=["codebook"])
+            criterion.save()
     return {code: c.pk for code, c in stored.items()}
 
 

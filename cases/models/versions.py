@@ -19,9 +19,11 @@ class CodebookVersion(models.Model):
     """One published version of a codebook: its criteria and scale as they were (``snapshot``),
     and the migration map from the version before (``operations``, see cases.codebooks.plan).
 
-    Immutable: saving an existing row or deleting one is refused."""
+    Immutable: saving an existing row or deleting one is refused; the versions go only with
+    their codebook, when its project is replaced or removed whole."""
 
-    codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="versions")
+    # Gone only with its codebook (a project replaced or removed whole), never on its own.
+    codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
@@ -89,7 +91,7 @@ class RecodingMark(models.Model):
         related_name="recoding_marks",
     )
     codebook_version = models.ForeignKey(
-        CodebookVersion, on_delete=models.PROTECT, related_name="marks"
+        CodebookVersion, on_delete=models.CASCADE, related_name="marks"
     )
     targets = models.JSONField(default=list)
     reason = models.TextField()
