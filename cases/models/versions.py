@@ -15,6 +15,17 @@ class PublishedVersionImmutable(ValidationError):
     """A published codebook version is never changed nor deleted."""
 
 
+class CodebookVersionQuerySet(models.QuerySet):
+    """No bulk change either: ``update`` and ``delete`` on versions are refused (a codebook's
+    deletion still takes its versions along: Django's cascade deletes below the queryset)."""
+
+    def update(self, **kwargs):
+        raise PublishedVersionImmutable("A published codebook version cannot be changed.")
+
+    def delete(self):
+        raise PublishedVersionImmutable("A published codebook version cannot be deleted.")
+
+
 class CodebookVersion(models.Model):
     """One published version of a codebook: its criteria and scale as they were (``snapshot``),
     and the migration map from the version before (``operations``, see cases.codebooks.plan).
@@ -34,6 +45,8 @@ class CodebookVersion(models.Model):
     operations = models.JSONField(default=list, blank=True)
     # What publishing did to the codings and consensus: the counts the preview showed.
     summary = models.JSONField(default=dict, blank=True)
+
+    objects = CodebookVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["codebook", "number"]

@@ -189,3 +189,12 @@ def test_a_shared_codebook_is_not_versioned_from_one_project(small_project, peop
     Project.objects.create(slug="other", name="Other", codebook=small_project.codebook)
     with pytest.raises(DraftRefused, match="shared by several projects"):
         start_draft(codebook=small_project.codebook, user=people["ada"])
+
+
+def test_no_bulk_write_reaches_a_published_version(small_project):
+    versions = CodebookVersion.objects.filter(codebook=small_project.codebook)
+    with pytest.raises(PublishedVersionImmutable):
+        versions.update(note="rewritten")
+    with pytest.raises(PublishedVersionImmutable):
+        versions.delete()
+    assert versions.get().note == "The codebook as imported."
