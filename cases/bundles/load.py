@@ -114,6 +114,7 @@ def _write_codebook(data: dict) -> tuple[Codebook, dict[str, Criterion]]:
             carry_forward=c.get("carry_forward", False),
             verification=c.get("verification", "U"),
             notes=c.get("notes") or "",
+            retired_in=c.get("retired_in"),
             order=i,
         )
         for i, c in enumerate(data["criteria"])
