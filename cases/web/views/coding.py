@@ -48,7 +48,14 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     if show not in QUEUE_FILTERS:
         show = "todo"
     assignments = _my_assignments(project, request.user).annotate(
-        my_codes=Count("evidence__codings", filter=Q(evidence__codings__coder=request.user))
+        # Codes on retired criteria stay in history, not in the count of the item's codes.
+        my_codes=Count(
+            "evidence__codings",
+            filter=Q(
+                evidence__codings__coder=request.user,
+                evidence__codings__criterion__retired_in__isnull=True,
+            ),
+        )
     )
     counts = assignments.aggregate(
         todo=Count("id", filter=QUEUE_FILTERS["todo"]),
