@@ -376,14 +376,18 @@ def agreement_rows(
     coders=None,
     draws: int = 1000,
     seed: int = 1,
+    codebook_version: int | None = None,
 ) -> list[dict[str, Any]]:
     """One dict per (scope, key, measure): every criterion, then every framework group, then
     the whole codebook ("overall"), each with its application and its value row.
 
     ``coders``: usernames (or users) whose agreement to measure, at least two; default every
-    coder with a submitted item. Keys: see ``ROW_KEYS``.
+    coder with a submitted item. ``codebook_version``: as ``load_submitted_codes``. Keys: see
+    ``ROW_KEYS``.
     """
-    data = load_submitted_codes(project, resolve_dyad(project, dyad))
+    data = load_submitted_codes(
+        project, resolve_dyad(project, dyad), codebook_version=codebook_version
+    )
     return _rows_of(data, coders, draws=draws, seed=seed)
 
 

@@ -261,3 +261,20 @@ def test_the_draft_is_not_what_coders_code_against(small_project, people):
     )
     page = client_for(people, "carl").get(reverse("cases:codebook", args=[SLUG]))
     assert "Renamed in draft" not in page.content.decode()
+
+
+def test_the_agreement_api_filters_by_codebook_version(small_project, people):
+    published(small_project, people)
+    url = f"/api/projects/{SLUG}/agreement/"
+    rita = client_for(people, "rita")
+
+    def criteria(query=""):
+        rows = rita.get(url + query).json()["results"]
+        return sorted({r["key"] for r in rows if r["scope"] == "criterion"})
+
+    assert criteria() == ["D-MERGED", "TRUST"]
+    assert criteria("?codebook_version=1") == ["AB-T2-TRANS", "AB-T3-TRUST", "D-RESP"]
+    bad = rita.get(url + "?codebook_version=7")
+    assert bad.status_code == 400
+    assert bad.json()["codebook_version"] == ["No codebook version '7'; the versions are 1, 2."]
+    assert client_for(people, "carl").get(url + "?codebook_version=1").status_code == 403
