@@ -7,10 +7,18 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.admin.scope import OwnersFixed, ProjectScoped, RecordForm, ScopedChoices, related_only
+from cases.admin.scope import (
+    OwnersFixed,
+    ProjectScoped,
+    ReadOnly,
+    RecordForm,
+    ScopedChoices,
+    related_only,
+)
 from cases.exports import ExportRefused, write_replication_package
 from cases.models import (
     Codebook,
+    CodebookVersion,
     Criterion,
     Dyad,
     Membership,
@@ -242,3 +250,23 @@ class SourceAdmin(OwnersFixed, ProjectScoped, admin.ModelAdmin):
     list_display = ["key", "authors", "year", "title", "project"]
     list_filter = [*related_only("project"), "year"]
     search_fields = ["key", "title", "authors"]
+
+
+@admin.register(CodebookVersion)
+class CodebookVersionAdmin(ReadOnly, ProjectScoped, admin.ModelAdmin):
+    """Published codebook versions are read here, never written, not even by a superuser:
+    a version is published from the project's codebook draft, and then it is fixed."""
+
+    project_path = "codebook__projects"
+    list_display = ["codebook", "number", "published_at", "published_by", "note"]
+    list_filter = related_only("codebook")
+    readonly_fields = [
+        "codebook",
+        "number",
+        "published_at",
+        "published_by",
+        "note",
+        "snapshot",
+        "operations",
+        "summary",
+    ]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from cases.api.permissions import ProjectAccess
 from cases.classification.inputs import UnknownDyad
+from cases.codebooks.snapshots import versions_of
 from cases.reports.build import cached_report
 from cases.review.reliability import agreement_rows
 
@@ -51,6 +52,14 @@ DYAD_PARAMETER = OpenApiParameter(
     required=False,
     description="Only this dyad's items (its code, either order of the states).",
 )
+CODEBOOK_VERSION_PARAMETER = OpenApiParameter(
+    "codebook_version",
+    OpenApiTypes.INT,
+    OpenApiParameter.QUERY,
+    required=False,
+    description="Only this codebook version's criteria and the codings made under it "
+    "(default: the current criteria, with the codings of every version).",
+)
 
 
 class AgreementView(generics.ListAPIView):
@@ -64,16 +73,29 @@ class AgreementView(generics.ListAPIView):
     read_need = "review"
     schema_tag = "agreement"
 
-    @extend_schema(parameters=[DYAD_PARAMETER])
+    @extend_schema(parameters=[DYAD_PARAMETER, CODEBOOK_VERSION_PARAMETER])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> list[dict]:
         dyad = self.request.query_params.get("dyad") or None
+        version = self._codebook_version()
         try:
-            return agreement_rows(self.project, dyad=dyad)
+            return agreement_rows(self.project, dyad=dyad, codebook_version=version)
         except UnknownDyad as exc:
             raise serializers.ValidationError({"dyad": [str(exc)]}) from None
+
+    def _codebook_version(self) -> int | None:
+        raw = self.request.query_params.get("codebook_version", "").strip()
+        if not raw:
+            return None
+        known = [v.number for v in versions_of(self.project.codebook)]
+        if raw.isdigit() and int(raw) in known:
+            return int(raw)
+        versions = ", ".join(str(n) for n in known)
+        raise serializers.ValidationError(
+            {"codebook_version": [f"No codebook version {raw!r}; the versions are {versions}."]}
+        )
 
 
 class ReportView(generics.GenericAPIView):

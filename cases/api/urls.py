@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from cases.api import (
     assignments,
+    codebook_versions,
     codings,
     consensus,
     derived_views,
@@ -55,6 +56,11 @@ urlpatterns = [
     path("", views.ApiRoot.as_view(), name="root"),
     path("token/", views.TokenView.as_view(), name="token"),
     path(project + "codebook/", views.CodebookView.as_view(), name="codebook"),
+    path(
+        project + "codebook/versions/",
+        codebook_versions.CodebookVersionsView.as_view(),
+        name="codebook-versions",
+    ),
     path(project + "agreement/", derived_views.AgreementView.as_view(), name="agreement"),
     path(project + "reports/<str:code>/", derived_views.ReportView.as_view(), name="report"),
     path("", include(router.urls)),

@@ -71,6 +71,7 @@ def export_bundle(project: Project) -> dict:
 
 
 def _export_criterion(c: Criterion) -> dict:
+    retired = {} if c.retired_in is None else {"retired_in": c.retired_in}
     return {
         "code": c.code,
         "name": c.name,
@@ -81,6 +82,7 @@ def _export_criterion(c: Criterion) -> dict:
         "carry_forward": c.carry_forward,
         "verification": c.verification,
         "notes": c.notes,
+        **retired,  # only on a retired criterion: older bundles and readers never see it
     }
 
 

@@ -11,11 +11,13 @@ from simple_history.utils import bulk_create_with_history
 from cases.bundles.checks import check_bundle
 from cases.bundles.definitions import Checked
 from cases.bundles.format import BundleError
+from cases.codebooks.snapshots import snapshot_of
 from cases.coding.assignments import auto_assign
 from cases.lib.dates import parse_evidence_date
 from cases.models import (
     Assignment,
     Codebook,
+    CodebookVersion,
     Coding,
     Consensus,
     Criterion,
@@ -118,12 +120,21 @@ def _write_codebook(data: dict) -> tuple[Codebook, dict[str, Criterion]]:
             carry_forward=c.get("carry_forward", False),
             verification=c.get("verification", "U"),
             notes=c.get("notes") or "",
+            retired_in=c.get("retired_in"),
             order=i,
         )
         for i, c in enumerate(data["criteria"])
     ]
     bulk_create_with_history(objs, Criterion)
     criteria = {c.code: c for c in Criterion.objects.filter(codebook=codebook)}
+    # The imported codebook is the project's codebook version 1 (docs/codebook.md).
+    CodebookVersion.objects.create(
+        codebook=codebook,
+        number=1,
+        published_at=timezone.now(),
+        note="The codebook as imported.",
+        snapshot=snapshot_of(codebook),
+    )
     return codebook, criteria
 
 

@@ -210,6 +210,9 @@ MESSAGES: dict[str, Callable[[Refused], str | None]] = {
     "codebook.criteria[].indicators[]": _indicator,
     "codebook.criteria[].carry_forward": lambda r: '"carry_forward" must be true or false',
     "codebook.criteria[].verification": _one_of,
+    "codebook.criteria[].retired_in": lambda r: (
+        '"retired_in" must be the number of a codebook version (1 or more)'
+    ),
     "members[]": lambda r: "must be an object with username and role",
     "members[].role": _one_of_found,
     "dyads[].state_a": _state,

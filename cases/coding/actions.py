@@ -9,6 +9,7 @@ someone's change (another tab, another window).
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases.codebooks.marks import open_marks
 from cases.discussion.notifications import notify
 from cases.lib import limits
 from cases.lib.versioning import STALE, StaleWrite, claim_version
@@ -19,6 +20,7 @@ from cases.models import (
     Criterion,
     Evidence,
     Notification,
+    RecodingMark,
     Round,
 )
 from cases.review.unanimous import forget_unanimous_consensus, record_unanimous_consensus
@@ -43,10 +45,17 @@ def save_coding(
     assignment = assignment_for(evidence=evidence, coder=coder)
     if assignment is None:
         raise CodingRefused("This item is not assigned to you.")
-    if assignment.status == Assignment.Status.SUBMITTED:
+    if assignment.status == Assignment.Status.SUBMITTED and not recoding_asked(
+        evidence=evidence, coder=coder, code=criterion.code
+    ):
         raise CodingRefused("You have submitted this item; reopen it to change your codes.")
     if value is None and note.strip():
         raise CodingRefused("Choose a value before writing a note: a note explains a code.")
+    if criterion.retired_in is not None:
+        raise CodingRefused(
+            f"{criterion.code} was retired in codebook version {criterion.retired_in}: "
+            "it is kept in history and takes no new codes."
+        )
     with transaction.atomic():
         current = Coding.objects.filter(evidence=evidence, criterion=criterion, coder=coder).first()
         if current is None:
@@ -73,6 +82,14 @@ def save_coding(
         current.value, current.note = value, note
         current.save(update_fields=["value", "note", "updated_at"])
         return current
+
+
+def recoding_asked(*, evidence: Evidence, coder, code: str) -> bool:
+    """Whether a new codebook version asks the coder to code this criterion on this item again
+    (an open re-coding mark): that one criterion may then be coded on a submitted item too,
+    even one a reviewer has decided, without reopening the rest of it."""
+    marks = RecodingMark.objects.filter(evidence=evidence, coder=coder)
+    return any(code in mark.targets for mark in open_marks(marks))
 
 
 def _current(evidence, criterion, coder) -> Coding | None:

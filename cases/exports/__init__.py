@@ -5,7 +5,8 @@ file object: CSV, XLSX, the JSON bundle, REFI-QDA, the replication package (docs
   reviewers), ``write_consensus_csv``, ``write_period_values_csv``, ``write_codebook_csv``;
   ``write_codebook_markdown``;
 - ``write_xlsx``: the same tables as sheets; ``bundle_for``: the JSON bundle a viewer may take;
-- REFI-QDA: ``write_qdc`` (codebook), ``write_qdpx`` (project);
+- REFI-QDA: ``write_qdc`` (codebook), ``write_version_qdc`` (one published version),
+  ``write_qdpx`` (project);
 - ``write_replication_package``: one zip for a journal's data editor.
 
 ``viewer`` is the Membership asking (``None``: the operator at the command line);
@@ -22,7 +23,7 @@ from cases.exports.csv_exports import (
     write_period_values_csv,
     write_reliability_csv,
 )
-from cases.exports.refiqda import write_qdc, write_qdpx
+from cases.exports.refiqda import write_qdc, write_qdpx, write_version_qdc
 from cases.exports.reliability_table import VARIANTS
 from cases.exports.replication import write_replication_package
 from cases.exports.scope import Codings, ExportRefused, ExportScope, export_scope
@@ -45,5 +46,6 @@ __all__ = [
     "write_qdpx",
     "write_reliability_csv",
     "write_replication_package",
+    "write_version_qdc",
     "write_xlsx",
 ]

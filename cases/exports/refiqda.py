@@ -23,6 +23,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import BinaryIO, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -70,10 +71,16 @@ def code_guid(codebook: Codebook, code: str, value: int) -> str:
     return guid(codebook_seed(codebook), "value", code, value)
 
 
-def _codes_xml(codebook: Codebook, indent: str) -> Iterator[str]:
-    seed = codebook_seed(codebook)
-    scale = list(codebook.scale.order_by("value").values_list("value", "label"))
-    criteria = list(codebook.criteria.in_codebook_order())
+def _codes_xml(
+    codebook: Codebook, indent: str, *, criteria=None, scale=None, seed: str | None = None
+) -> Iterator[str]:
+    """The codes of the codebook as it stands, or of given ``criteria`` (objects with the
+    criterion's fields), ``scale`` ((value, label) pairs) and ``seed`` (a published version)."""
+    seed = seed or codebook_seed(codebook)
+    if scale is None:
+        scale = list(codebook.scale.order_by("value").values_list("value", "label"))
+    if criteria is None:
+        criteria = list(codebook.criteria.in_codebook_order())
     by_framework: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for c in criteria:  # dicts keep the codebook's first-seen order
         by_framework[c.framework][c.group].append(c)
@@ -91,17 +98,16 @@ def _codes_xml(codebook: Codebook, indent: str) -> Iterator[str]:
                 f'name={attr(group)} isCodable="false">\n'
             )
             for c in members:
-                yield from _criterion_xml(codebook, c, scale, i2 + "  ")
+                yield from _criterion_xml(seed, c, scale, i2 + "  ")
             yield f"{i2}</Code>\n"
         yield f"{i1}</Code>\n"
     yield f"{indent}</Codes>\n"
 
 
-def _criterion_xml(codebook: Codebook, c, scale, indent: str) -> Iterator[str]:
+def _criterion_xml(seed: str, c, scale, indent: str) -> Iterator[str]:
     description = c.definition.strip()
     if c.indicators:
         description += "\n\nIndicators:\n" + "\n".join(f"- {i}" for i in c.indicators)
-    seed = codebook_seed(codebook)
     yield (
         f"{indent}<Code guid={attr(guid(seed, 'criterion', c.code))} "
         f'name={attr(f"{c.code} {c.name}")} isCodable="false">\n'
@@ -109,7 +115,7 @@ def _criterion_xml(codebook: Codebook, c, scale, indent: str) -> Iterator[str]:
     yield f"{indent}  <Description>{text(description)}</Description>\n"
     for value, label in scale:
         yield (
-            f"{indent}  <Code guid={attr(code_guid(codebook, c.code, value))} "
+            f"{indent}  <Code guid={attr(guid(seed, 'value', c.code, value))} "
             f'name={attr(f"{c.code} = {value} {label}")} isCodable="true">'
             f"<Description>{text(f'{c.name}: {value} ({label})')}</Description></Code>\n"
         )
@@ -121,6 +127,24 @@ def write_qdc(out: BinaryIO, codebook: Codebook) -> None:
     out.write(b'<?xml version="1.0" encoding="utf-8"?>\n')
     out.write(f'<CodeBook xmlns="{CODEBOOK_NS}" origin="{ORIGIN}">\n'.encode())
     for chunk in _codes_xml(codebook, "  "):
+        out.write(chunk.encode("utf-8"))
+    out.write(b"</CodeBook>\n")
+
+
+def write_version_qdc(out: BinaryIO, version) -> None:
+    """One published codebook version (a ``CodebookVersion``) as a ``.qdc``: its current
+    criteria and scale as they were published. The codes' GUIDs are those the project's own
+    ``.qdc`` and ``.qdpx`` give the same version's codes."""
+    criteria = [
+        SimpleNamespace(**entry)
+        for entry in version.snapshot["criteria"]
+        if not entry.get("retired")
+    ]
+    scale = [(point["value"], point["label"]) for point in version.snapshot["scale"]]
+    seed = f"codebook:{version.codebook.name}:{version.number}"
+    out.write(b'<?xml version="1.0" encoding="utf-8"?>\n')
+    out.write(f'<CodeBook xmlns="{CODEBOOK_NS}" origin="{ORIGIN}">\n'.encode())
+    for chunk in _codes_xml(version.codebook, "  ", criteria=criteria, scale=scale, seed=seed):
         out.write(chunk.encode("utf-8"))
     out.write(b"</CodeBook>\n")
 

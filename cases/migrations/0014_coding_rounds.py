@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     set a calibration round may be scored against."""
 
     dependencies = [
-        ('cases', '0012_reviewer_loop_and_assignments'),
+        ('cases', '0013_codebook_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

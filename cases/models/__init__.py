@@ -16,11 +16,19 @@ from cases.models.project import (
 )
 from cases.models.rounds import GoldValue, Round
 from cases.models.source import Source
+from cases.models.versions import (
+    CodebookDraft,
+    CodebookVersion,
+    PublishedVersionImmutable,
+    RecodingMark,
+)
 
 __all__ = [
     "Assignment",
     "AssignmentBatch",
     "Codebook",
+    "CodebookDraft",
+    "CodebookVersion",
     "Coding",
     "Consensus",
     "Coupling",
@@ -35,6 +43,8 @@ __all__ = [
     "Period",
     "PeriodOverride",
     "Project",
+    "PublishedVersionImmutable",
+    "RecodingMark",
     "Role",
     "Round",
     "ScaleValue",

@@ -13,6 +13,7 @@ from cases.lib import limits
 from cases.lib.validators import MaxCharacters
 from cases.models.case import Coupling, Evidence, Period, Stage
 from cases.models.project import Criterion
+from cases.models.versions import current_codebook_version
 
 
 class Assignment(models.Model):
@@ -82,6 +83,9 @@ class Coding(models.Model):
     value = models.SmallIntegerField()
     note = models.TextField(blank=True, validators=[MaxCharacters(limits.NOTE)])
     version = models.PositiveIntegerField(default=1)
+    # The codebook version the coding was made (or last moved) under; rows from before
+    # codebook versions existed are version 1. Not ``version``, the row's own version.
+    codebook_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,6 +103,13 @@ class Coding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence} {self.criterion} = {self.value} ({self.coder})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Stamped with the codebook version it is written under, whoever writes it.
+        self.codebook_version = current_codebook_version(self.criterion_id)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [*kwargs["update_fields"], "codebook_version"]
+        super().save(*args, **kwargs)
 
 
 class Consensus(models.Model):
@@ -121,6 +132,7 @@ class Consensus(models.Model):
     )
     rationale = models.TextField(blank=True, validators=[MaxCharacters(limits.RATIONALE)])
     version = models.PositiveIntegerField(default=1)
+    codebook_version = models.PositiveIntegerField(default=1)  # as Coding.codebook_version
     decided_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -140,6 +152,13 @@ class Consensus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence} {self.criterion} = {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Stamped with the codebook version it is written under, whoever writes it.
+        self.codebook_version = current_codebook_version(self.criterion_id)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [*kwargs["update_fields"], "codebook_version"]
+        super().save(*args, **kwargs)
 
 
 class PeriodOverride(models.Model):

@@ -68,6 +68,10 @@ class CriterionQuerySet(models.QuerySet):
         """The criteria as the codebook lists them: every page, export and check uses this."""
         return self.order_by(*codebook_order())
 
+    def current(self) -> "CriterionQuerySet":
+        """The criteria new codings may use: not retired by a codebook version."""
+        return self.filter(retired_in__isnull=True)
+
 
 class Criterion(models.Model):
     """A code coders apply to evidence. Codes are stable identifiers: never renamed or reused."""
@@ -97,6 +101,9 @@ class Criterion(models.Model):
         max_length=1, choices=Verification.choices, default=Verification.UNVERIFIED
     )
     notes = models.TextField(blank=True, validators=[MaxCharacters(limits.CRITERION_NOTES)])
+    # The codebook version that retired the criterion: kept in history with its codings,
+    # excluded from new coding and from the current figures. None while it is current.
+    retired_in = models.PositiveIntegerField(null=True, blank=True)
 
     history = HistoricalRecords()
 

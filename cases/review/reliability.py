@@ -138,14 +138,18 @@ def agreement_rows(
     coders=None,
     draws: int = 1000,
     seed: int = 1,
+    codebook_version: int | None = None,
 ) -> list[dict[str, Any]]:
     """One dict per (scope, key, measure): every criterion, then every framework group, then
     the whole codebook ("overall"), each with its application and its value row.
 
     ``coders``: usernames (or users) whose agreement to measure, at least two; default every
-    coder with a submitted item. Keys: see ``ROW_KEYS``.
+    coder with a submitted item. ``codebook_version``: as ``load_submitted_codes``. Keys: see
+    ``ROW_KEYS``.
     """
-    data = load_submitted_codes(project, resolve_dyad(project, dyad))
+    data = load_submitted_codes(
+        project, resolve_dyad(project, dyad), codebook_version=codebook_version
+    )
     return _rows_of(data, coders, draws=draws, seed=seed)
 
 
@@ -261,13 +265,14 @@ def agreement_figures(
     coders=None,
     draws: int = 1000,
     seed: int = 1,
+    codebook_version: int | None = None,
 ) -> dict[str, Any]:
     """Everything the agreement page shows, reading the codings once: ``rows`` as
     ``agreement_rows``, ``kappas`` as ``coder_pair_kappas``, ``stages`` as
     ``stage_judgment_agreement``, ``left_out`` as ``leave_one_coder_out`` and
     ``against_consensus`` as ``coders_against_consensus``."""
     chosen = resolve_dyad(project, dyad)
-    data = load_submitted_codes(project, chosen)
+    data = load_submitted_codes(project, chosen, codebook_version=codebook_version)
     return {
         "rows": _rows_of(data, coders, draws=draws, seed=seed),
         "kappas": _kappas_of(data),

@@ -14,6 +14,7 @@ from itertools import chain
 import numpy as np
 from django.contrib.auth import get_user_model
 
+from cases.codebooks.snapshots import codes_in_version
 from cases.models import Assignment, Coding, Criterion, Dyad, Project, ScaleValue
 
 
@@ -104,14 +105,20 @@ def resolve_dyad(project: Project, dyad: Dyad | str | None) -> Dyad | None:
     return find_dyads(project, dyad)[0]
 
 
-def load_submitted_codes(project: Project, dyad: Dyad | None = None) -> SubmittedCodes:
-    criteria, scale = _codebook(project)
+def load_submitted_codes(
+    project: Project, dyad: Dyad | None = None, *, codebook_version: int | None = None
+) -> SubmittedCodes:
+    """Without ``codebook_version``, the current criteria (not retired) and every coding on
+    them; with it, that version's criteria and the codings made under it."""
+    criteria, scale = _codebook(project, codebook_version)
     assignments = Assignment.objects.filter(
         evidence__project=project, status=Assignment.Status.SUBMITTED
     ).order_by()
     # Only codings of submitted (item, coder) pairs are kept below, so the codings need no join
     # to the assignments nor to the users: on large projects those joins cost seconds.
     codings = Coding.objects.for_project(project).order_by()
+    if codebook_version is not None:
+        codings = codings.filter(codebook_version=codebook_version)
     if dyad is not None:
         assignments = assignments.filter(evidence__dyad=dyad)
         codings = codings.filter(evidence__dyad=dyad)
@@ -136,13 +143,21 @@ def load_submitted_codes(project: Project, dyad: Dyad | None = None) -> Submitte
     )
 
 
-def _codebook(project: Project) -> tuple[list[CriterionInfo], list[int]]:
-    """The project's criteria in codebook order, and its scale."""
+def _codebook(
+    project: Project, codebook_version: int | None = None
+) -> tuple[list[CriterionInfo], list[int]]:
+    """The project's criteria (of a codebook version, or the current ones) in codebook order,
+    and its scale."""
+    rows = Criterion.objects.filter(codebook_id=project.codebook_id)
+    codes = (
+        None
+        if codebook_version is None
+        else codes_in_version(project.codebook_id, codebook_version)
+    )
+    rows = rows.current() if codes is None else rows.filter(code__in=codes)
     criteria = [
         CriterionInfo(*row)
-        for row in Criterion.objects.filter(codebook_id=project.codebook_id)
-        .in_codebook_order()
-        .values_list("pk", "code", "name", "framework", "group")
+        for row in rows.in_codebook_order().values_list("pk", "code", "name", "framework", "group")
     ]
     # Straight from the codebook's id, ordered as ``Codebook.scale_values``: going through
     # ``project.codebook`` would cost one query more.

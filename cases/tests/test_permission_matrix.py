@@ -101,6 +101,12 @@ EXPECTED: dict[str, Rule] = {
     # HTML pages of a project.
     "cases:project": html(MEMBERS),
     "cases:codebook": html(MEMBERS),
+    "cases:codebook_versions": html(MEMBERS),
+    "cases:codebook_version_qdc": html(MEMBERS, "number=version_number"),
+    "cases:codebook_diff": html(MEMBERS),
+    # Editing the codebook: admins only (its writes are tried in tests/codebooks).
+    "cases:codebook_draft": html(ADMINS),
+    "cases:codebook_publish": html(ADMINS),
     "cases:evidence_list": html(MEMBERS),
     "cases:evidence_new": html(EDITORS),
     "cases:evidence_detail": html(MEMBERS, "pk"),
@@ -148,6 +154,7 @@ EXPECTED: dict[str, Rule] = {
     # The API under /api/projects/<slug>/.
     "api:project-detail": api(MEMBERS),
     "api:codebook": api(MEMBERS),
+    "api:codebook-versions": api(MEMBERS),
     "api:agreement": api(REVIEWERS),
     "api:report": api(MEMBERS, "code"),
     "api:assignment-submit": api({"carl"}, "assignment_pk", method="post", refused=NOT_CLEOS),
@@ -239,6 +246,7 @@ def samples(project, people) -> dict:
         "source_pk": project.sources.get().pk,
         "code": "FRA-DEU",
         "criterion": "D-RESP",
+        "version_number": 1,
         "kind": "codings.csv",
         "period_pk": Period.objects.get(dyad__project=project, code="P1").pk,
         "member_pk": project.memberships.get(user__username="carl").pk,

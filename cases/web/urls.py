@@ -3,6 +3,8 @@ from django.urls import path
 from cases.web.views import (
     assignments,
     codebook,
+    codebook_draft,
+    codebook_versions,
     coding,
     discussion,
     evidence,
@@ -23,6 +25,16 @@ urlpatterns = [
     path("", home.home, name="home"),
     path(project, home.project_home, name="project"),
     path(project + "codebook/", codebook.codebook, name="codebook"),
+    # Codebook versions: every member reads them; only admins edit the draft and publish.
+    path(project + "codebook/versions/", codebook_versions.versions, name="codebook_versions"),
+    path(
+        project + "codebook/versions/<int:number>/codebook.qdc",
+        codebook_versions.version_qdc,
+        name="codebook_version_qdc",
+    ),
+    path(project + "codebook/diff/", codebook_versions.diff, name="codebook_diff"),
+    path(project + "codebook/draft/", codebook_draft.draft, name="codebook_draft"),
+    path(project + "codebook/draft/publish/", codebook_draft.publish, name="codebook_publish"),
     # Evidence and sources: everyone reads; admins, reviewers and coders add and edit.
     path(project + "evidence/", evidence.evidence_list, name="evidence_list"),
     path(project + "evidence/new/", evidence.evidence_new, name="evidence_new"),

@@ -22,6 +22,7 @@ from cases.admin.scope import ProjectScoped
 from cases.models import (
     Assignment,
     Codebook,
+    CodebookVersion,
     Coding,
     Consensus,
     Criterion,
@@ -56,6 +57,7 @@ PROJECT_OF = {
     Membership: "project",
     Codebook: "projects",
     Criterion: "codebook__projects",
+    CodebookVersion: "codebook__projects",
     Dyad: "project",
     Period: "dyad__project",
     Source: "project",
@@ -70,7 +72,7 @@ SITE_WIDE = {"auth.User", "auth.Group", "authtoken.TokenProxy"}
 SITE_WIDE_APPS = {"axes"}
 
 # Records nobody writes in the admin: the coders' own, and assignments (added and removed only).
-READ_ONLY = {Coding, StageJudgment, Assignment}
+READ_ONLY = {Coding, StageJudgment, Assignment, CodebookVersion}
 
 
 def rows_of(model, project):

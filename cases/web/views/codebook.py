@@ -10,8 +10,9 @@ from cases.models import Criterion
 
 
 def grouped_criteria(codebook) -> list[tuple[str, list[tuple[str, list]]]]:
-    """Criteria as [(framework, [(group, [criterion, …]), …]), …] in codebook order."""
-    criteria = list(codebook.criteria.in_codebook_order())
+    """The current criteria (not retired by a codebook version) as
+    [(framework, [(group, [criterion, …]), …]), …] in codebook order."""
+    criteria = list(codebook.criteria.current().in_codebook_order())
     frameworks = []
     for framework, rows in groupby(criteria, lambda c: c.framework):
         groups = [(group, list(items)) for group, items in groupby(rows, lambda c: c.group)]

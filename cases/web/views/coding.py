@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
+from cases.codebooks.marks import open_marks_of
 from cases.coding.actions import (
     CodingRefused,
     StaleWrite,
@@ -55,7 +56,14 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         _my_assignments(project, request.user)
         .select_related("returned_by")
         .annotate(
-            my_codes=Count("evidence__codings", filter=Q(evidence__codings__coder=request.user))
+            # Codes on retired criteria stay in history, not in the count of the item's codes.
+            my_codes=Count(
+                "evidence__codings",
+                filter=Q(
+                    evidence__codings__coder=request.user,
+                    evidence__codings__criterion__retired_in__isnull=True,
+                ),
+            )
         )
     )
     counts = assignments.aggregate(
@@ -65,6 +73,10 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         all=Count("id"),
     )
     page = Paginator(assignments.filter(QUEUE_FILTERS[show]), 25).get_page(request.GET.get("page"))
+    # Items a new codebook version asks the coder to code again (their own marks only).
+    marked = {mark.evidence_id for mark in open_marks_of(project, coder=request.user)}
+    for assignment in page.object_list:
+        assignment.recode = assignment.evidence_id in marked
     return render(
         request,
         "cases/coding/queue.html",
@@ -74,6 +86,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "show": show,
             "counts": counts,
+            "marked_count": len(marked),
         },
     )
 
@@ -113,11 +126,15 @@ class CriterionGroup:
         return sum(1 for row in self.rows if row["coding"])
 
 
-def _grouped_rows(codebook, mine: dict, *, editable: bool) -> list[tuple[str, list]]:
+def _grouped_rows(
+    codebook, mine: dict, *, editable: bool, recode: set[str] = frozenset()
+) -> list[tuple[str, list]]:
     """[(framework, [CriterionGroup, …]), …] in codebook order. In a long codebook one group is
     open: the first with a criterion still uncoded, where the coder picks up the work (the first
     group when everything is coded); the keyboard opens the others as it reaches them. A short
-    codebook fits the window whole: every group is open."""
+    codebook fits the window whole: every group is open. ``recode``: codes a new codebook
+    version asks the coder to code again, open to them even on a submitted item, their groups
+    open too."""
     frameworks = [
         (
             framework,
@@ -125,7 +142,13 @@ def _grouped_rows(codebook, mine: dict, *, editable: bool) -> list[tuple[str, li
                 CriterionGroup(
                     anchor=f"group-{f}-{g}",
                     name=group,
-                    rows=[_row(c, mine.get(c.pk), editable=editable) for c in criteria],
+                    rows=[
+                        {
+                            **_row(c, mine.get(c.pk), editable=editable or c.code in recode),
+                            "recode": c.code in recode,
+                        }
+                        for c in criteria
+                    ],
                 )
                 for g, (group, criteria) in enumerate(groups, start=1)
             ],
@@ -140,6 +163,9 @@ def _grouped_rows(codebook, mine: dict, *, editable: bool) -> list[tuple[str, li
     to_open = next((g for g in groups if g.coded < len(g.rows)), groups[0] if groups else None)
     if to_open is not None:
         to_open.opened = True
+    for group in groups:
+        if any(row["recode"] for row in group.rows):
+            group.opened = True
     return frameworks
 
 
@@ -181,7 +207,9 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = assignment.evidence
     editable = assignment.status == Assignment.Status.ASSIGNED
     mine = _my_codings(item, request.user)
-    frameworks = _grouped_rows(project.codebook, mine, editable=editable)
+    marks = [m for m in open_marks_of(project, coder=request.user) if m.evidence_id == item.pk]
+    recode = {code for mark in marks for code in mark.targets}
+    frameworks = _grouped_rows(project.codebook, mine, editable=editable, recode=recode)
     previous, following, position, total = _neighbours(project, request.user, item)
     closed_round = None if editable else closed_calibration_round(item, request.user)
     return render(
@@ -202,6 +230,7 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 item.cited_sources(), item.cite, project.citation_style
             ),
             "frameworks": frameworks,
+            "marks": marks,
             "scale": list(project.codebook.scale.all()),
             "coded_count": len(mine),
             "previous": previous,
@@ -258,7 +287,7 @@ def save_coding(request: HttpRequest, slug: str, pk: int, code: str) -> HttpResp
         evidence_id=pk,
         coder=request.user,
     )
-    criterion = get_object_or_404(Criterion, codebook=project.codebook, code=code)
+    criterion = get_object_or_404(Criterion, codebook=project.codebook, code=code, retired_in=None)
     scale = project.codebook.scale_values()
     editable = assignment.status == Assignment.Status.ASSIGNED
     context = {

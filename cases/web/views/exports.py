@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 
 from cases.access import get_project_for
 from cases.bundles import dump_bundle
+from cases.codebooks.snapshots import versions_of
 from cases.exports import (
     VARIANTS,
     ExportRefused,
@@ -75,6 +76,7 @@ def exports(request: HttpRequest, slug: str) -> HttpResponse:
             "refused": refused,
             "criteria": criteria,
             "variants": VARIANTS,
+            "codebook_versions": [v.number for v in versions_of(project.codebook)][::-1],
         },
     )
 

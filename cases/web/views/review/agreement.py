@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.access import get_project_for
+from cases.codebooks.snapshots import versions_of
 from cases.lib.cache import cached_for_project
 from cases.lib.charts import alpha_chart_svg
 from cases.models import Criterion
@@ -20,7 +21,7 @@ from cases.web.forms.review import ReviewFilterForm, filter_query
 DRAWS, SEED = 1000, 1  # the page's bootstrap: fast, and the same figures on every visit
 
 
-def _figures(project, dyad, pair) -> dict:
+def _figures(project, dyad, pair, codebook_version: int | None = None) -> dict:
     """Every figure of the agreement page, cached until anything they read changes."""
     return cached_for_project(
         "review-agreement",
@@ -30,9 +31,29 @@ def _figures(project, dyad, pair) -> dict:
             ",".join(pair) if pair else "-",
             f"{DRAWS}-{SEED}",
             FIGURES_VERSION,
+            f"codebook-{codebook_version or 'current'}",
         ],
-        lambda: agreement_figures(project, dyad=dyad, coders=pair, draws=DRAWS, seed=SEED),
+        lambda: agreement_figures(
+            project,
+            dyad=dyad,
+            coders=pair,
+            draws=DRAWS,
+            seed=SEED,
+            codebook_version=codebook_version,
+        ),
     )
+
+
+def _codebook_version(request: HttpRequest, project) -> tuple[int | None, list[int], str]:
+    """The codebook version asked for (``?codebook_version=``), the versions there are, and
+    what is wrong with the request, if anything (the figures then cover the current criteria)."""
+    known = [v.number for v in versions_of(project.codebook)]
+    raw = request.GET.get("codebook_version", "").strip()
+    if not raw:
+        return None, known, ""
+    if raw.isdigit() and int(raw) in known:
+        return int(raw), known, ""
+    return None, known, f"codebook_version: no version {raw}; showing the current criteria."
 
 
 # --- figures as text -----------------------------------------------------------------------
@@ -115,7 +136,8 @@ def _sort_links(filters: dict, sort: str) -> dict[str, dict]:
             target, mark = name, "▼"
         else:
             target, mark = name, ""
-        links[name] = {"href": "?" + filter_query(filters, sort=target), "mark": mark}
+        query = filter_query(filters, sort=target, codebook_version=filters.get("codebook_version"))
+        links[name] = {"href": "?" + query, "mark": mark}
     return links
 
 
@@ -174,7 +196,9 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="review")
     form = ReviewFilterForm(request.GET, project=project)
     filters = form.filters()
-    figures = _figures(project, filters["dyad"], filters["pair"])
+    version, versions, version_problem = _codebook_version(request, project)
+    filters["codebook_version"] = version
+    figures = _figures(project, filters["dyad"], filters["pair"], version)
     lines = _paired(figures["rows"])
     names = dict(
         Criterion.objects.filter(codebook_id=project.codebook_id).values_list("code", "name")
@@ -193,8 +217,10 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "membership": membership,
             "filters": filters,
-            "problems": form.problems(),
-            "query": filter_query(filters),
+            "problems": [*form.problems(), *([version_problem] if version_problem else [])],
+            "codebook_version": version,
+            "codebook_versions": versions,
+            "query": filter_query(filters, codebook_version=version),
             "criteria": criteria,
             "low_count": sum(1 for line in criteria if line["low"]),
             "groups": [line for line in lines if line["scope"] == "group"],
@@ -215,7 +241,8 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
 def chart(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="review")
     filters = ReviewFilterForm(request.GET, project=project).filters()
-    rows = _figures(project, filters["dyad"], filters["pair"])["rows"]
+    version = _codebook_version(request, project)[0]
+    rows = _figures(project, filters["dyad"], filters["pair"], version)["rows"]
     return HttpResponse(_chart(rows), content_type="image/svg+xml")
 
 
