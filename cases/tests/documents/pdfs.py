@@ -14,9 +14,10 @@ def _escape(text: str) -> str:
 
 
 def hand_pdf(pages: list[list[str]], labels: str = "", encrypt: bool = False) -> bytes:
-    """A PDF whose page i shows the lines pages[i] in Helvetica. ``labels`` is the body of a
-    /PageLabels number tree (``/Nums [0 << /S /r >> 2 << /S /D >>]``); ``encrypt`` adds a
-    standard security handler's dictionary to the trailer, as a protected PDF has."""
+    """A PDF whose page i shows the lines pages[i] in Helvetica (Windows-1252 characters).
+    ``labels`` is the body of a /PageLabels number tree (``/Nums [0 << /S /r >> 2 << /S /D >>]``);
+    ``encrypt`` adds a standard security handler's dictionary to the trailer, as a protected
+    PDF has."""
     objects: list[bytes] = []
 
     def add(body: str | bytes) -> int:
@@ -25,13 +26,13 @@ def hand_pdf(pages: list[list[str]], labels: str = "", encrypt: bool = False) ->
 
     catalog = add("")  # filled in below, once the pages are numbered
     tree = add("")
-    font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     kids = []
     for lines in pages:
         ops = ["BT /F1 12 Tf 14 TL 72 740 Td"]
         ops += [f"({_escape(line)}) '" for line in lines]
         ops.append("ET")
-        stream = "\n".join(ops).encode("latin-1")
+        stream = "\n".join(ops).encode("cp1252")  # WinAnsiEncoding: “, É, ’
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         kids.append(
             add(
