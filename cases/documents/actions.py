@@ -12,7 +12,7 @@ import hashlib
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from cases.documents.extract import UnreadableDocument, extract
 from cases.documents.sniff import UnsupportedType, sniff
@@ -85,9 +85,15 @@ def attach_document(*, source: Source, data: bytes, filename: str, user) -> Docu
                 DocumentPage(document=document, index=i, label=page.label[:60], text=page.text)
                 for i, page in enumerate(extracted.pages)
             )
+    except IntegrityError:  # another upload to the same source committed in between
+        if stored_now:
+            _delete_file_if_unused(sha256)
+        raise DocumentRefused(
+            "someone attached a document to this source at the same moment: reload the page"
+        ) from None
     except Exception:
         if stored_now:
-            default_storage.delete(name)
+            _delete_file_if_unused(sha256)
         raise
     if previous is not None and previous.sha256 != sha256:
         _delete_file_if_unused(previous.sha256)
@@ -102,6 +108,12 @@ def remove_document(source: Source) -> bool:
     document.delete()
     _delete_file_if_unused(document.sha256)
     return True
+
+
+def forget_file_of_deleted_document(sender, instance: Document, **kwargs) -> None:
+    """After a deleted document's transaction commits, its file goes too, unless another
+    source's document is the same file. A rolled-back delete keeps it."""
+    transaction.on_commit(lambda: _delete_file_if_unused(instance.sha256))
 
 
 def _delete_file_if_unused(sha256: str) -> None:

@@ -301,3 +301,35 @@ def test_the_api_refuses_an_observer_and_outsiders(small_project, people, coder_
     assert olaf.delete(api_url(source)).status_code == 404
     assert APIClient().get(api_url(source, "download/")).status_code == 401
     assert Document.objects.get(source=source).filename == "a.pdf"
+
+
+def test_a_deleted_source_takes_its_file_along(
+    small_project, people, media_root, django_capture_on_commit_callbacks
+):
+    source = Source.objects.create(project=small_project, key="roe2021", csl={"title": "R"})
+    attach_document(source=source, data=ARTICLE, filename="a.pdf", user=None)
+    attach_document(source=doe(small_project), data=b"Other.", filename="b.txt", user=None)
+    assert len(stored_files(media_root)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        source.delete()
+    assert Document.objects.get().filename == "b.txt"
+    assert len(stored_files(media_root)) == 1
+
+
+def test_a_rolled_back_delete_keeps_the_file(
+    small_project, media_root, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    source = doe(small_project)
+    attach_document(source=source, data=ARTICLE, filename="a.pdf", user=None)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        source.document.delete()
+        raise RuntimeError("undo")
+    assert callbacks == []
+    assert Document.objects.filter(source=source).exists()
+    assert len(stored_files(media_root)) == 1
