@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_delete
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
@@ -17,3 +18,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(register_sqlite_functions)
+        from cases.documents.actions import forget_file_of_deleted_document
+        from cases.models import Document
+
+        # A document deleted with its source or project (a cascade) takes its file along.
+        post_delete.connect(forget_file_of_deleted_document, sender=Document)

@@ -4,6 +4,7 @@ Environment (contract): DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_AL
 The helpers below fail loudly on malformed values instead of guessing.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -265,8 +266,26 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 if not DEBUG:
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     WHITENOISE_USE_FINDERS = not envbool("SCCODER_MANIFEST_STATIC", True)
+# Uploaded documents (a source's PDF, HTML, text or Markdown) go through Django's storage API:
+# files under SCCODER_MEDIA_ROOT by default, or any storage backend (django-storages' S3Storage,
+# say) named by SCCODER_STORAGE_BACKEND with its options as JSON in SCCODER_STORAGE_OPTIONS.
+# They are never served from a public URL: downloads go through a view that checks access,
+# so there is no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("SCCODER_MEDIA_ROOT") or BASE_DIR / "media")
+_default_storage = {
+    "BACKEND": os.environ.get("SCCODER_STORAGE_BACKEND")
+    or "django.core.files.storage.FileSystemStorage"
+}
+if os.environ.get("SCCODER_STORAGE_OPTIONS"):
+    try:
+        _default_storage["OPTIONS"] = json.loads(os.environ["SCCODER_STORAGE_OPTIONS"])
+    except ValueError as error:
+        raise ImproperlyConfigured(f"SCCODER_STORAGE_OPTIONS is not JSON: {error}") from None
+# A document over this size is refused with a message; a PDF of more pages too.
+SCCODER_DOCUMENT_MAX_BYTES = envint("SCCODER_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024)
+SCCODER_DOCUMENT_MAX_PAGES = envint("SCCODER_DOCUMENT_MAX_PAGES", 1000)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if envbool("SCCODER_MANIFEST_STATIC", not DEBUG)

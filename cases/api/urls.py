@@ -11,6 +11,7 @@ from cases.api import (
     codings,
     consensus,
     derived_views,
+    documents,
     evidence,
     memos,
     notifications,
@@ -63,6 +64,16 @@ urlpatterns = [
     ),
     path(project + "agreement/", derived_views.AgreementView.as_view(), name="agreement"),
     path(project + "reports/<str:code>/", derived_views.ReportView.as_view(), name="report"),
+    path(
+        project + "sources/<int:pk>/document/",
+        documents.DocumentView.as_view(),
+        name="source-document",
+    ),
+    path(
+        project + "sources/<int:pk>/document/download/",
+        documents.DocumentDownloadView.as_view(),
+        name="source-document-download",
+    ),
     path("", include(router.urls)),
     re_path(r"", not_found),
 ]

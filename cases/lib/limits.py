@@ -190,3 +190,11 @@ def csl_problems(csl: dict) -> list[tuple[str, str]]:
 def _as_predicate(problem: str) -> str:
     """ "at most 5,000 characters (…)" reads as "is too long: at most …" after a name."""
     return f"is too long: {problem}" if problem.startswith("at most") else problem
+
+
+# --- documents (a source's PDF, HTML, text or Markdown file) ---------------------------------
+# Defaults of the settings SCCODER_DOCUMENT_MAX_BYTES and SCCODER_DOCUMENT_MAX_PAGES.
+
+DOCUMENT_BYTES = 50 * 1024 * 1024
+DOCUMENT_PAGES = 1_000  # a long monograph; text is extracted while the uploader waits
+DOCUMENT_FILENAME = 255

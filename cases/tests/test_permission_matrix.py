@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.bundles import import_bundle
+from cases.documents.actions import attach_document
 from cases.models import (
     Assignment,
     Coding,
@@ -115,6 +116,11 @@ EXPECTED: dict[str, Rule] = {
     "cases:source_new": html(EDITORS),
     "cases:source_import": html(EDITORS),
     "cases:source_edit": html(EDITORS, "source_pk"),
+    # A source's document (the sample source has one; its removal sorts after the reads):
+    # every member reads and downloads it.
+    "cases:source_document": html(MEMBERS, "source_pk"),
+    "cases:document_download": html(MEMBERS, "source_pk"),
+    "cases:document_remove": html(EDITORS, "source_pk", method="post"),
     "cases:queue": html(CODERS),
     "cases:code": html(CODERS, "pk"),
     "cases:save_coding": html(CODERS, "pk", "code=criterion", method="post"),
@@ -157,6 +163,8 @@ EXPECTED: dict[str, Rule] = {
     "api:codebook-versions": api(MEMBERS),
     "api:agreement": api(REVIEWERS),
     "api:report": api(MEMBERS, "code"),
+    "api:source-document": api(MEMBERS, "source_pk"),
+    "api:source-document-download": api(MEMBERS, "source_pk"),
     "api:assignment-submit": api({"carl"}, "assignment_pk", method="post", refused=NOT_CLEOS),
     "api:assignment-reopen": api({"carl"}, "assignment_pk", method="post", refused=NOT_CLEOS),
     "api:assignment-return-to-coder": api(REVIEWERS, "assignment_pk", method="post"),
@@ -226,8 +234,13 @@ def fresh_throttle_counts():
 
 
 @pytest.fixture
-def world(small_project, people):
-    """The small project, and another one where olaf is an admin: he is a real member elsewhere."""
+def world(small_project, people, settings, tmp_path):
+    """The small project, whose source carries a document, and another one where olaf is an
+    admin: he is a real member elsewhere."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    attach_document(
+        source=small_project.sources.get(), data=b"The text.", filename="a.txt", user=None
+    )
     other = small_bundle()
     other["project"]["slug"] = "other"
     other["members"] = [{"username": "olaf", "role": "admin"}]

@@ -7,6 +7,7 @@ from cases.web.views import (
     codebook_versions,
     coding,
     discussion,
+    documents,
     evidence,
     exports,
     home,
@@ -49,6 +50,17 @@ urlpatterns = [
     path(project + "sources/new/", sources.source_new, name="source_new"),
     path(project + "sources/import/", sources.source_import, name="source_import"),
     path(project + "sources/<int:pk>/edit/", sources.source_edit, name="source_edit"),
+    path(project + "sources/<int:pk>/document/", documents.source_document, name="source_document"),
+    path(
+        project + "sources/<int:pk>/document/remove/",
+        documents.document_remove,
+        name="document_remove",
+    ),
+    path(
+        project + "sources/<int:pk>/document/download/",
+        documents.document_download,
+        name="document_download",
+    ),
     # Coding: coders only, and only ever their own codings (no coder id in any URL).
     path(project + "queue/", coding.queue, name="queue"),
     path(project + "code/<int:pk>/", coding.coding_page, name="code"),

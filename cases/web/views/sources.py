@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from cases.access import get_project_for
 from cases.lib.collation import collation_of_list, sort_key_for
-from cases.models import Project, Source
+from cases.models import Document, Project, Source
 from cases.sources import ParsedSource
 from cases.sources.citations import DEFAULT_STYLE, OFFERED_STYLES, format_bibliography, style_exists
 from cases.web.forms.sources import SourceForm, SourceImportForm
@@ -63,7 +63,12 @@ def bibliography(request: HttpRequest, slug: str) -> HttpResponse:
     # Ordered as an author-date bibliography is (a work without author goes by its title), in
     # the collation of the works' languages (the report's: Şahin among the S names, not after
     # Z as the database's order of code points has it); citeproc-py keeps the order it is given.
-    sources = list(project.sources.annotate(cited_by=Count("evidence")))
+    sources = list(
+        project.sources.annotate(
+            cited_by=Count("evidence"),
+            has_document=Exists(Document.objects.filter(source=OuterRef("pk"))),
+        )
+    )
     collate = sort_key_for(collation_of_list(s.csl.get("language") for s in sources))
     sources.sort(
         key=lambda s: (collate(s.authors or s.title), s.year or 0, collate(s.title), s.key)

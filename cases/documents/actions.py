@@ -1,0 +1,131 @@
+"""Attaching a document to a source and taking it away: the one place these writes happen,
+for the source page and the API alike.
+
+The file is checked whole before anything is written (size, kind by content, text per page);
+then the file is stored under its SHA-256 and the rows are written in one transaction. If the
+rows cannot be written, a file stored for this upload is removed again: a refused upload
+leaves nothing behind.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from cases.documents.extract import UnreadableDocument, extract
+from cases.documents.sniff import UnsupportedType, sniff
+from cases.lib import limits
+from cases.models import Document, DocumentPage, Source
+from cases.models.document import storage_name_of
+
+
+class DocumentRefused(ValueError):
+    """Why the document was not attached; nothing was stored."""
+
+
+def max_bytes() -> int:
+    return getattr(settings, "SCCODER_DOCUMENT_MAX_BYTES", limits.DOCUMENT_BYTES)
+
+
+def max_pages() -> int:
+    return getattr(settings, "SCCODER_DOCUMENT_MAX_PAGES", limits.DOCUMENT_PAGES)
+
+
+def read_upload(upload) -> bytes:
+    """The uploaded file's bytes, refused unread when it is over the limit."""
+    limit = max_bytes()
+    if upload.size > limit:
+        raise DocumentRefused(
+            f"the file is {_megabytes(upload.size)}; at most {_megabytes(limit)} are accepted"
+        )
+    return upload.read()
+
+
+def attach_document(*, source: Source, data: bytes, filename: str, user) -> Document:
+    """Attach the file to the source, replacing the document it had."""
+    if len(data) > max_bytes():
+        raise DocumentRefused(
+            f"the file is {_megabytes(len(data))}; at most {_megabytes(max_bytes())} are accepted"
+        )
+    if not data:
+        raise DocumentRefused("the file is empty")
+    filename = _clean_filename(filename)
+    try:
+        kind = sniff(data, filename)
+        extracted = extract(data, kind, max_pages())
+    except (UnsupportedType, UnreadableDocument) as error:
+        raise DocumentRefused(str(error)) from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    name = storage_name_of(sha256)
+    stored_now = False
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:  # a backend that renames rather than overwrite: keep one name
+            default_storage.delete(saved)
+            raise DocumentRefused("the storage could not keep the file under its name")
+        stored_now = True
+    try:
+        with transaction.atomic():
+            previous = Document.objects.filter(source=source).first()
+            if previous is not None:
+                previous.delete()
+            document = Document.objects.create(
+                source=source,
+                sha256=sha256,
+                kind=kind,
+                filename=filename,
+                size=len(data),
+                page_count=len(extracted.pages),
+                labels_from_document=extracted.labels_from_document,
+                uploaded_by=user,
+            )
+            DocumentPage.objects.bulk_create(
+                DocumentPage(document=document, index=i, label=page.label[:60], text=page.text)
+                for i, page in enumerate(extracted.pages)
+            )
+    except IntegrityError:  # another upload to the same source committed in between
+        if stored_now:
+            _delete_file_if_unused(sha256)
+        raise DocumentRefused(
+            "someone attached a document to this source at the same moment: reload the page"
+        ) from None
+    except Exception:
+        if stored_now:
+            _delete_file_if_unused(sha256)
+        raise
+    if previous is not None and previous.sha256 != sha256:
+        _delete_file_if_unused(previous.sha256)
+    return document
+
+
+def remove_document(source: Source) -> bool:
+    """Take the source's document away; False when it had none."""
+    document = Document.objects.filter(source=source).first()
+    if document is None:
+        return False
+    document.delete()
+    _delete_file_if_unused(document.sha256)
+    return True
+
+
+def forget_file_of_deleted_document(sender, instance: Document, **kwargs) -> None:
+    """After a deleted document's transaction commits, its file goes too, unless another
+    source's document is the same file. A rolled-back delete keeps it."""
+    transaction.on_commit(lambda: _delete_file_if_unused(instance.sha256))
+
+
+def _delete_file_if_unused(sha256: str) -> None:
+    if not Document.objects.filter(sha256=sha256).exists():
+        default_storage.delete(storage_name_of(sha256))
+
+
+def _clean_filename(filename: str) -> str:
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable() and c not in '"\x00')
+    return name[: limits.DOCUMENT_FILENAME] or "document"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"

@@ -1,0 +1,93 @@
+"""Does an evidence item's quote stand on the page it cites? A comparison of the quote with the
+text of a document's pages, forgiving what a PDF's text or a typist changes without changing
+the words: runs of whitespace and line breaks, words hyphenated at a line's end, typographic
+quotes and apostrophes, ligatures (NFKC).
+
+Pure: no Django. The pages are (label, text) pairs in the document's order; a document without
+pages (HTML, text) is one page without a label, and every locator is searched in all of it.
+"""
+
+import re
+import unicodedata
+
+from cases.lib.locators import is_valid_locator
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+    }
+)  # fmt: skip
+# A word broken at a line's end: "neigh-\nbour", or PDFium's soft hyphen markers (U+0002,
+# U+00AD, U+FFFE) before the break.
+_LINE_END_HYPHEN = re.compile(r"(\w)(?:-|\u00ad|\u0002|\ufffe)[ \t]*\r?\n\s*(\w)")
+_SOFT_HYPHENS = re.compile(r"[\u00ad\u0002\ufffe]")
+_WHITESPACE = re.compile(r"\s+")
+_RANGE = re.compile(r"^\s*([^\s–-]+)\s*[–-]\s*([^\s–-]+)\s*$")
+
+
+def normalised(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _LINE_END_HYPHEN.sub(r"\1\2", text)
+    text = _SOFT_HYPHENS.sub("", text)
+    return _WHITESPACE.sub(" ", text).strip().casefold()
+
+
+def check_quote(quote: str, locator: str, pages: list[tuple[str, str]]) -> str | None:
+    """None when the quote is on the cited pages (a range or list of them, read as one text so
+    that a quote may run across a page break), else what is wrong, for one line of a report."""
+    wanted = normalised(quote)
+    if not wanted:
+        return "the quote is empty"
+    whole = normalised("\n".join(text for _, text in pages))
+    paged = any(label for label, _ in pages)
+    if not paged or not locator.strip():
+        return None if wanted in whole else "the quote is not in the document"
+    if not is_valid_locator(locator):
+        return f'the page "{locator}" is not a page, a range or a list of them'
+    spans = []
+    for item in locator.split(","):
+        span = _span(item.strip(), pages)
+        if isinstance(span, str):
+            return span
+        spans.append(span)
+    for first, last in spans:
+        text = normalised("\n".join(text for _, text in pages[first : last + 1]))
+        if wanted in text:
+            return None
+    found = [label for label, text in pages if wanted in normalised(text)]
+    if found:
+        return f"the quote is on page {', '.join(found)}, not on {locator}"
+    if wanted in whole:
+        return f"the quote runs across pages other than {locator}"
+    return f"the quote is not on page {locator}, nor anywhere else in the document"
+
+
+def _span(item: str, pages: list[tuple[str, str]]) -> tuple[int, int] | str:
+    """The indexes of the first and last page of "386" or "380–381", or what is missing."""
+    match = _RANGE.match(item)
+    first, last = match.groups() if match else (item, item)
+    if match and last.isdigit() and first.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last  # "379–94" as Chicago prints it
+    indexes = []
+    for label in (first, last):
+        index = _index_of(label, pages)
+        if index is None:
+            return f"the document has no page {label} ({_labels_shown(pages)})"
+        indexes.append(index)
+    return (indexes[0], indexes[1]) if indexes[0] <= indexes[1] else (indexes[1], indexes[0])
+
+
+def _index_of(label: str, pages: list[tuple[str, str]]) -> int | None:
+    for index, (page_label, _) in enumerate(pages):
+        if page_label.casefold() == label.casefold():
+            return index
+    return None
+
+
+def _labels_shown(pages: list[tuple[str, str]]) -> str:
+    labels = [label for label, _ in pages]
+    if len(labels) <= 3:
+        return "its pages are " + ", ".join(labels)
+    return f"its pages run from {labels[0]} to {labels[-1]}"

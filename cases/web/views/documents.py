@@ -1,0 +1,85 @@
+"""A source's document: its page (what is attached, download, and for editors upload and
+remove) and the download itself. Every member reads and downloads; admins, reviewers and coders
+upload and remove (DESIGN.md's "add and edit evidence and sources"). Files are never served
+from a public media URL: the download runs the access check first."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.access import get_project_for
+from cases.documents.actions import (
+    DocumentRefused,
+    attach_document,
+    max_bytes,
+    max_pages,
+    read_upload,
+    remove_document,
+)
+from cases.documents.download import document_response
+from cases.models import Document, Source
+from cases.web.forms.documents import DocumentForm
+from cases.web.views.sources import formatted_entries
+
+
+@login_required
+def source_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    need = "edit_evidence" if request.method == "POST" else "read"
+    project, membership = get_project_for(request.user, slug, need)
+    source = get_object_or_404(Source, project=project, pk=pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = read_upload(upload)
+            document = attach_document(
+                source=source, data=data, filename=upload.name, user=request.user
+            )
+        except DocumentRefused as refusal:
+            form.add_error("file", f"Not attached: {refusal}. Nothing was stored.")
+        else:
+            noun = "page" if document.page_count == 1 else "pages"
+            messages.success(
+                request,
+                f"Attached {document.filename} to {source.key}: text read from "
+                f"{document.page_count} {noun}.",
+            )
+            return redirect("cases:source_document", slug=project.slug, pk=source.pk)
+    if request.method == "POST":
+        status = 400
+    document = Document.objects.filter(source=source).select_related("uploaded_by").first()
+    return render(
+        request,
+        "cases/sources/document.html",
+        {
+            "project": project,
+            "membership": membership,
+            "source": source,
+            "entry": formatted_entries([source.csl], project.citation_style)[0],
+            "document": document,
+            "form": form,
+            "max_megabytes": max_bytes() // (1024 * 1024),
+            "max_pages": max_pages(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project, _ = get_project_for(request.user, slug, "edit_evidence")
+    source = get_object_or_404(Source, project=project, pk=pk)
+    if remove_document(source):
+        messages.success(request, f"Removed the document of {source.key}.")
+    return redirect("cases:source_document", slug=project.slug, pk=source.pk)
+
+
+@login_required
+def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    project, _ = get_project_for(request.user, slug)
+    document = get_object_or_404(Document, source__project=project, source__pk=pk)
+    return document_response(document)
