@@ -95,7 +95,12 @@ def keys(response, field: str = "key") -> list:
     ],
 )
 def test_evidence_filters_give_the_matching_items(api, query, expected):
-    assert keys(api("otto").get(BASE + "evidence/?" + query)) == expected
+    found = keys(api("otto").get(BASE + "evidence/?" + query))
+    if query.startswith("q="):
+        # Which items match; on PostgreSQL they come in order of relevance, which
+        # tests/evidence/test_search.py checks on its own.
+        found = sorted(found)
+    assert found == expected
 
 
 def test_an_evidence_item_reads_with_its_citation_fields_and_period(api):
