@@ -8,7 +8,8 @@ with `make_synthetic` when it is missing, then measures in this process, best of
   citations already formatted (what PostgreSQL and psycopg can do at most), and checks that
   both writers give the same bytes;
 - fingerprint: ``project_fingerprint`` of the synthetic project, and with --against REV the
-  fingerprint of that git revision's cases/lib/cache.py in the same run. Bulk-inserted
+  fingerprint of that git revision's cases/lib/cache.py in the same run (first look with the
+  cache emptied, later looks, and looks after a write). Bulk-inserted
   synthetic data have no history rows, which the fingerprint reads: --history first writes
   one history row per coding, consensus and assignment, as the application's saves do.
 
@@ -140,13 +141,37 @@ def main() -> None:
     # --- fingerprint
     if options.history:
         write_history([Coding, Consensus, Assignment])
-    timings = [("per project (this tree)", project_fingerprint)]
+    from django.core.cache import cache
+
+    def cold(function):
+        cache.clear()  # what a first look pays (the newest ids kept in the cache forgotten)
+        return function(project)
+
+    coding = Coding.objects.filter(evidence__project=project).order_by().first()
+
+    def after_a_write(function):
+        coding.save()  # one more history row (a few milliseconds of the time shown)
+        return function(project)
+
+    timings = [
+        ("per project, first look", lambda: cold(project_fingerprint)),
+        ("per project, later", lambda: project_fingerprint(project)),
+        ("per project, after a write", lambda: after_a_write(project_fingerprint)),
+    ]
     if options.against:
-        timings.append((f"all projects ({options.against})", old_fingerprint(options.against)))
-    print(f"\nfingerprint of {options.slug}, best of {max(options.repeats, 10)}")
+        former = old_fingerprint(options.against)
+        timings.append((f"all projects ({options.against})", lambda: former(project)))
+    repeats = max(options.repeats, 10)
+    print(f"\nfingerprint of {options.slug}, best of {repeats}, {settings_cache()}")
     for name, function in timings:
-        seconds, _ = best(max(options.repeats, 10), lambda f=function: f(project))
+        seconds, _ = best(repeats, function)
         print(f"{name:<34}{seconds * 1000:8.1f} ms")
+
+
+def settings_cache() -> str:
+    from django.conf import settings
+
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
 
 
 if __name__ == "__main__":
