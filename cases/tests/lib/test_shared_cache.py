@@ -96,7 +96,9 @@ def test_figures_are_kept_in_redis_and_recomputed_after_a_write(small_project, r
     first = cached_for_project("count", small_project, [], compute)
     assert cached_for_project("count", small_project, [], compute) == first
     assert len(computed) == 1
-    assert len(list(client.scan_iter(f"{prefix}:*"))) == 1  # the value sits in Redis
+    # The figure sits in Redis, beside the project's newest ids the fingerprint keeps.
+    assert len(list(client.scan_iter(f"{prefix}:*:count:*"))) == 1
+    assert len(list(client.scan_iter(f"{prefix}:*:fingerprint-newest:*"))) == 1
 
     coding = Coding.objects.filter(evidence__project=small_project).first()
     coding.delete()
