@@ -1,6 +1,7 @@
 """sccoder settings: one module, configured from the environment.
 
-Environment (contract): DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS.
+Environment (contract): DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+REDIS_URL.
 The helpers below fail loudly on malformed values instead of guessing.
 """
 
@@ -126,6 +127,29 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = envint(
     "DATABASE_CONN_MAX_AGE", 60 if "postgresql" in DATABASES["default"]["ENGINE"] else 0
 )
+
+# One cache shared by every application process: computed figures, formatted bibliographies and
+# the API throttle counters. Without REDIS_URL it is a table in the database (created by the
+# migrations, so `make run` needs no other service); with it, Redis.
+REDIS_URL = (os.environ.get("REDIS_URL") or "").strip()
+DATABASE_CACHE_TABLE = "sccoder_cache"
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sccoder",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # A large project's reports and figures are a few hundred entries on their own.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,6 +15,7 @@ file object: CSV, XLSX, the JSON bundle, REFI-QDA, the replication package (docs
 
 from cases.exports.bundle_export import bundle_for
 from cases.exports.csv_exports import (
+    codings_csv_chunks,
     csv_chunks,
     write_codebook_csv,
     write_codebook_markdown,
@@ -35,6 +36,7 @@ __all__ = [
     "ExportRefused",
     "ExportScope",
     "bundle_for",
+    "codings_csv_chunks",
     "csv_chunks",
     "export_scope",
     "write_codebook_csv",

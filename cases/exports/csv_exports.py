@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from cases.exports.codebook_table import codebook_table
+from cases.exports.codings_copy import codings_copy_chunks, copy_applies
 from cases.exports.item_tables import codings_table, consensus_table
 from cases.exports.period_table import periods_table
 from cases.exports.reliability_table import reliability_table
@@ -88,9 +89,19 @@ def write_table_csv(out: TextIO, table: Table, *, raw: bool = False) -> None:
         out.write(chunk)
 
 
+def codings_csv_chunks(project: Project, scope: ExportScope, *, raw: bool = False) -> Iterator[str]:
+    """The long CSV, one row per coding in ``scope``: streamed by PostgreSQL's COPY where it
+    gives the same bytes (cases.exports.codings_copy), else written row by row."""
+    scope.check_raw()  # now, not when the first chunk is asked for
+    if copy_applies(project, scope):
+        return codings_copy_chunks(project, scope, raw=raw)
+    return csv_chunks(codings_table(project, scope), raw=raw)
+
+
 def write_codings_csv(out: TextIO, project: Project, *, viewer, raw: bool = False) -> None:
     """The long CSV: one row per coding, filtered to what ``viewer`` (a Membership) may see."""
-    write_table_csv(out, codings_table(project, export_scope(viewer)), raw=raw)
+    for chunk in codings_csv_chunks(project, export_scope(viewer), raw=raw):
+        out.write(chunk)
 
 
 def write_reliability_csv(

@@ -42,12 +42,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(django_db_setup, django_db_blocker):
     """Derived pages cache their figures under a fingerprint of the data; a test database rolled
-    back to an earlier state could otherwise meet a figure cached by an earlier test."""
-    cache.clear()
+    back to an earlier state could otherwise meet a figure cached by an earlier test. The cache
+    is a table of the test database (settings.CACHES), emptied for tests with or without it."""
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture

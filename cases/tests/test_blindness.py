@@ -34,11 +34,6 @@ SECRETS = [CLEO_NOTE, CLEO_DRAFT_NOTE, CLEO_VERDICT]
 CLEO_E2_VALUES = {"AB-T2-TRANS": 0, "AB-T3-TRUST": 3, "D-RESP": 1}
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-
-
 @pytest.fixture
 def shared_item(small_project, people):
     """Carl is assigned E2 too, so his own coding page for it exists beside cleo's draft."""

@@ -14,7 +14,6 @@ invalid, nothing is written); the others get 403, 404 or 401 before the body is 
 import json
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from cases.models import Coding, Consensus, Evidence, Period, StageJudgment
@@ -25,11 +24,6 @@ BASE = "/api/projects/small/"
 MEMBERS = ["ada", "rita", "carl", "cleo", "otto"]
 CLEO_NOTE = "CLEO-PRIVATE-NOTE"
 CLEO_VERDICT = "CLEO-PRIVATE-VERDICT"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

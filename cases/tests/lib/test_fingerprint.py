@@ -27,11 +27,13 @@ from cases.models import (
     Membership,
     Period,
     PeriodOverride,
+    Round,
     ScaleValue,
     Source,
     StageJudgment,
 )
 from cases.review.overrides import set_period_override
+from cases.review.rounds.actions import close_round, create_round, record_gold
 from cases.tests.bundle_factory import small_bundle
 
 pytestmark = pytest.mark.django_db
@@ -74,22 +76,26 @@ def user(username):
 
 
 def edit_coding(project):
-    coding = Coding.objects.get(evidence__key="E1", coder__username="cleo")
+    coding = Coding.objects.get(
+        evidence__project=project, evidence__key="E1", coder__username="cleo"
+    )
     coding.value = 2  # now agrees with carl's
     coding.save()
 
 
 def edit_consensus(project):
-    row = Consensus.objects.get(evidence__key="E1", criterion__code="AB-T2-TRANS")
+    row = Consensus.objects.get(
+        evidence__project=project, evidence__key="E1", criterion__code="AB-T2-TRANS"
+    )
     row.value = 3
     row.save()
 
 
 def add_override(project):
-    period = Period.objects.get(dyad__code="FRA-DEU", code="P1")
+    period = Period.objects.get(dyad__project=project, dyad__code="FRA-DEU", code="P1")
     set_period_override(
         period=period,
-        criterion=Criterion.objects.get(code="D-RESP"),
+        criterion=Criterion.objects.get(codebook=project.codebook, code="D-RESP"),
         reviewer=user("rita"),
         value=3,
         rationale="Seen in the archives.",
@@ -98,25 +104,25 @@ def add_override(project):
 
 
 def edit_override(project):
-    row = PeriodOverride.objects.get()
+    row = PeriodOverride.objects.get(period__dyad__project=project)
     row.value = 0
     row.save()
 
 
 def edit_evidence(project):
-    item = Evidence.objects.get(key="E1")
+    item = Evidence.objects.get(project=project, key="E1")
     item.quote = "A different quote altogether."
     item.save()
 
 
 def edit_criterion(project):
-    criterion = Criterion.objects.get(code="D-RESP")
+    criterion = Criterion.objects.get(codebook=project.codebook, code="D-RESP")
     criterion.name = "Responsiveness, mutual"
     criterion.save()
 
 
 def edit_source(project):
-    source = Source.objects.get(key="doe2020")
+    source = Source.objects.get(project=project, key="doe2020")
     source.csl = {**source.csl, "title": "Neighbours, revised"}
     source.save()
 
@@ -126,33 +132,37 @@ def add_sources_in_bulk(project):
 
 
 def edit_period(project):
-    Period.objects.filter(dyad__code="FRA-DEU", code="P1").update(label="After the war")
+    Period.objects.filter(dyad__project=project, dyad__code="FRA-DEU", code="P1").update(
+        label="After the war"
+    )
 
 
 def edit_dyad(project):
-    Dyad.objects.filter(code="FRA-DEU").update(name="France and Germany")
+    Dyad.objects.filter(project=project, code="FRA-DEU").update(name="France and Germany")
 
 
 def submit_an_item(project):
-    submit_assignment(evidence=Evidence.objects.get(key="E3"), coder=user("carl"))
+    submit_assignment(evidence=Evidence.objects.get(project=project, key="E3"), coder=user("carl"))
 
 
 def submit_and_reopen(project):
-    item = Evidence.objects.get(key="E3")
+    item = Evidence.objects.get(project=project, key="E3")
     submit_assignment(evidence=item, coder=user("carl"))
     reopen_assignment(evidence=item, coder=user("carl"))
 
 
 def assign_another_coder_in_bulk(project):
-    newcomer = get_user_model().objects.create_user("cora")
+    newcomer, _ = get_user_model().objects.get_or_create(username="cora")
     Membership.objects.create(project=project, user=newcomer, role="coder")
     Assignment.objects.bulk_create(
-        [Assignment(evidence=Evidence.objects.get(key="E1"), coder=newcomer)]
+        [Assignment(evidence=Evidence.objects.get(project=project, key="E1"), coder=newcomer)]
     )
 
 
 def edit_stage_judgment(project):
-    judgment = StageJudgment.objects.get(coder__username="carl", period__code="P2")
+    judgment = StageJudgment.objects.get(
+        period__dyad__project=project, coder__username="carl", period__code="P2"
+    )
     judgment.rationale = "The EU, above all."
     judgment.version += 1
     judgment.save()
@@ -171,6 +181,51 @@ def edit_scale(project):
     ScaleValue.objects.filter(codebook_id=project.codebook_id, value=3).update(label="very strong")
 
 
+def open_a_round(project, reference="consensus"):
+    create_round(
+        project=project,
+        name="Calibration 1",
+        kind="calibration",
+        reference=reference,
+        coders=[user("carl"), user("cleo")],
+        created_by=user("ada"),
+        items=list(Evidence.objects.filter(project=project, key__in=["E1", "E2"])),
+    )
+
+
+def record_gold_values(project):
+    open_a_round(project, reference="gold")
+    round_ = Round.objects.get(project=project)
+    record_gold(
+        round_=round_,
+        evidence=Evidence.objects.get(project=project, key="E1"),
+        values={"AB-T2-TRANS": 2},
+        recorded_by=user("rita"),
+    )
+
+
+def close_a_round(project):
+    open_a_round(project)
+    close_round(round_=Round.objects.get(project=project))
+
+
+def add_a_round_coder_in_bulk(project):
+    open_a_round(project)
+    Round.coders.through.objects.bulk_create(
+        [Round.coders.through(round=Round.objects.get(project=project), user=user("otto"))]
+    )
+
+
+def delete_a_coding_in_bulk(project):
+    Coding.objects.filter(evidence__project=project, evidence__key="E1").delete()
+
+
+def remove_a_member(project):
+    Membership.objects.filter(project=project, user__username="otto").delete()
+
+
+ROUND_CHANGES = [open_a_round, record_gold_values, close_a_round, add_a_round_coder_in_bulk]
+
 # Changes that no page of the small project shows (an uncited source, a submission taken back,
 # a coder assigned to an already decided item, a first name, a scale label the rule does not
 # print) still move the fingerprint: other projects' pages may show them.
@@ -180,6 +235,9 @@ UNSEEN_HERE = [
     assign_another_coder_in_bulk,
     rename_a_coder,
     edit_scale,
+    # Read by the rounds' figures, which these pages do not show; an observer none shows either.
+    *ROUND_CHANGES,
+    remove_a_member,
 ]
 
 CHANGES = [
@@ -200,6 +258,9 @@ CHANGES = [
     rename_a_coder,
     edit_project,
     edit_scale,
+    *ROUND_CHANGES,
+    delete_a_coding_in_bulk,
+    remove_a_member,
 ]
 
 
@@ -215,7 +276,57 @@ def test_every_change_moves_the_fingerprint(project, change):
     before = project_fingerprint(project)
     change(project)
     project.refresh_from_db()
-    assert project_fingerprint(project) != before
+    after = project_fingerprint(project)  # brought up to date from what the cache kept
+    assert after != before
+    cache.clear()
+    assert project_fingerprint(project) == after  # read afresh: the same
+
+
+# Accounts are shared by projects: a coder's new name is shown by every project they belong to.
+SHARED_BY_PROJECTS = [rename_a_coder]
+
+
+@pytest.fixture
+def other_project(project):
+    """A second project with the same people, its own codebook and items."""
+    bundle = small_bundle()
+    bundle["project"].update(slug="other", name="Other project")
+    return import_bundle(bundle)
+
+
+@pytest.mark.parametrize(
+    "change", [c for c in CHANGES if c not in SHARED_BY_PROJECTS], ids=lambda f: f.__name__
+)
+def test_a_change_in_one_project_leaves_the_others_fingerprint(project, other_project, change):
+    assert other_project.codebook_id != project.codebook_id
+    before = project_fingerprint(project), project_fingerprint(other_project)
+    change(project)
+    project.refresh_from_db()
+    other_project.refresh_from_db()
+    assert project_fingerprint(project) != before[0]
+    assert project_fingerprint(other_project) == before[1]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__)
+def test_the_same_change_in_the_other_project_moves_only_its_fingerprint(
+    project, other_project, change
+):
+    """The reverse direction: the change made in the newer project (larger ids)."""
+    before = project_fingerprint(project)
+    change(other_project)
+    if change in SHARED_BY_PROJECTS:
+        return
+    project.refresh_from_db()
+    assert project_fingerprint(project) == before
+
+
+def test_the_fingerprint_costs_a_bounded_number_of_queries(
+    project, other_project, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(30):  # a first look reads all the project's rows
+        first = project_fingerprint(project)
+    with django_assert_max_num_queries(19):  # then only each table's newest id
+        assert project_fingerprint(project) == first
 
 
 @pytest.mark.parametrize(

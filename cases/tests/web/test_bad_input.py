@@ -11,7 +11,6 @@ import json
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -33,11 +32,6 @@ def row_counts() -> dict[str, int]:
     models = list(apps.get_app_config("cases").get_models())
     models.append(apps.get_model("auth", "User"))
     return {m._meta.label: m.objects.count() for m in models}
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
 
 
 def signed_in(people, username: str) -> Client:

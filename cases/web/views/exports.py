@@ -28,6 +28,7 @@ from cases.exports import (
     VARIANTS,
     ExportRefused,
     bundle_for,
+    codings_csv_chunks,
     csv_chunks,
     export_scope,
     write_codebook_markdown,
@@ -38,7 +39,7 @@ from cases.exports import (
 )
 from cases.exports.catalogue import KINDS, SECTIONS, Kind
 from cases.exports.codebook_table import codebook_table
-from cases.exports.item_tables import codings_table, consensus_table
+from cases.exports.item_tables import consensus_table
 from cases.exports.period_table import periods_table
 from cases.exports.reliability_table import reliability_table
 from cases.models import Criterion
@@ -100,6 +101,9 @@ def export_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     try:
         if kind == "reliability.csv":
             return _reliability(request, project, scope, spec, raw=raw)
+        if kind == "codings.csv":
+            chunks = codings_csv_chunks(project, scope, raw=raw)
+            return _headers(StreamingHttpResponse(chunks, content_type=spec.content_type), filename)
         if kind in TABLES:
             return _stream(TABLES[kind](project, scope), spec, filename, raw=raw)
         if kind in FILES:
@@ -111,7 +115,6 @@ def export_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 
 TABLES = {
-    "codings.csv": codings_table,
     "consensus.csv": consensus_table,
     "periods.csv": periods_table,
     "codebook.csv": lambda project, scope: codebook_table(project.codebook),

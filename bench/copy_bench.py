@@ -1,0 +1,178 @@
+"""The codings CSV through COPY, and the per-project fingerprint, on a 25,000-item project.
+
+Uses an existing PostgreSQL database (DATABASE_URL, migrated), builds the synthetic project
+with `make_synthetic` when it is missing, then measures in this process, best of N:
+
+- export: rows/s of the row writer (``csv_chunks(codings_table(…))``), of the COPY writer
+  (``codings_copy_chunks``, citations included) and of the bare COPY of the same rows with the
+  citations already formatted (what PostgreSQL and psycopg can do at most), and checks that
+  both writers give the same bytes;
+- fingerprint: ``project_fingerprint`` of the synthetic project, and with --against REV the
+  fingerprint of that git revision's cases/lib/cache.py in the same run (first look with the
+  cache emptied, later looks, and looks after a write). Bulk-inserted
+  synthetic data have no history rows, which the fingerprint reads: --history first writes
+  one history row per coding, consensus and assignment, as the application's saves do.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/copy_bench.py \
+        [--slug synthetic] [--repeats 3] [--history] [--against REV]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def best(repeats: int, run) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def write_history(models) -> None:
+    """One '+' history row per row of each model, in SQL (what a save per row would leave)."""
+    from django.db import connection
+
+    for model in models:
+        history = model.history.model
+        columns = [f.column for f in model._meta.concrete_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {history._meta.db_table}")
+            if cursor.fetchone()[0]:
+                continue
+            names = ", ".join(f'"{c}"' for c in columns)
+            cursor.execute(
+                f"INSERT INTO {history._meta.db_table} ({names}, history_date, history_type) "
+                f"SELECT {names}, now(), '+' FROM {model._meta.db_table} ORDER BY id"
+            )
+        print(f"history: {model.__name__}, {model.objects.count():,} rows")
+
+
+def old_fingerprint(revision: str):
+    text = subprocess.run(
+        ["git", "show", f"{revision}:cases/lib/cache.py"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    module = types.ModuleType("old_cache")
+    exec(compile(text, f"{revision}:cases/lib/cache.py", "exec"), module.__dict__)
+    return module.project_fingerprint
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--slug", default="synthetic")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--history", action="store_true")
+    parser.add_argument("--against", help="a git revision whose fingerprint to time too")
+    options = parser.parse_args()
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        sys.exit("Set DATABASE_URL to a migrated PostgreSQL database.")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sccoder.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cases.exports import codings_copy
+    from cases.exports.csv_exports import csv_chunks
+    from cases.exports.item_tables import codings_table
+    from cases.exports.scope import export_scope
+    from cases.lib.cache import project_fingerprint
+    from cases.models import Assignment, Coding, Consensus, Membership, Project
+
+    if not Project.objects.filter(slug=options.slug).exists():
+        call_command("make_synthetic", slug=options.slug)
+    project = Project.objects.get(slug=options.slug)
+    reviewer = Membership.objects.filter(project=project, role="reviewer").first()
+    scope = export_scope(reviewer)
+
+    # --- export
+    old_time, old = best(
+        options.repeats, lambda: "".join(csv_chunks(codings_table(project, scope)))
+    )
+    new_time, new = best(
+        options.repeats, lambda: "".join(codings_copy.codings_copy_chunks(project, scope))
+    )
+    rows = old.count("\n") - 1
+    assert old == new, "the two writers differ"
+    cites = codings_copy._cites(project)
+    columns = ", ".join(codings_copy._cell(e, t, False) for e, t in codings_copy.SELECT)
+    query = codings_copy.QUERY.format(columns=columns, scope="a.status = 'submitted'")
+    params = {"slug": project.slug, "project": project.pk, "missing": codings_copy.MISSING}
+
+    def bare_copy() -> int:
+        size = 0
+        with (
+            connection.cursor() as wrapper,
+            wrapper.cursor.copy(
+                f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", {**params, **cites}
+            ) as copy,
+        ):
+            for data in copy:
+                size += len(data)
+        return size
+
+    copy_time, _ = best(options.repeats, bare_copy)
+    cite_time, _ = best(options.repeats, lambda: codings_copy._cites(project))
+    print(f"\ncodings CSV, {rows:,} rows, {len(old.encode()):,} bytes, identical: yes")
+    print(f"{'writer':<34}{'s':>8}{'rows/s':>12}{'vs row writer':>15}")
+    for name, seconds in (
+        ("row writer", old_time),
+        ("COPY writer (citations included)", new_time),
+        ("citations alone", cite_time),
+        ("bare COPY of the same rows", copy_time),
+    ):
+        rate = f"{rows / seconds:,.0f}" if name != "citations alone" else ""
+        print(f"{name:<34}{seconds:8.2f}{rate:>12}{old_time / seconds:14.1f}×")
+
+    # --- fingerprint
+    if options.history:
+        write_history([Coding, Consensus, Assignment])
+    from django.core.cache import cache
+
+    def cold(function):
+        cache.clear()  # what a first look pays (the newest ids kept in the cache forgotten)
+        return function(project)
+
+    coding = Coding.objects.filter(evidence__project=project).order_by().first()
+
+    def after_a_write(function):
+        coding.save()  # one more history row (a few milliseconds of the time shown)
+        return function(project)
+
+    timings = [
+        ("per project, first look", lambda: cold(project_fingerprint)),
+        ("per project, later", lambda: project_fingerprint(project)),
+        ("per project, after a write", lambda: after_a_write(project_fingerprint)),
+    ]
+    if options.against:
+        former = old_fingerprint(options.against)
+        timings.append((f"all projects ({options.against})", lambda: former(project)))
+    repeats = max(options.repeats, 10)
+    print(f"\nfingerprint of {options.slug}, best of {repeats}, {settings_cache()}")
+    for name, function in timings:
+        seconds, _ = best(repeats, function)
+        print(f"{name:<34}{seconds * 1000:8.1f} ms")
+
+
+def settings_cache() -> str:
+    from django.conf import settings
+
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+
+
+if __name__ == "__main__":
+    main()
