@@ -47,10 +47,25 @@ def empty_cache(django_db_setup, django_db_blocker):
     back to an earlier state could otherwise meet a figure cached by an earlier test. The cache
     is a table of the test database (settings.CACHES), emptied for tests with or without it."""
     with django_db_blocker.unblock():
-        cache.clear()
+        _clear_cache()
     yield
     with django_db_blocker.unblock():
+        _clear_cache()
+
+
+def _clear_cache() -> None:
+    """Settings tests remove every DJANGO_ variable from the environment, the one above among
+    them, while Playwright's loop may still run in this thread: the cache table is cleared with
+    the variable set, whatever the test did to the environment."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
         cache.clear()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
