@@ -86,8 +86,19 @@ MEASURES = {  # the two questions of the agreement page, as drawn
 }
 
 
-def _decimal(threshold: float) -> str:
+def threshold_label(threshold: float) -> str:
     return f"{threshold:.3f}".removeprefix("0")  # .667, as Krippendorff writes it
+
+
+def shade_readings(axes, start: float, tentative: float, reliable: float, *, along: str) -> None:
+    """Krippendorff's readings as faint bands (not reliable, tentative, reliable) with lines at
+    the two thresholds, across the α axis: ``along`` "x" or "y"."""
+    span, line = (axes.axvspan, axes.axvline) if along == "x" else (axes.axhspan, axes.axhline)
+    span(start, tentative, color="#fbe4e4", alpha=0.35, linewidth=0)
+    span(tentative, reliable, color="#fff4d6", alpha=0.6, linewidth=0)
+    span(reliable, 1.04, color="#e3f1e6", alpha=0.5, linewidth=0)
+    line(tentative, color="#a12b2b", linestyle="--", linewidth=0.8)
+    line(reliable, color="#2f6b3a", linestyle="-", linewidth=0.8)
 
 
 def alpha_chart_svg(criteria: Sequence[Mapping], *, tentative: float, reliable: float) -> bytes:
@@ -140,19 +151,14 @@ def alpha_chart_svg(criteria: Sequence[Mapping], *, tentative: float, reliable: 
                 capsize=1.5,
                 label=f"{measure} ({style['metric']} α)",
             )
-        # Krippendorff's readings as faint bands: not reliable, tentative, reliable.
-        axes.axvspan(left, tentative, color="#fbe4e4", alpha=0.35, linewidth=0)
-        axes.axvspan(tentative, reliable, color="#fff4d6", alpha=0.6, linewidth=0)
-        axes.axvspan(reliable, 1.04, color="#e3f1e6", alpha=0.5, linewidth=0)
-        axes.axvline(tentative, color="#a12b2b", linestyle="--", linewidth=0.8)
-        axes.axvline(reliable, color="#2f6b3a", linestyle="-", linewidth=0.8)
+        shade_readings(axes, left, tentative, reliable, along="x")
         axes.set_yticks(range(n))
         axes.set_yticklabels([line["key"] for line in reversed(lines)])
         axes.set_ylim(-0.7, n - 0.3)
         axes.set_xlim(left, 1.04)
         axes.set_xlabel(
             "Krippendorff's α with 95% bootstrap interval; "
-            f"lines at {_decimal(tentative)} and {_decimal(reliable)}"
+            f"lines at {threshold_label(tentative)} and {threshold_label(reliable)}"
         )
         axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
         axes.set_axisbelow(True)

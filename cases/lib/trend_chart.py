@@ -8,11 +8,7 @@ its own address as well as inline).
 import io
 from collections.abc import Mapping, Sequence
 
-from cases.lib.charts import MEASURES, styles_as_attributes
-
-
-def _decimal(threshold: float) -> str:
-    return f"{threshold:.3f}".removeprefix("0")
+from cases.lib.charts import MEASURES, shade_readings, styles_as_attributes, threshold_label
 
 
 def trend_chart_svg(rounds: Sequence[Mapping], *, tentative: float, reliable: float) -> bytes:
@@ -64,18 +60,13 @@ def trend_chart_svg(rounds: Sequence[Mapping], *, tentative: float, reliable: fl
                 capsize=1.5,
                 label=f"{measure} ({style['metric']} α)",
             )
-        axes.axhspan(bottom, tentative, color="#fbe4e4", alpha=0.35, linewidth=0)
-        axes.axhspan(tentative, reliable, color="#fff4d6", alpha=0.6, linewidth=0)
-        axes.axhspan(reliable, 1.04, color="#e3f1e6", alpha=0.5, linewidth=0)
-        axes.axhline(tentative, color="#a12b2b", linestyle="--", linewidth=0.8)
-        axes.axhline(reliable, color="#2f6b3a", linestyle="-", linewidth=0.8)
+        shade_readings(axes, bottom, tentative, reliable, along="y")
         axes.set_xticks(range(n))
         axes.set_xticklabels([f"{r['name']}\n{r['kind']}" for r in shown] or [""])
         axes.set_xlim(-0.5, n - 0.5)
         axes.set_ylim(bottom, 1.04)
-        axes.set_ylabel(
-            f"overall α, 95% interval; lines at {_decimal(tentative)}, {_decimal(reliable)}"
-        )
+        lines = f"{threshold_label(tentative)}, {threshold_label(reliable)}"
+        axes.set_ylabel(f"overall α, 95% interval; lines at {lines}")
         axes.grid(axis="x", color="#eeeeee", linewidth=0.6)
         axes.set_axisbelow(True)
         for side in ("top", "right"):
