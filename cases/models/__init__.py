@@ -5,7 +5,7 @@ coding rounds (rounds and their gold sets)."""
 from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
 from cases.models.discussion import AssignmentBatch, Memo, Notification
-from cases.models.document import Document, DocumentPage
+from cases.models.document import Document, DocumentPage, EvidencePassage
 from cases.models.project import (
     Codebook,
     Criterion,
@@ -38,6 +38,7 @@ __all__ = [
     "DocumentPage",
     "Dyad",
     "Evidence",
+    "EvidencePassage",
     "EvidenceType",
     "GoldValue",
     "Membership",

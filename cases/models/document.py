@@ -60,3 +60,41 @@ class DocumentPage(models.Model):
 
     def __str__(self) -> str:
         return self.label or str(self.index + 1)
+
+
+class EvidencePassage(models.Model):
+    """Where in its source's document an evidence item's quote was taken: the W3C Web
+    Annotation selectors of the selection (https://www.w3.org/TR/annotation-model/#selectors).
+
+    The selectors are kept apart from the document's rows, with the SHA-256 of the file they were
+    taken from: replacing a source's document keeps them (the quote check then says whether the
+    words still stand in the new file), and exports re-find them by their quote.
+
+    Offsets (``start``, ``end``: a TextPositionSelector) count characters in the document's whole
+    text as ``cases.documents.passages.document_text`` joins its pages; ``page_index`` is the
+    0-based page the selection starts on and ``page_label`` that page's label as printed.
+    """
+
+    evidence = models.OneToOneField(
+        "cases.Evidence", on_delete=models.CASCADE, related_name="passage"
+    )
+    document_sha256 = models.CharField(max_length=64)
+    page_index = models.PositiveIntegerField()
+    page_label = models.CharField(max_length=60, blank=True)
+    exact = models.TextField()  # TextQuoteSelector
+    prefix = models.CharField(max_length=200, blank=True)
+    suffix = models.CharField(max_length=200, blank=True)
+    start = models.PositiveIntegerField()  # TextPositionSelector, in the whole text
+    end = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["document_sha256"], name="passage_document")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="passage_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_label or self.page_index + 1}: {self.exact[:40]}"
