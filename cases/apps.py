@@ -1,3 +1,5 @@
+import mimetypes
+
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete
@@ -17,6 +19,9 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases and coding"
 
     def ready(self) -> None:
+        # The reader's PDF.js modules are .mjs files: served as JavaScript, or the browser
+        # refuses to run a module (runserver's and whitenoise's types come from mimetypes).
+        mimetypes.add_type("text/javascript", ".mjs")
         connection_created.connect(register_sqlite_functions)
         from cases.documents.actions import forget_file_of_deleted_document
         from cases.models import Document

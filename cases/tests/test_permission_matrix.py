@@ -120,6 +120,7 @@ EXPECTED: dict[str, Rule] = {
     # every member reads and downloads it.
     "cases:source_document": html(MEMBERS, "source_pk"),
     "cases:document_download": html(MEMBERS, "source_pk"),
+    "cases:document_reader": html(MEMBERS, "source_pk"),
     "cases:document_remove": html(EDITORS, "source_pk", method="post"),
     "cases:queue": html(CODERS),
     "cases:code": html(CODERS, "pk"),

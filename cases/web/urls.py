@@ -57,6 +57,11 @@ urlpatterns = [
         name="document_remove",
     ),
     path(
+        project + "sources/<int:pk>/document/read/",
+        documents.document_reader,
+        name="document_reader",
+    ),
+    path(
         project + "sources/<int:pk>/document/download/",
         documents.document_download,
         name="document_download",

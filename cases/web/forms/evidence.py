@@ -9,11 +9,20 @@ import re
 from django import forms
 from django.db.models import QuerySet
 
+from cases.documents.taking import (
+    PassageRefused,
+    Taken,
+    check_quote,
+    passage_at,
+    store_passage,
+    stored_passage,
+)
 from cases.lib.locators import pages_outside
 from cases.models import (
     Criterion,
     Dyad,
     Evidence,
+    EvidencePassage,
     EvidenceType,
     Membership,
     Period,
@@ -78,6 +87,11 @@ class EvidenceForm(forms.ModelForm):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The passage of the source's document the quote was taken from (the reader's "Take as
+    # evidence"): offsets in the document's whole text that this server found, read again on
+    # save; the quote must keep saying what they hold.
+    passage_start = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    passage_end = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     class Meta:
         model = Evidence
@@ -150,9 +164,15 @@ class EvidenceForm(forms.ModelForm):
             "period": {"invalid_choice": "Unknown period: choose one of this project's periods."},
         }
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, taken: Taken | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        self.stored_passage = _passage_of(self.instance)
+        # The passage the form shows and, once valid, stores: offered by the reader, or stored.
+        self.taken = taken or (self.stored_passage and stored_passage(self.stored_passage))
+        if self.taken is not None:
+            self.initial.setdefault("passage_start", self.taken.selection.start)
+            self.initial.setdefault("passage_end", self.taken.selection.end)
         # The model's clean() checks the source and period against the item's project.
         self.instance.project = project
         self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
@@ -195,6 +215,51 @@ class EvidenceForm(forms.ModelForm):
             )
         return key
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("passage_start"), cleaned.get("passage_end")
+        stored = self.stored_passage
+        # Hidden fields left out do not detach a stored passage: its quote stays checked.
+        keeps_stored = stored is not None and (
+            start is None or end is None or (start, end) == (stored.start, stored.end)
+        )
+        if keeps_stored:
+            self.taken = stored_passage(stored)
+        elif start is None or end is None:
+            self.taken = None
+        else:
+            work = cleaned.get("via_source") or cleaned.get("source")
+            if work is None:
+                return cleaned  # the source's own error says what is missing
+            try:
+                self.taken = passage_at(work, start, end)
+            except PassageRefused as refusal:
+                self.taken = None
+                self.add_error("quote" if refusal.field == "passage" else "source", str(refusal))
+                return cleaned
+        if self.taken is None:
+            return cleaned
+        if keeps_stored:
+            was = self.instance.via_source_id or self.instance.source_id
+            work = cleaned.get("via_source") or cleaned.get("source")
+            if work is not None and work.pk != was:
+                self.add_error(
+                    "source" if cleaned.get("via_source") is None else "via_source",
+                    "The quote is a passage of another source's document: keep that source, or "
+                    "take the passage from this source's document in its reader.",
+                )
+        if "quote" in cleaned:
+            try:
+                check_quote(cleaned["quote"], self.taken)
+            except PassageRefused as refusal:
+                self.add_error("quote", str(refusal))
+        return cleaned
+
+    def save_passage(self, item: Evidence) -> None:
+        """Store the passage with the item, in the caller's transaction."""
+        if self.taken is not None:
+            store_passage(item, self.taken)
+
     def full_clean(self) -> None:
         """The model's clean() repeats checks the fields make (an empty quote) and words its
         messages for the API ("the source belongs to another project"): beside each field,
@@ -233,6 +298,12 @@ class EvidenceForm(forms.ModelForm):
                     f"({page_range.replace('-', '–')}): check for a typo."
                 )
         return warnings
+
+
+def _passage_of(item: Evidence) -> EvidencePassage | None:
+    if item.pk is None:
+        return None
+    return EvidencePassage.objects.filter(evidence=item).first()
 
 
 # Each page field and the work whose pages it counts.

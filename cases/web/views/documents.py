@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
@@ -19,6 +21,7 @@ from cases.documents.actions import (
     remove_document,
 )
 from cases.documents.download import document_response
+from cases.documents.highlights import reader_passages
 from cases.models import Document, Source
 from cases.web.forms.documents import DocumentForm
 from cases.web.views.sources import formatted_entries
@@ -83,3 +86,41 @@ def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     project, _ = get_project_for(request.user, slug)
     document = get_object_or_404(Document, source__project=project, source__pk=pk)
     return document_response(document)
+
+
+@login_required
+def document_reader(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The document page by page (PDF.js for a PDF, the extracted text otherwise), with every
+    passage taken as evidence highlighted; editors take a selection as a new item."""
+    project, membership = get_project_for(request.user, slug)
+    document = get_object_or_404(
+        Document.objects.select_related("source"), source__project=project, source__pk=pk
+    )
+    source = document.source
+    passages, legend = reader_passages(source, membership)
+    pages = [] if document.kind == Document.Kind.PDF else list(document.pages.order_by("index"))
+    reader = {
+        "kind": "pdf" if document.kind == Document.Kind.PDF else "text",
+        "file": reverse("cases:document_download", args=[project.slug, source.pk]),
+        "pdfjs": static("vendor/pdfjs/pdf.min.mjs"),
+        "worker": static("vendor/pdfjs/pdf.worker.min.mjs"),
+        "fonts": static("vendor/pdfjs/standard_fonts/"),
+        "page_count": document.page_count,
+        "labels": list(document.pages.order_by("index").values_list("label", flat=True)),
+        "passages": passages,
+        "by_criterion": not membership.can_code,
+    }
+    return render(
+        request,
+        "cases/sources/reader.html",
+        {
+            "project": project,
+            "membership": membership,
+            "source": source,
+            "document": document,
+            "pages": pages,
+            "legend": legend,
+            "reader": reader,
+            "passage_count": len(passages),
+        },
+    )

@@ -13,13 +13,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
 from cases.access import get_project_for
 from cases.coding.assignments import auto_assign
 from cases.discussion.memos import can_read_item_memos, item_memos
+from cases.documents.locate import tidy_quote
+from cases.documents.taking import PassageRefused, find_passage
 from cases.evidence.search import EvidenceSearchFilter
 from cases.lib.versioning import StaleWrite, claim_version
 from cases.models import (
@@ -29,6 +31,7 @@ from cases.models import (
     Evidence,
     Membership,
     Project,
+    Source,
     codebook_order,
 )
 from cases.review.consensus import derive_item_consensus
@@ -272,6 +275,8 @@ def evidence_new(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="edit_evidence")
     if request.method != "POST":
         return _render_form(request, project, membership, EvidenceForm(project=project))
+    if "take" in request.POST:
+        return _taken_from_reader(request, project, membership)
     form = EvidenceForm(request.POST, project=project)
     if not form.is_valid():
         return _render_form(request, project, membership, form, status=400)
@@ -280,6 +285,7 @@ def evidence_new(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         with transaction.atomic():
             item.save()
+            form.save_passage(item)
             auto_assigned = auto_assign([item], project)
     except IntegrityError:
         # Someone took the key between our check and the insert.
@@ -308,7 +314,7 @@ def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.add_error(None, STALE_MESSAGE)
         return _render_form(request, project, membership, form, item, key=stored_key, status=400)
     try:
-        saved = _save_if_unchanged(item, form.cleaned_data["version"])
+        saved = _save_if_unchanged(item, form.cleaned_data["version"], form)
     except IntegrityError:
         form.add_error("key", f'The key "{item.key}" is already used in this project.')
         return _render_form(request, project, membership, form, item, key=stored_key, status=400)
@@ -326,7 +332,7 @@ def _warn_of_pages(request: HttpRequest, form: EvidenceForm, item: Evidence) -> 
         messages.warning(request, f"{item.key}: {warning}")
 
 
-def _save_if_unchanged(item: Evidence, opened_version: int) -> bool:
+def _save_if_unchanged(item: Evidence, opened_version: int, form: EvidenceForm) -> bool:
     """Compare-and-set on the version (``cases.lib.versioning``): of two concurrent saves of the
     same version exactly one goes through. The full save follows in the same transaction so the
     history records the change."""
@@ -336,4 +342,39 @@ def _save_if_unchanged(item: Evidence, opened_version: int) -> bool:
         except StaleWrite:
             return False
         item.save()
+        form.save_passage(item)
     return True
+
+
+def _taken_from_reader(request, project, membership) -> HttpResponse:
+    """The reader's "Take as evidence": the selection is found in the document's own text, and
+    the form opens with the passage's quote, its page and the source; nothing is saved yet."""
+    post = request.POST
+    source = Source.objects.filter(project=project, pk=_number(post.get("source"))).first()
+    if source is None:
+        raise Http404("No such source.")
+    try:
+        taken = find_passage(
+            source,
+            exact=post.get("exact", ""),
+            prefix=post.get("prefix", ""),
+            suffix=post.get("suffix", ""),
+            page_index=_number(post.get("page")),
+            start=_number(post.get("start")),
+            end=_number(post.get("end")),
+        )
+    except PassageRefused as refusal:
+        messages.error(request, f"Not taken: {refusal}")
+        return redirect("cases:document_reader", slug=project.slug, pk=source.pk)
+    initial = {"source": source.pk, "quote": tidy_quote(taken.selection.exact)}
+    if taken.page:
+        initial["locator"] = taken.page
+    form = EvidenceForm(project=project, initial=initial, taken=taken)
+    return _render_form(request, project, membership, form)
+
+
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
