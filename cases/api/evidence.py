@@ -14,7 +14,16 @@ from cases.api.fields import InProject
 from cases.api.records import VERSION, KeyOfPeriod, versioned_delete
 from cases.api.serializers import checked
 from cases.coding.assignments import auto_assign
-from cases.models import Dyad, Evidence, Period, Source
+from cases.documents.taking import (
+    PassageRefused,
+    check_quote,
+    find_passage,
+    passage_at,
+    passage_json,
+    store_passage,
+    stored_passage,
+)
+from cases.models import Dyad, Evidence, EvidencePassage, Period, Source
 
 
 def source_field(**kwargs) -> InProject:
@@ -25,6 +34,44 @@ def source_field(**kwargs) -> InProject:
         name="source",
         **kwargs,
     )
+
+
+class PassageSerializer(serializers.Serializer):
+    """Where in the quoted work's document the quote was taken: W3C Web Annotation selectors.
+    Send ``exact`` (with ``prefix``, ``suffix`` and ``page`` to tell repeated words apart) or
+    ``start`` and ``end`` (offsets in the document's whole text); the server finds the passage in
+    the document's own text and answers with every selector."""
+
+    exact = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="TextQuoteSelector: the words selected."
+    )
+    prefix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Text just before."
+    )
+    suffix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Text just after."
+    )
+    page = serializers.IntegerField(
+        required=False, min_value=0, help_text="0-based index of the page the passage starts on."
+    )
+    start = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="TextPositionSelector: offset in the document's whole text (pages joined by a "
+        "form feed).",
+    )
+    end = serializers.IntegerField(required=False, min_value=1, help_text="End offset (excluded).")
+    page_label = serializers.CharField(read_only=True, help_text="The page's label as printed.")
+    document_sha256 = serializers.CharField(
+        read_only=True, help_text="The SHA-256 of the file the offsets count in."
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("exact") and ("start" not in attrs or "end" not in attrs):
+            raise serializers.ValidationError(
+                "Send the passage's words (exact) or its offsets (start and end)."
+            )
+        return attrs
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -52,6 +99,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True, allow_null=True, help_text="Who added it."
     )
     version = serializers.IntegerField(**VERSION)
+    passage = PassageSerializer(
+        required=False,
+        allow_null=True,
+        help_text="The passage of the quoted work's document the quote was taken from, or null. "
+        "Left out (or null) on an update: the stored passage stays, and the quote must still "
+        "match it.",
+    )
 
     class Meta:
         model = Evidence
@@ -74,6 +128,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "assessed_coupling",
             "quote",
             "summary",
+            "passage",
             "created_by",
             "version",
             "created_at",
@@ -96,7 +151,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         item = copy.copy(current) if current is not None else Evidence()
         item.project = self.context["project"]
         for name, value in attrs.items():
-            if name not in ("period_code", "version"):
+            if name not in ("period_code", "version", "passage"):
                 setattr(item, name, value)
         dyad = attrs.get("dyad") or (current and current.dyad)
         if "period_code" in attrs and attrs["period_code"] is not None:
@@ -111,7 +166,64 @@ class EvidenceSerializer(serializers.ModelSerializer):
         checked(item)
         attrs.pop("period_code", None)
         attrs["period"] = item.period
+        self._taken = self._checked_passage(item, attrs.pop("passage", None))
         return attrs
+
+    def _checked_passage(self, item: Evidence, sent: dict | None):
+        """The passage to store with the item (found again by the server), or None; refused as
+        a field error when the quote has left its words."""
+        current = self.instance
+        stored = EvidencePassage.objects.filter(evidence=current).first() if current else None
+        work = item.via_source or item.source
+        try:
+            if sent and sent.get("exact"):
+                taken = find_passage(
+                    work,
+                    exact=sent["exact"],
+                    prefix=sent.get("prefix", ""),
+                    suffix=sent.get("suffix", ""),
+                    page_index=sent.get("page"),
+                    start=sent.get("start"),
+                    end=sent.get("end"),
+                )
+            elif sent:
+                taken = passage_at(work, sent["start"], sent["end"])
+            elif stored is not None:
+                was = current.via_source_id or current.source_id
+                if work.pk != was:
+                    raise PassageRefused(
+                        "via_source" if item.via_source_id else "source",
+                        "The quote is a passage of another source's document: keep that "
+                        "source, or send the passage in this source's document.",
+                    )
+                taken = stored_passage(stored)
+            else:
+                return None
+            check_quote(item.quote, taken)
+        except PassageRefused as refusal:
+            raise serializers.ValidationError({refusal.field: [str(refusal)]}) from None
+        return taken
+
+    def create(self, validated_data):
+        item = super().create(validated_data)
+        if self._taken is not None:
+            store_passage(item, self._taken)
+        return item
+
+    def update(self, instance, validated_data):
+        item = super().update(instance, validated_data)
+        if self._taken is not None:
+            store_passage(item, self._taken)
+        return item
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        try:
+            passage = instance.passage  # select_related by the viewset: no query per item
+        except EvidencePassage.DoesNotExist:
+            passage = None
+        data["passage"] = passage_json(passage) if passage else None
+        return data
 
 
 @versioned_delete
@@ -131,7 +243,7 @@ class EvidenceViewSet(ReadMixin, CreateMixin, UpdateMixin, DestroyMixin, Project
     def scoped_queryset(self):
         return (
             Evidence.objects.filter(project=self.project)
-            .select_related("dyad", "period", "source", "via_source", "created_by")
+            .select_related("dyad", "period", "source", "via_source", "created_by", "passage")
             .order_by("key", "pk")
         )
 

@@ -56,6 +56,7 @@ def tidy_quote(exact: str) -> str:
     whitespace (line and page breaks included) one space. Case and quotes stay as printed, so
     ``normalised`` reads it the same as the passage."""
     joined = _LINE_END_HYPHEN.sub(r"\1\2", exact)
+    joined = "".join(char for char in joined if char not in _SKIPPED)
     return _WHITESPACE.sub(" ", joined).strip()
 
 
