@@ -53,9 +53,10 @@ function commonHead(a, b) {
   return n;
 }
 
-// [start, end) of the words of `exact` in `text`, the occurrence whose context agrees best.
+// [start, end) of the words of `exact` in `text` (or its squeeze, computed once per page), the
+// occurrence whose context agrees best.
 function findWords(text, exact, prefix = "", suffix = "", from = 0) {
-  const hay = squeeze(text);
+  const hay = typeof text === "string" ? squeeze(text) : text;
   const want = squeeze(exact).text;
   if (!want) return null;
   const before = squeeze(prefix).text;
@@ -74,6 +75,7 @@ function findWords(text, exact, prefix = "", suffix = "", from = 0) {
         bestScore = score;
       }
       if (!before && !after) break; // no context to weigh: the first one
+      if (score === before.length + after.length) break; // cannot do better
     }
     at = hay.text.indexOf(want, at + 1);
   }
@@ -131,6 +133,12 @@ function pageInfo(index) {
   return page.info;
 }
 
+function squeezedPage(index) {
+  const info = pageInfo(index);
+  if (!info.squeezed) info.squeezed = squeeze(info.text);
+  return info.squeezed;
+}
+
 // -- highlights --------------------------------------------------------------------------------
 
 const byPage = new Map();
@@ -157,7 +165,7 @@ function highlightPage(index) {
     if (data.kind === "text" && first && info.text.slice(passage.start - page.offset, passage.end - page.offset) === passage.exact) {
       span = [passage.start - page.offset, passage.end - page.offset];
     } else {
-      span = findWords(info.text, part, first ? passage.prefix : "", last ? passage.suffix : "");
+      span = findWords(squeezedPage(index), part, first ? passage.prefix : "", last ? passage.suffix : "");
     }
     if (!span) continue;
     const colour = data.by_criterion ? (passage.slot === null ? "hl-none" : `hl-${passage.slot}`) : "hl-neutral";
@@ -181,10 +189,13 @@ function highlightPage(index) {
 function pageReady(index) {
   const started = performance.now();
   highlightPage(index);
-  timings.highlights = (timings.highlights || 0) + (performance.now() - started);
+  const took = performance.now() - started;
+  timings.highlights = (timings.highlights || 0) + took;
+  timings.slowestPageHighlights = Math.max(timings.slowestPageHighlights || 0, took);
   pages[index].section.dataset.rendered = "1";
   if (timings.firstPage === undefined) {
-    timings.firstPage = performance.now() - timings.start;
+    timings.firstPageAt = performance.now(); // since the navigation began
+    timings.firstPage = timings.firstPageAt - timings.start;
     pagesBox.dataset.firstPage = String(Math.round(timings.firstPage));
   }
 }
@@ -403,7 +414,7 @@ async function findNext(query) {
     const after = step === 0 && index === lastFound.page ? lastFound.end : 0;
     if (!findWords(await plainText(index), query, "", "", 0)) continue;
     if (data.kind === "pdf") await renderPage(index);
-    const span = findWords(pageInfo(index).text, query, "", "", after);
+    const span = findWords(squeezedPage(index), query, "", "", after);
     if (!span) continue;
     pages[index].layer.focus({ preventScroll: true });
     const selection = window.getSelection();
