@@ -163,3 +163,40 @@ def test_a_coder_takes_a_passage_and_a_reviewer_sees_it_highlighted(
     _shot(reviewer, "reviewer")
     reviewer.context.close()
     assert errors == []
+
+
+def test_a_text_document_with_the_keyboard_only(page, small_project):
+    """Markup in a text document stays text; a passage is found, extended with Shift and the
+    arrows, and taken with T, without the mouse."""
+    from cases.documents.actions import attach_document
+
+    source = small_project.sources.get()
+    text = b"Minutes.\n<script>alert('x')</script>\nThe envoys agreed to reopen the railway line.\n"
+    attach_document(source=source, data=text, filename="minutes.txt", user=None)
+    set_passwords(["cleo"])
+    sign_in(page, "cleo", PASSWORD)
+    page.goto(f"/p/small/sources/{source.pk}/document/read/")
+    _rendered(page, 0)
+    assert "<script>alert('x')</script>" in page.locator(".text-layer").inner_text()
+    page.fill("#reader-find", "the envoys agreed")
+    page.press("#reader-find", "Enter")
+    page.wait_for_selector("#reader-status:has-text('Found')")
+    for _ in range(3):
+        page.keyboard.press("Shift+Control+ArrowRight")
+    assert page.evaluate("getSelection().toString()") == "The envoys agreed to reopen the"
+    page.keyboard.press("t")
+    page.wait_for_selector("form.evidence-form")
+    assert page.input_value("#id_quote") == "The envoys agreed to reopen the"
+    assert page.input_value("#id_locator") == ""  # a text has no pages
+    page.fill("#id_date", "1995")
+    page.select_option("#id_evidence_type", index=1)
+    page.click("button:has-text('Add evidence')")
+    page.wait_for_url(re.compile(r".*/evidence/\d+/$"))
+    passage = EvidencePassage.objects.get(evidence__quote="The envoys agreed to reopen the")
+    assert text.decode()[passage.start : passage.end] == passage.exact
+
+    page.goto(f"/p/small/sources/{source.pk}/document/read/")
+    _rendered(page, 0)
+    mark = page.locator(".text-page .hl").first
+    assert "hl-neutral" in mark.get_attribute("class")
+    _shot(page, "text")
