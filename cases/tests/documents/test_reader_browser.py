@@ -45,6 +45,8 @@ def test_a_coder_takes_a_passage_and_a_reviewer_sees_it_highlighted(
     page.goto(f"/p/small/sources/{source.pk}/document/")
     page.set_input_files("input[type=file]", str(pdf))
     page.click("button:has-text('Upload')")
+    page.wait_for_selector("section.document-card")
+    _shot(page, "document")
     page.click("text=Read and take passages")
     _rendered(page, 0)
     assert page.locator(".reader-page").count() == 3
