@@ -43,6 +43,8 @@ SEQUENCES = {
     "TextSource": _TEXT_SOURCE,
     "Note": _TEXT_SOURCE,
     "PlainTextSelection": "Description Coding NoteRef",
+    "PDFSource": "Description PDFSelection Representation Coding NoteRef VariableValue",
+    "PDFSelection": "Description Representation Coding NoteRef",
     "Coding": "CodeRef NoteRef",
     "VariableValue": "VariableRef TextValue",
     "Variable": "Description",
@@ -102,6 +104,10 @@ def check_schema(xml: bytes, archive: zipfile.ZipFile | None = None) -> etree._E
             for selection in source.iter(f"{P}PlainTextSelection"):
                 end = int(selection.get("endPosition"))
                 assert 0 <= int(selection.get("startPosition")) <= end <= len(text)
+    for source in root.iter(f"{P}PDFSource"):
+        if archive is not None:
+            path = source.get("path").removeprefix("internal://")
+            assert archive.read(f"sources/{path}").startswith(b"%PDF-")
     return root
 
 
