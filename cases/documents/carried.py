@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 
 from cases.documents.passages import document_text, page_starts, selection_at
 from cases.models import Document, DocumentPage, EvidencePassage, Project
+from cases.models.document import storage_name_of
 
 
 @dataclass
@@ -31,13 +32,18 @@ class CarriedDocument:
     def text(self) -> str:
         return document_text([text for _, text in self.pages])
 
-    @property
-    def storage_name(self) -> str:
-        return Document(sha256=self.sha256).storage_name
-
     def read(self) -> bytes:
-        with default_storage.open(self.storage_name, "rb") as stored:
+        with default_storage.open(storage_name_of(self.sha256), "rb") as stored:
             return stored.read()
+
+
+def read_stored(sha256: str) -> bytes | None:
+    """The stored file of that SHA-256, or None when the storage does not hold it."""
+    try:
+        with default_storage.open(storage_name_of(sha256), "rb") as stored:
+            return stored.read()
+    except OSError:
+        return None
 
 
 @dataclass

@@ -31,6 +31,7 @@ from cases.exports import (
     codings_csv_chunks,
     csv_chunks,
     export_scope,
+    write_bundle_zip_for,
     write_codebook_markdown,
     write_qdc,
     write_qdpx,
@@ -123,6 +124,9 @@ TABLES = {
 FILES = {  # zip files, written to a temporary file on disk and streamed from there
     "workbook.xlsx": lambda out, project, viewer, raw: write_xlsx(out, project, viewer=viewer),
     "project.qdpx": lambda out, project, viewer, raw: write_qdpx(out, project, viewer=viewer),
+    "bundle.zip": lambda out, project, viewer, raw: write_bundle_zip_for(
+        out, project, viewer=viewer
+    ),
     "replication.zip": lambda out, project, viewer, raw: write_replication_package(
         out, project, viewer=viewer, raw=raw
     ),
