@@ -177,6 +177,18 @@ KINDS: dict[str, Kind] = {
             "and citation, coded with the consensus only (the user “consensus”).",
         ),
         Kind(
+            "annotations.jsonld",
+            "Passages as Web Annotations",
+            "JSON-LD",
+            'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+            RAW,
+            "read",
+            "Each evidence item taken from a source's document as a W3C Web Annotation: the "
+            "document by its SHA-256, the passage by its quote, position and page, and the "
+            "item's consensus codes; for annotation tools and the Qualitative Data "
+            "Repository's Annotation for Transparent Inquiry.",
+        ),
+        Kind(
             "reliability.csv",
             "Reliability data",
             "CSV",

@@ -31,6 +31,7 @@ from cases.exports import (
     codings_csv_chunks,
     csv_chunks,
     export_scope,
+    write_annotations,
     write_bundle_zip_for,
     write_codebook_markdown,
     write_qdc,
@@ -172,6 +173,10 @@ def file_response(write: Callable, spec: Kind | None, filename: str) -> FileResp
 def _small_file(kind: str, project, membership, spec: Kind, filename: str) -> HttpResponse:
     if kind == "bundle.json":
         body = dump_bundle(bundle_for(project, viewer=membership))
+    elif kind == "annotations.jsonld":
+        text = io.StringIO()
+        write_annotations(text, project, viewer=membership)
+        body = text.getvalue()
     elif kind == "codebook.md":
         text = io.StringIO()
         write_codebook_markdown(text, project.codebook)
