@@ -152,10 +152,10 @@ def test_the_codebook_nests_framework_group_criterion_value(small_project):
 def test_the_demo_project_passes_the_schema_checks(demo):
     archive, _ = open_qdpx(qdpx_of(demo))
     root = check_schema(archive.read("project.qde"), archive)
-    assert len(root.findall(f"{P}Sources/{P}TextSource")) == 78
+    assert len(root.findall(f"{P}Sources/{P}TextSource")) == 83
     names = archive.namelist()
     assert names[0] == "project.qde"
-    assert all(n.startswith("sources/") for n in names[1:]) and len(names) == 79
+    assert all(n.startswith("sources/") for n in names[1:]) and len(names) == 84
 
 
 def test_each_coders_codings_are_that_users_codings(small_project):
