@@ -3,6 +3,7 @@
 from typing import Any
 
 from cases.bundles.definitions import Checked, check_definitions
+from cases.bundles.documents import check_passages
 from cases.bundles.format import BundleError
 from cases.bundles.problems import Problems
 from cases.bundles.records import check_records
@@ -18,6 +19,7 @@ def check_bundle(doc: Any) -> Checked:
         check_shape(doc, problems)
         checked = check_definitions(problems, doc)
         check_records(problems, checked, doc)
+        check_passages(problems, doc)
         if problems:
             raise BundleError(problems.messages())
     except RecursionError:

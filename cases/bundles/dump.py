@@ -8,8 +8,11 @@ from cases.models import (
     Coding,
     Consensus,
     Criterion,
+    Document,
+    DocumentPage,
     Dyad,
     Evidence,
+    EvidencePassage,
     PeriodOverride,
     Project,
     StageJudgment,
@@ -23,6 +26,7 @@ def export_bundle(project: Project) -> dict:
     order = {c.pk: i for i, c in enumerate(criteria)}
     code_of = {c.pk: c.code for c in criteria}
     dyads = list(project.dyads.order_by("code").prefetch_related("periods"))
+    passages = _export_passages(project)
     meta = {
         "slug": project.slug,
         "name": project.name,
@@ -54,11 +58,9 @@ def export_bundle(project: Project) -> dict:
             for m in project.memberships.select_related("user").order_by("user__username")
         ],
         "dyads": [_export_dyad(d) for d in dyads],
-        "sources": [
-            {"key": s.key, "csl": canonical(s.csl)} for s in project.sources.order_by("key")
-        ],
+        "sources": _export_sources(project),
         "evidence": [
-            _export_evidence(e)
+            _export_evidence(e, passages.get(e.pk))
             for e in project.evidence.select_related(
                 "dyad", "period", "source", "via_source"
             ).order_by("key")
@@ -100,7 +102,62 @@ def _export_dyad(d: Dyad) -> dict:
     }
 
 
-def _export_evidence(e: Evidence) -> dict:
+# A document's kind as the media type a bundle names it by (docs/bundle-format.md).
+MEDIA_TYPES = {
+    Document.Kind.PDF: "application/pdf",
+    Document.Kind.HTML: "text/html",
+    Document.Kind.TEXT: "text/plain",
+    Document.Kind.MARKDOWN: "text/markdown",
+}
+
+
+def _export_sources(project: Project) -> list[dict]:
+    """Each source, and the document it carries where it has one: the file's SHA-256 (a zip
+    bundle carries the file as ``documents/<sha256>``), media type, name and page labels."""
+    documents = {
+        d.source_id: d for d in Document.objects.filter(source__project=project).order_by("pk")
+    }
+    labels: dict[int, list[str]] = {d.pk: [] for d in documents.values()}
+    rows = (
+        DocumentPage.objects.filter(document__in=documents.values())
+        .order_by("document_id", "index")
+        .values_list("document_id", "label")
+    )
+    for document_id, label in rows:
+        labels[document_id].append(label)
+    entries = []
+    for source in project.sources.order_by("key"):
+        entry = {"key": source.key, "csl": canonical(source.csl)}
+        document = documents.get(source.pk)
+        if document is not None:  # an optional extension: a bundle without it reads as before
+            entry["document"] = {
+                "sha256": document.sha256,
+                "media_type": MEDIA_TYPES[document.kind],
+                "filename": document.filename,
+                "page_labels": labels[document.pk],
+            }
+        entries.append(entry)
+    return entries
+
+
+def _export_passages(project: Project) -> dict[int, dict]:
+    """The evidence item's id → the W3C selectors of the passage it was taken from."""
+    return {
+        p.evidence_id: {
+            "document": p.document_sha256,
+            "exact": p.exact,
+            "prefix": p.prefix,
+            "suffix": p.suffix,
+            "start": p.start,
+            "end": p.end,
+            "page_index": p.page_index,
+            "page_label": p.page_label,
+        }
+        for p in EvidencePassage.objects.filter(evidence__project=project)
+    }
+
+
+def _export_evidence(e: Evidence, passage: dict | None = None) -> dict:
     entry = {
         "key": e.key,
         "dyad": e.dyad.code,
@@ -121,6 +178,8 @@ def _export_evidence(e: Evidence) -> dict:
         entry["assessed_stage"] = e.assessed_stage
         if e.assessed_coupling:
             entry["assessed_coupling"] = e.assessed_coupling
+    if passage is not None:
+        entry["passage"] = passage
     return entry
 
 

@@ -10,6 +10,12 @@ from simple_history.utils import bulk_create_with_history
 
 from cases.bundles.checks import check_bundle
 from cases.bundles.definitions import Checked
+from cases.bundles.documents import (
+    forget_files,
+    prepare_documents,
+    write_documents,
+    write_passages,
+)
 from cases.bundles.format import BundleError
 from cases.codebooks.snapshots import snapshot_of
 from cases.coding.assignments import auto_assign
@@ -34,9 +40,15 @@ from cases.models import (
 from cases.projects.licences import DEFAULT_LICENCE
 
 
-def import_bundle(doc: Any, *, replace: bool = False) -> Project:
-    """Create the project the bundle describes; raise BundleError and write nothing if invalid."""
+def import_bundle(
+    doc: Any, *, replace: bool = False, files: dict[str, bytes] | None = None
+) -> Project:
+    """Create the project the bundle describes; raise BundleError and write nothing if invalid.
+
+    ``files`` (a zip bundle's documents, SHA-256 → bytes) are attached to the sources that name
+    them; without them (a JSON bundle) sources are imported without their documents."""
     checked = check_bundle(doc)
+    prepared = prepare_documents(doc, files) if files is not None else {}
     slug = doc["project"]["slug"]
     existing = Project.objects.filter(slug=slug).first()
     if existing and not replace:
@@ -46,14 +58,23 @@ def import_bundle(doc: Any, *, replace: bool = False) -> Project:
                 "(use --replace to overwrite it)"
             ]
         )
+    stored: list[str] = []  # files stored by this import, removed again if it fails
     try:
         with transaction.atomic():
             if existing:
                 delete_project(existing)
-            return _write(doc, checked)
+            project = _write(doc, checked)
+            if prepared:
+                sources = {s.key: s for s in Source.objects.filter(project=project)}
+                write_documents(sources, prepared, stored)
+            return project
     except DatabaseError as exc:
+        forget_files(stored)
         # The checks should catch everything; the database's own rules are the last line.
         raise BundleError([f"bundle: refused by the database: {exc}"]) from None
+    except BaseException:
+        forget_files(stored)
+        raise
 
 
 def delete_project(project: Project) -> None:
@@ -94,6 +115,7 @@ def _write(doc: dict, checked: Checked) -> Project:
     dyads, periods = _write_dyads(project, doc.get("dyads", []))
     sources = _write_sources(project, doc.get("sources", []))
     evidence = _write_evidence(project, doc.get("evidence", []), checked, dyads, periods, sources)
+    write_passages(doc.get("evidence", []), evidence)
     _write_codings(doc.get("codings", []), evidence, criteria, users)
     # Items the bundle assigns to nobody follow the project's auto-assignment, if it has one.
     coded = {entry["evidence"] for entry in doc.get("codings", [])}

@@ -190,6 +190,19 @@ def _state(refused: Refused) -> str:
     return f'"{refused.field}" must be an ISO 3166-1 alpha-3 code such as "TUR"'
 
 
+def _field(name: str, what: str) -> Callable[[Refused], str]:
+    """A field of a document or a passage: missing, too long, or not what it must be."""
+
+    def message(refused: Refused) -> str:
+        if refused.keyword == "required":
+            return f'"{name}" is missing'
+        if refused.keyword == "maxLength":
+            return _too_long(refused, f'"{name}"')
+        return f'"{name}" must be {what}'
+
+    return message
+
+
 # The messages of the fields that say more than a text field's, by the shape of their path.
 MESSAGES: dict[str, Callable[[Refused], str | None]] = {
     "format": lambda r: f'must be "{FORMAT}", found {r.value!r}',
@@ -237,6 +250,26 @@ MESSAGES: dict[str, Callable[[Refused], str | None]] = {
         '"methods" must be an object mapping criterion codes to methods'
     ),
     "consensus[].methods.*": lambda r: f'"methods" must map criterion codes to one of {r.enum}',
+    "sources[].document": lambda r: (
+        '"document" must be an object with sha256, media_type and filename'
+    ),
+    "sources[].document.sha256": _field("document.sha256", "64 lowercase hexadecimal digits"),
+    "sources[].document.media_type": lambda r: _field("document.media_type", f"one of {r.enum}")(r),
+    "sources[].document.filename": _field("document.filename", "a file name"),
+    "sources[].document.page_labels": _field("document.page_labels", "a list of labels"),
+    "sources[].document.page_labels[]": _field(
+        "document.page_labels", "a list of labels (at most 60 characters each)"
+    ),
+    "evidence[].passage": lambda r: (
+        '"passage" must be an object with document, exact, start, end and page_index'
+    ),
+    "evidence[].passage.document": _field(
+        "passage.document", "a SHA-256 (64 lowercase hexadecimal digits)"
+    ),
+    "evidence[].passage.exact": _field("passage.exact", "the passage's text"),
+    "evidence[].passage.start": _field("passage.start", "an integer, 0 or more"),
+    "evidence[].passage.end": _field("passage.end", "an integer, 1 or more"),
+    "evidence[].passage.page_index": _field("passage.page_index", "an integer, 0 or more"),
     "stage_judgments[].stage": _one_of_found,
     "stage_judgments[].coupling": lambda r: (
         f'coupling must be null, "loosely" or "tightly", found {r.value!r}'

@@ -8,13 +8,14 @@ leaves nothing behind.
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from cases.documents.extract import UnreadableDocument, extract
+from cases.documents.extract import Extracted, UnreadableDocument, extract
 from cases.documents.sniff import UnsupportedType, sniff
 from cases.lib import limits
 from cases.models import Document, DocumentPage, Source
@@ -43,8 +44,19 @@ def read_upload(upload) -> bytes:
     return upload.read()
 
 
-def attach_document(*, source: Source, data: bytes, filename: str, user) -> Document:
-    """Attach the file to the source, replacing the document it had."""
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A file checked whole and read, ready to be stored and written for a source."""
+
+    data: bytes
+    filename: str
+    kind: str
+    extracted: Extracted
+    sha256: str
+
+
+def prepare_document(data: bytes, filename: str) -> PreparedDocument:
+    """Check and read the file (size, kind by content, text per page); writes nothing."""
     if len(data) > max_bytes():
         raise DocumentRefused(
             f"the file is {_megabytes(len(data))}; at most {_megabytes(max_bytes())} are accepted"
@@ -57,46 +69,64 @@ def attach_document(*, source: Source, data: bytes, filename: str, user) -> Docu
         extracted = extract(data, kind, max_pages())
     except (UnsupportedType, UnreadableDocument) as error:
         raise DocumentRefused(str(error)) from None
-    sha256 = hashlib.sha256(data).hexdigest()
-    name = storage_name_of(sha256)
-    stored_now = False
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(data))
-        if saved != name:  # a backend that renames rather than overwrite: keep one name
-            default_storage.delete(saved)
-            raise DocumentRefused("the storage could not keep the file under its name")
-        stored_now = True
+    return PreparedDocument(data, filename, kind, extracted, hashlib.sha256(data).hexdigest())
+
+
+def store_file(prepared: PreparedDocument) -> bool:
+    """Store the file under its SHA-256 unless it is there already; True when stored now (the
+    caller removes it again with ``delete_file_if_unused`` if its rows are not written)."""
+    name = storage_name_of(prepared.sha256)
+    if default_storage.exists(name):
+        return False
+    saved = default_storage.save(name, ContentFile(prepared.data))
+    if saved != name:  # a backend that renames rather than overwrite: keep one name
+        default_storage.delete(saved)
+        raise DocumentRefused("the storage could not keep the file under its name")
+    return True
+
+
+def write_document_rows(source: Source, prepared: PreparedDocument, user) -> Document:
+    """The document's rows for a source that has none, inside the caller's transaction."""
+    document = Document.objects.create(
+        source=source,
+        sha256=prepared.sha256,
+        kind=prepared.kind,
+        filename=prepared.filename,
+        size=len(prepared.data),
+        page_count=len(prepared.extracted.pages),
+        labels_from_document=prepared.extracted.labels_from_document,
+        uploaded_by=user,
+    )
+    DocumentPage.objects.bulk_create(
+        DocumentPage(document=document, index=i, label=page.label[:60], text=page.text)
+        for i, page in enumerate(prepared.extracted.pages)
+    )
+    return document
+
+
+def attach_document(*, source: Source, data: bytes, filename: str, user) -> Document:
+    """Attach the file to the source, replacing the document it had."""
+    prepared = prepare_document(data, filename)
+    sha256 = prepared.sha256
+    stored_now = store_file(prepared)
     try:
         with transaction.atomic():
             previous = Document.objects.filter(source=source).first()
             if previous is not None:
                 previous.delete()
-            document = Document.objects.create(
-                source=source,
-                sha256=sha256,
-                kind=kind,
-                filename=filename,
-                size=len(data),
-                page_count=len(extracted.pages),
-                labels_from_document=extracted.labels_from_document,
-                uploaded_by=user,
-            )
-            DocumentPage.objects.bulk_create(
-                DocumentPage(document=document, index=i, label=page.label[:60], text=page.text)
-                for i, page in enumerate(extracted.pages)
-            )
+            document = write_document_rows(source, prepared, user)
     except IntegrityError:  # another upload to the same source committed in between
         if stored_now:
-            _delete_file_if_unused(sha256)
+            delete_file_if_unused(sha256)
         raise DocumentRefused(
             "someone attached a document to this source at the same moment: reload the page"
         ) from None
     except Exception:
         if stored_now:
-            _delete_file_if_unused(sha256)
+            delete_file_if_unused(sha256)
         raise
     if previous is not None and previous.sha256 != sha256:
-        _delete_file_if_unused(previous.sha256)
+        delete_file_if_unused(previous.sha256)
     return document
 
 
@@ -106,17 +136,17 @@ def remove_document(source: Source) -> bool:
     if document is None:
         return False
     document.delete()
-    _delete_file_if_unused(document.sha256)
+    delete_file_if_unused(document.sha256)
     return True
 
 
 def forget_file_of_deleted_document(sender, instance: Document, **kwargs) -> None:
     """After a deleted document's transaction commits, its file goes too, unless another
     source's document is the same file. A rolled-back delete keeps it."""
-    transaction.on_commit(lambda: _delete_file_if_unused(instance.sha256))
+    transaction.on_commit(lambda: delete_file_if_unused(instance.sha256))
 
 
-def _delete_file_if_unused(sha256: str) -> None:
+def delete_file_if_unused(sha256: str) -> None:
     if not Document.objects.filter(sha256=sha256).exists():
         default_storage.delete(storage_name_of(sha256))
 

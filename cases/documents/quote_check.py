@@ -1,15 +1,21 @@
 """Every evidence quote of a project checked against its source's document (the pure
-comparison is ``cases.documents.quotes``), in three queries whatever the project's size.
+comparison is ``cases.documents.quotes``), in three queries whatever the project's size, and
+each document's text normalised once however many quotes it holds.
 
 A quote taken from another work than the one it rests on (``via_source``) is checked against
 that work's document at ``via_locator``: that is where the words were read.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from cases.documents.quotes import check_quote
+from cases.lib.cache import cached_for_project
 from cases.models import Document, DocumentPage, Evidence, Project
+
+# Raise when the check's wording or rules change, so that no page shows an older verdict.
+CHECK_VERSION = 1
 
 
 @dataclass
@@ -17,6 +23,8 @@ class QuoteReport:
     matched: int = 0
     without_document: int = 0
     mismatches: list[str] = field(default_factory=list)  # "E7 (doe2020, p. 386): …"
+    # The evidence item's key → what is wrong with its quote, for the pages' marks.
+    problems: dict[str, str] = field(default_factory=dict)
 
     @property
     def checked(self) -> int:
@@ -43,6 +51,7 @@ def check_project_quotes(project: Project) -> QuoteReport:
     )
     for document_id, label, text in rows.iterator(chunk_size=200):
         pages[document_id].append((label, text))
+    memos: dict[int, dict] = defaultdict(dict)
     report = QuoteReport()
     for item in items:
         work, locator = item.source, item.locator
@@ -52,10 +61,36 @@ def check_project_quotes(project: Project) -> QuoteReport:
         if document_id is None:
             report.without_document += 1
             continue
-        problem = check_quote(item.quote, locator, pages[document_id])
+        problem = check_quote(item.quote, locator, pages[document_id], memos[document_id])
         if problem is None:
             report.matched += 1
         else:
             where = f"{work.key}, p. {locator}" if locator else work.key
             report.mismatches.append(f"{item.key} ({where}): {problem}")
+            report.problems[item.key] = problem
     return report
+
+
+def documents_signature(project: Project) -> str:
+    """Which file each of the project's sources carries: the project's fingerprint does not
+    see documents, so what is kept from a check names them too (one small query)."""
+    rows = (
+        Document.objects.filter(source__project=project)
+        .order_by("source_id")
+        .values_list("source_id", "pk", "sha256")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:32]
+
+
+def quote_problems(project: Project) -> dict[str, str]:
+    """The evidence item's key → what is wrong with its quote, for every item of the project
+    whose quote does not stand in its source's document; kept until the evidence or the
+    documents change."""
+    if not Document.objects.filter(source__project=project).exists():
+        return {}
+    return cached_for_project(
+        "quote-problems",
+        project,
+        [CHECK_VERSION, documents_signature(project)],
+        lambda: check_project_quotes(project).problems,
+    )

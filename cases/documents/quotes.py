@@ -34,13 +34,26 @@ def normalised(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
-def check_quote(quote: str, locator: str, pages: list[tuple[str, str]]) -> str | None:
+def check_quote(
+    quote: str, locator: str, pages: list[tuple[str, str]], memo: dict | None = None
+) -> str | None:
     """None when the quote is on the cited pages (a range or list of them, read as one text so
-    that a quote may run across a page break), else what is wrong, for one line of a report."""
+    that a quote may run across a page break), else what is wrong, for one line of a report.
+
+    ``memo``, a dict kept for one document's ``pages``, holds their normalised texts between
+    calls: a project's hundreds of quotes from one book normalise the book once, not each time.
+    """
+    memo = {} if memo is None else memo
+
+    def joined(first: int, last: int) -> str:
+        if (first, last) not in memo:
+            memo[first, last] = normalised("\n".join(text for _, text in pages[first : last + 1]))
+        return memo[first, last]
+
     wanted = normalised(quote)
     if not wanted:
         return "the quote is empty"
-    whole = normalised("\n".join(text for _, text in pages))
+    whole = joined(0, len(pages) - 1)
     paged = any(label for label, _ in pages)
     if not paged or not locator.strip():
         return None if wanted in whole else "the quote is not in the document"
@@ -53,10 +66,9 @@ def check_quote(quote: str, locator: str, pages: list[tuple[str, str]]) -> str |
             return span
         spans.append(span)
     for first, last in spans:
-        text = normalised("\n".join(text for _, text in pages[first : last + 1]))
-        if wanted in text:
+        if wanted in joined(first, last):
             return None
-    found = [label for label, text in pages if wanted in normalised(text)]
+    found = [label for i, (label, _) in enumerate(pages) if wanted in joined(i, i)]
     if found:
         return f"the quote is on page {', '.join(found)}, not on {locator}"
     if wanted in whole:

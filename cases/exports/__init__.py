@@ -4,16 +4,19 @@ file object: CSV, XLSX, the JSON bundle, REFI-QDA, the replication package (docs
 - CSV: ``write_codings_csv`` (raw, per viewer), ``write_reliability_csv`` (admins and
   reviewers), ``write_consensus_csv``, ``write_period_values_csv``, ``write_codebook_csv``;
   ``write_codebook_markdown``;
-- ``write_xlsx``: the same tables as sheets; ``bundle_for``: the JSON bundle a viewer may take;
+- ``write_xlsx``: the same tables as sheets; ``bundle_for``: the JSON bundle a viewer may take,
+  ``write_bundle_zip_for`` the same with each source's document;
 - REFI-QDA: ``write_qdc`` (codebook), ``write_version_qdc`` (one published version),
   ``write_qdpx`` (project);
+- ``write_annotations``: the passages taken from documents as W3C Web Annotations (JSON-LD);
 - ``write_replication_package``: one zip for a journal's data editor.
 
 ``viewer`` is the Membership asking (``None``: the operator at the command line);
 ``export_scope`` maps it to what it may take away, following DESIGN.md's permission table.
 """
 
-from cases.exports.bundle_export import bundle_for
+from cases.exports.annotations import write_annotations
+from cases.exports.bundle_export import bundle_for, write_bundle_zip_for
 from cases.exports.csv_exports import (
     codings_csv_chunks,
     csv_chunks,
@@ -39,6 +42,8 @@ __all__ = [
     "codings_csv_chunks",
     "csv_chunks",
     "export_scope",
+    "write_annotations",
+    "write_bundle_zip_for",
     "write_codebook_csv",
     "write_codebook_markdown",
     "write_codings_csv",

@@ -13,9 +13,11 @@ so it is a copy of the viewer's own work, not a replication.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from cases.bundles import export_bundle
+from cases.bundles.archive import document_hashes, write_bundle_zip
+from cases.documents.carried import read_stored
 from cases.exports.scope import Codings, export_scope
 from cases.models import Evidence, Membership, Project
 
@@ -44,3 +46,19 @@ def bundle_for(project: Project, *, viewer: Membership | None) -> dict[str, Any]
                 entry["rationale"] = ""
                 entry.pop("rationales", None)
     return doc
+
+
+def write_bundle_zip_for(out: BinaryIO | str, project: Project, *, viewer) -> None:
+    """The zip form of ``bundle_for``: ``bundle.json`` and each source's document."""
+    doc = bundle_for(project, viewer=viewer)
+    write_bundle_zip(out, doc, stored_files(document_hashes(doc)))
+
+
+def stored_files(hashes: list[str]) -> dict[str, bytes]:
+    """SHA-256 → the stored file's bytes, for those the storage still holds."""
+    files = {}
+    for sha256 in hashes:
+        data = read_stored(sha256)
+        if data is not None:
+            files[sha256] = data
+    return files

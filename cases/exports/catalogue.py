@@ -146,6 +146,21 @@ KINDS: dict[str, Kind] = {
             "stage judgments: evidence, sources, consensus decisions and overrides.",
         ),
         Kind(
+            "bundle.zip",
+            "Project bundle with documents",
+            "ZIP",
+            "application/zip",
+            RAW,
+            "read",
+            "The same bundle as bundle.json, in a zip with each source's document (PDF, HTML, "
+            "text) under its SHA-256 and the passages taken from them; import_bundle reads "
+            "either form.",
+            about_own="The bundle with only your own codings and stage judgments, in a zip with "
+            "each source's document.",
+            about_none="The bundle without any coder's codings or stage judgments, in a zip with "
+            "each source's document.",
+        ),
+        Kind(
             "project.qdpx",
             "Project for QDA software",
             "REFI-QDA",
@@ -154,11 +169,24 @@ KINDS: dict[str, Kind] = {
             "read",
             "A REFI-QDA project: each evidence item is a text source with its quote and "
             "citation, each coder's codings are that user's codings, and the consensus is the "
-            "user “consensus”.",
+            "user “consensus”. Each source's document comes along, with the passages taken "
+            "from it coded in place.",
             about_own="A REFI-QDA project: each evidence item is a text source with its quote and "
             "citation, with your own codings and the consensus (the user “consensus”).",
             about_none="A REFI-QDA project: each evidence item is a text source with its quote "
             "and citation, coded with the consensus only (the user “consensus”).",
+        ),
+        Kind(
+            "annotations.jsonld",
+            "Passages as Web Annotations",
+            "JSON-LD",
+            'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+            RAW,
+            "read",
+            "Each evidence item taken from a source's document as a W3C Web Annotation: the "
+            "document by its SHA-256, the passage by its quote, position and page, and the "
+            "item's consensus codes; for annotation tools and the Qualitative Data "
+            "Repository's Annotation for Transparent Inquiry.",
         ),
         Kind(
             "reliability.csv",

@@ -10,7 +10,14 @@ The mapping (docs/exports.md):
 - users: each coder whose codings the viewer may export, plus a user named "consensus" whose
   codings are the settled consensus; a coder's note is a project note referenced by the coding;
 - cases: one per dyad, referring to its items; variables: dyad, period, date, evidence type,
-  source key and locator of each item.
+  source key and locator of each item;
+- documents: each source's document is a source of its own, a ``PDFSource`` (the PDF as
+  uploaded, ``sources/<guid>.pdf``, with its extracted text as the representation) or a
+  ``TextSource`` (HTML, text, Markdown: the extracted text, ``sources/<guid>.txt``); each item
+  taken from it as a passage is a ``PDFSelection`` (page and rectangle,
+  ``cases.documents.pdf_boxes``) or a ``PlainTextSelection`` (the passage's offsets in that
+  text) there, coded with the item's consensus, so QDA software opens the coded passages in
+  place. The item keeps its own text source as well.
 
 GUIDs are UUID 5 values of the project slug (or the codebook's name and version, for codes) and
 the object's key, so two exports of unchanged data are byte-identical and the codes of a
@@ -29,6 +36,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.db.models import OuterRef, Subquery
 
+from cases.documents.carried import CarriedDocument, placed_passages, project_documents
+from cases.documents.pdf_boxes import passage_boxes
 from cases.exports.archive import Archive
 from cases.exports.csv_exports import scope_of
 from cases.exports.scope import Codings, ExportScope
@@ -158,6 +167,10 @@ class _Project:
         self.scope = scope
         self.seed = f"project:{project.slug}"
         self.codebook = project.codebook
+        self.documents = project_documents(project)
+        self.passages = placed_passages(project, self.documents) if self.documents else {}
+        self.passage_codes: dict[int, list[tuple[str, int]]] = {}  # the item's settled codes
+        self.pdf_files: dict[str, bytes] = {}  # the sha256 of a PDF carried → its bytes
 
     def guid(self, *parts: object) -> str:
         return guid(self.seed, *parts)
@@ -322,8 +335,107 @@ class _Project:
                 )
                 agreed_codings = [(c, None, settled[c], False) for c in order]
                 out.writelines(self._source(row, codings[row[0]] + agreed_codings))
+                if row[0] in self.passages:
+                    self.passage_codes[row[0]] = [(c, settled[c]) for c in order]
+        if self.documents and not started:
+            out.write("  <Sources>\n")
+            started = True
+        # Text sources before PDF sources, as the schema lists them.
+        documents = sorted(self.documents.values(), key=lambda d: (self._is_pdf(d), d.source_key))
+        for document in documents:
+            out.writelines(self._document_source(document))
         if started:
             out.write("  </Sources>\n")
+
+    # -- documents and the passages taken from them --
+
+    def _is_pdf(self, document: CarriedDocument) -> bool:
+        """A PDF whose file the storage still has; otherwise its text is carried."""
+        if document.kind != "pdf":
+            return False
+        if document.sha256 not in self.pdf_files:
+            try:
+                self.pdf_files[document.sha256] = document.read()
+            except OSError:
+                self.pdf_files[document.sha256] = b""
+        return bool(self.pdf_files[document.sha256])
+
+    def document_guid(self, document: CarriedDocument) -> str:
+        return self.guid("document", document.source_key)
+
+    def document_texts(self) -> Iterator[tuple[str, str]]:
+        """(file name, text) per document: the whole text the passages' offsets count in."""
+        for document in self.documents.values():
+            name = self.guid("document-text", document.source_key)
+            yield f"{name}.txt", document.text
+
+    def document_files(self) -> Iterator[tuple[str, bytes]]:
+        for document in self.documents.values():
+            if self._is_pdf(document):
+                yield f"{self.document_guid(document)}.pdf", self.pdf_files[document.sha256]
+
+    def _passage_codings(self, passage, indent: str) -> Iterator[str]:
+        for code, value in self.passage_codes.get(passage.evidence_id, []):
+            coding = self.guid("passage-coding", passage.evidence_key, code)
+            yield (
+                f"{indent}<Coding guid={attr(coding)} "
+                f"creatingUser={attr(self.user_guid(None))}>"
+                f"<CodeRef targetGUID={attr(code_guid(self.codebook, code, value))}/></Coding>\n"
+            )
+
+    def _passage_description(self, passage) -> str:
+        page = f", p. {passage.page_label}" if passage.page_label else ""
+        where = f"{passage.evidence_key} ({passage.document.source_key}{page})"
+        return f"<Description>{text(where)}</Description>"
+
+    def _document_source(self, document: CarriedDocument) -> Iterator[str]:
+        passages = [p for p in self.passages.values() if p.document is document]
+        passages.sort(key=lambda p: (p.start, p.evidence_key))
+        source_guid = self.document_guid(document)
+        text_path = f"internal://{self.guid('document-text', document.source_key)}.txt"
+        description = f"      <Description>{text(document.filename)}</Description>\n"
+        if not self._is_pdf(document):
+            yield (
+                f"    <TextSource guid={attr(source_guid)} name={attr(document.source_key)} "
+                f"plainTextPath={attr(text_path)}>\n"
+            )
+            yield description
+            for passage in passages:
+                selection = self.guid("passage", passage.evidence_key)
+                yield (
+                    f"      <PlainTextSelection guid={attr(selection)} "
+                    f"name={attr(f'{passage.evidence_key} passage')} "
+                    f'startPosition="{passage.start}" endPosition="{passage.end}">'
+                    f"{self._passage_description(passage)}\n"
+                )
+                yield from self._passage_codings(passage, "        ")
+                yield "      </PlainTextSelection>\n"
+            yield "    </TextSource>\n"
+            return
+        boxes = passage_boxes(
+            self.pdf_files[document.sha256],
+            [(p.page_index, p.page_start, p.page_start + len(p.exact), p.exact) for p in passages],
+        )
+        yield (
+            f"    <PDFSource guid={attr(source_guid)} name={attr(document.source_key)} "
+            f'path="internal://{source_guid}.pdf">\n'
+        )
+        yield description
+        for passage, box in zip(passages, boxes, strict=True):
+            yield (
+                f"      <PDFSelection guid={attr(self.guid('passage', passage.evidence_key))} "
+                f'name={attr(f"{passage.evidence_key} passage")} page="{passage.page_index}" '
+                f'firstX="{box.first_x}" firstY="{box.first_y}" '
+                f'secondX="{box.second_x}" secondY="{box.second_y}">'
+                f"{self._passage_description(passage)}\n"
+            )
+            yield from self._passage_codings(passage, "        ")
+            yield "      </PDFSelection>\n"
+        yield (
+            f"      <Representation guid={attr(self.guid('representation', document.source_key))} "
+            f"plainTextPath={attr(text_path)}/>\n"
+        )
+        yield "    </PDFSource>\n"
 
     def _source(self, row, codings: list[tuple[str, str | None, int, bool]]) -> Iterator[str]:
         _, key, dyad, period, date, kind, source, locator, _, quote, summary = row[:11]
@@ -382,7 +494,9 @@ class _Project:
 
 
 def write_qdpx(out: BinaryIO | str, project: Project, *, viewer) -> None:
-    """The project as a ``.qdpx`` archive: ``project.qde`` and ``sources/<guid>.txt``.
+    """The project as a ``.qdpx`` archive: ``project.qde`` and ``sources/<guid>.txt`` (one per
+    item, then one per document, the text its passages' offsets count in), ``sources/<guid>.pdf``
+    (each PDF document).
 
     Codings are filtered as the codings CSV is: every coder's (admins, reviewers), the viewer's
     own (coders), none (observers); the consensus is there for everyone.
@@ -393,3 +507,7 @@ def write_qdpx(out: BinaryIO | str, project: Project, *, viewer) -> None:
             exporter.write_qde(qde)
         for name, content in exporter.source_texts():
             archive.write_text(f"sources/{name}", content)
+        for name, content in exporter.document_texts():
+            archive.write_text(f"sources/{name}", content)
+        for name, data in exporter.document_files():
+            archive.write_bytes(f"sources/{name}", data)

@@ -3,7 +3,8 @@
 Layout (inside one folder, ``<slug>-replication/``): README.md (with the coding protocol),
 LICENSE, CITATION.cff, datapackage.json (a Frictionless description of every CSV file),
 codebook/ (Markdown, CSV, REFI-QDA), data/ (evidence, codings, consensus, period values, stage
-judgments, the whole project as a bundle), reliability/ (one agreement-command CSV per
+judgments, the whole project as a bundle, the passages taken from documents as Web
+Annotations), reliability/ (one agreement-command CSV per
 criterion), agreement/ (the agreement table, Cohen's κ per coder pair), classification/ (the
 classify command's JSON with the explanations, the rule as data and in words), robustness/
 (leave-one-out, and the verdicts without the author assessments), bibliography/ (formatted
@@ -28,6 +29,7 @@ from django.db.models import Q
 
 from cases.bundles import dump_bundle, export_bundle
 from cases.classification.inputs import carry_forward_codes, classify_project
+from cases.exports.annotations import write_annotations
 from cases.exports.archive import Archive
 from cases.exports.codebook_table import codebook_table
 from cases.exports.csv_exports import csv_chunks, scope_of, write_codebook_markdown
@@ -152,6 +154,9 @@ def _write_data(package: _Package, project: Project, scope) -> None:
     )
     package.csv("data/author_assessments.csv", author_assessments_table(project), ("evidence",))
     package.text("data/bundle.json", dump_bundle(export_bundle(project)))
+    annotations = io.StringIO()
+    write_annotations(annotations, project, viewer=scope)
+    package.text("data/annotations.jsonld", annotations.getvalue())
 
 
 def _write_agreement(package: _Package, project: Project, scope) -> list[Criterion]:

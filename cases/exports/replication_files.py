@@ -90,6 +90,14 @@ def package_files(slug: str) -> list[tuple[str, str, str]]:
             f"`python manage.py export_bundle {slug}`",
         ),
         (
+            "data/annotations.jsonld",
+            "the evidence items taken from the sources' documents as W3C Web Annotations "
+            "(JSON-LD): each document named by its SHA-256, each passage by its quote, "
+            "position and page, with the item's consensus codes (empty when no item was taken "
+            "from a document)",
+            f"`python manage.py export_annotations {slug}`",
+        ),
+        (
             "reliability/<CODE>.csv",
             "per criterion, one row per evidence item submitted by at least one coder and one "
             "column per coder: the coder's value (empty: not submitted, or not coded)",

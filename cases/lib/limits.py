@@ -198,3 +198,5 @@ def _as_predicate(problem: str) -> str:
 DOCUMENT_BYTES = 50 * 1024 * 1024
 DOCUMENT_PAGES = 1_000  # a long monograph; text is extracted while the uploader waits
 DOCUMENT_FILENAME = 255
+PAGE_LABEL = 60  # a document page's label as printed ("xii", "213")
+PASSAGE_CONTEXT = 200  # the text kept before and after a passage (its prefix and suffix)

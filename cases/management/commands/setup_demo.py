@@ -6,9 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.bundles import BundleError, import_bundle, parse_bundle
-from cases.models import Project
+from cases.documents.actions import DocumentRefused, attach_document
+from cases.models import Project, Source
 
 DEMO_BUNDLE = Path(settings.BASE_DIR) / "fixtures" / "turkiye-azerbaijan.json"
+# The demo's documents: files the bundle's sources name, each free to redistribute
+# (fixtures/demo-document/README.md says where each comes from and under what terms).
+DEMO_DOCUMENTS = {
+    "chronology": Path(settings.BASE_DIR) / "fixtures" / "demo-document" / "chronology.txt"
+}
 DEMO_SLUG = "turkiye-azerbaijan"
 # Demo data only: these accounts and their shared password are printed on every `make run`.
 DEMO_PASSWORD = "sccoder-demo"
@@ -30,6 +36,13 @@ def browser_url(address: str) -> str:
     return f"http://{host}:{port or '8000'}/"
 
 
+def attach_demo_documents(project: Project) -> None:
+    """Attach each demo document to its source: a JSON bundle names documents, not carries them."""
+    for key, path in DEMO_DOCUMENTS.items():
+        source = Source.objects.get(project=project, key=key)
+        attach_document(source=source, data=path.read_bytes(), filename=path.name, user=None)
+
+
 class Command(BaseCommand):
     help = "Load the Türkiye–Azerbaijan demo project and its demo accounts, once."
 
@@ -46,9 +59,12 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     project = import_bundle(parse_bundle(DEMO_BUNDLE.read_bytes()))
+                    attach_demo_documents(project)
                     self._activate_demo_accounts(project)
             except BundleError as exc:
                 raise CommandError(f"the demo bundle did not load:\n{exc}") from None
+            except DocumentRefused as exc:
+                raise CommandError(f"the demo's document did not load: {exc}") from None
             self.stdout.write(f"Loaded the demo project: {project.name}.")
         project = Project.objects.get(slug=DEMO_SLUG)
         self.stdout.write(f"\nDemo logins (password for each: {DEMO_PASSWORD})")

@@ -911,7 +911,7 @@ def test_the_demo_lists_cost_a_few_queries_whatever_their_length(
     client.force_login(users["rita"])
     base = f"/api/projects/{project.slug}/"
     with django_assert_max_num_queries(API_QUERIES):
-        assert len(results(client.get(base + "evidence/?page_size=500"))) == 78
+        assert len(results(client.get(base + "evidence/?page_size=500"))) == 83
     with django_assert_max_num_queries(API_QUERIES):
         codings = results(client.get(base + "codings/?page_size=500"))
     assert {c["coder"] for c in codings} == {"alice", "bob"}

@@ -107,6 +107,13 @@ LIMITS = {
     "consensus.rationales.*": limits.RATIONALE,
     "period_override.rationale": limits.RATIONALE,
     "stage_judgment.rationale": limits.RATIONALE,
+    # A source's document and an item's passage (the zip bundle's extension).
+    "document.filename": limits.DOCUMENT_FILENAME,
+    "document.page_labels[]": limits.PAGE_LABEL,
+    "passage.exact": limits.QUOTE,
+    "passage.prefix": limits.PASSAGE_CONTEXT,
+    "passage.suffix": limits.PASSAGE_CONTEXT,
+    "passage.page_label": limits.PAGE_LABEL,
 }
 
 

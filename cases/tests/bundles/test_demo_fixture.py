@@ -1,5 +1,6 @@
 """The Türkiye–Azerbaijan demo project: it loads, it is rich enough to work with, it round-trips."""
 
+import io
 import json
 import os
 import subprocess
@@ -10,16 +11,25 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cases.bundles import delete_project, dump_bundle, export_bundle, import_bundle, parse_bundle
-from cases.models import Assignment, Coding, Consensus, Evidence, Project
+from cases.bundles.archive import read_bundle_zip
+from cases.documents.quote_check import check_project_quotes
+from cases.exports.bundle_export import write_bundle_zip_for
+from cases.management.commands.setup_demo import attach_demo_documents
+from cases.models import Assignment, Coding, Consensus, Document, Evidence, Project
 from cases.review.consensus import consensus_for
 from cases.tests.cli import REPO
 
 DEMO = REPO / "fixtures" / "turkiye-azerbaijan.json"
+CHRONOLOGY = "chronology"  # the source whose document the demo carries (fixtures/demo-document)
 
 
 @pytest.fixture
-def demo(db):
-    return import_bundle(parse_bundle(DEMO.read_bytes()))
+def demo(db, settings, tmp_path):
+    """The demo as setup_demo loads it: the bundle, then its document attached."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    project = import_bundle(parse_bundle(DEMO.read_bytes()))
+    attach_demo_documents(project)
+    return project
 
 
 def test_the_demo_is_the_largest_bundle_in_fixtures():
@@ -36,10 +46,14 @@ def test_the_demo_file_is_its_own_canonical_export(demo):
 
 
 def test_the_demo_roundtrips_through_an_empty_database(demo):
+    """Through the zip bundle, which carries the demo's document (a JSON bundle only names it)."""
     first = dump_bundle(export_bundle(demo))
+    archive = io.BytesIO()
+    write_bundle_zip_for(archive, demo, viewer=None)
     delete_project(demo)
     assert Project.objects.count() == 0
-    second = dump_bundle(export_bundle(import_bundle(json.loads(first))))
+    doc, files = read_bundle_zip(archive.getvalue(), max_document_bytes=10**8)
+    second = dump_bundle(export_bundle(import_bundle(doc, files=files)))
     assert first == second
 
 
@@ -52,7 +66,7 @@ def test_the_demo_covers_three_periods_with_forty_items_or_more(demo):
 
 
 def test_every_item_carries_a_short_quote_a_page_and_a_summary(demo):
-    for item in Evidence.objects.filter(project=demo):
+    for item in Evidence.objects.filter(project=demo).exclude(source__key=CHRONOLOGY):
         assert 0 < len(item.quote.split()) <= 30, item.key
         # Every quote is the article's: its page there is the item's own page, or the page it
         # is quoted from when it rests on a footnoted work.
@@ -62,6 +76,22 @@ def test_every_item_carries_a_short_quote_a_page_and_a_summary(demo):
         # other page is counted from them, and the item says so.
         if page not in ("380", "391"):
             assert item.locator_note.startswith("approximate"), item.key
+
+
+def test_the_chronologys_items_are_passages_of_its_document(demo):
+    """The demo's own document (fixtures/demo-document): five items taken from it as passages,
+    each quote the passage's words, found in the attached file's text at its offsets."""
+    items = Evidence.objects.filter(project=demo, source__key=CHRONOLOGY).select_related("passage")
+    assert sorted(i.key for i in items) == [f"CHR-00{n}" for n in range(1, 6)]
+    document = Document.objects.get(source__project=demo, source__key=CHRONOLOGY)
+    text = document.pages.get().text
+    assert text.startswith("A short chronology") and "CC0 1.0 Universal" in text
+    for item in items:
+        passage = item.passage
+        assert passage.document_sha256 == document.sha256, item.key
+        assert text[passage.start : passage.end] == passage.exact == item.quote, item.key
+        assert item.summary and not item.locator, item.key
+    assert check_project_quotes(demo).mismatches == []
 
 
 def test_the_description_says_how_pages_were_read_and_items_placed(demo):
@@ -77,8 +107,9 @@ def test_items_resting_on_a_footnoted_work_cite_it_via_the_article(demo):
             # The footnote is the article's; the work it names is the source.
             assert item.via_source.key == "karayel2024", item.key
             assert item.source.key != "karayel2024", item.key
-        else:
-            assert item.source.key == "karayel2024" and item.via_source is None, item.key
+        else:  # the article's own words, or a passage of the demo's chronology
+            assert item.source.key in ("karayel2024", CHRONOLOGY), item.key
+            assert item.via_source is None, item.key
     kar_005 = items.get(key="KAR-005")  # fn 25: Beşikçi, p. 242
     assert (kar_005.source.key, kar_005.locator, kar_005.via_locator) == (
         "besikci2016",

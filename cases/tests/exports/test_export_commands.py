@@ -112,6 +112,7 @@ def test_an_unknown_criterion_exits_non_zero_and_prints_nothing(small_db):
         "export_codebook",
         "export_xlsx",
         "export_qdpx",
+        "export_annotations",
         "export_replication",
     ],
 )

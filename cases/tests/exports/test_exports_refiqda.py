@@ -43,6 +43,8 @@ SEQUENCES = {
     "TextSource": _TEXT_SOURCE,
     "Note": _TEXT_SOURCE,
     "PlainTextSelection": "Description Coding NoteRef",
+    "PDFSource": "Description PDFSelection Representation Coding NoteRef VariableValue",
+    "PDFSelection": "Description Representation Coding NoteRef",
     "Coding": "CodeRef NoteRef",
     "VariableValue": "VariableRef TextValue",
     "Variable": "Description",
@@ -102,6 +104,10 @@ def check_schema(xml: bytes, archive: zipfile.ZipFile | None = None) -> etree._E
             for selection in source.iter(f"{P}PlainTextSelection"):
                 end = int(selection.get("endPosition"))
                 assert 0 <= int(selection.get("startPosition")) <= end <= len(text)
+    for source in root.iter(f"{P}PDFSource"):
+        if archive is not None:
+            path = source.get("path").removeprefix("internal://")
+            assert archive.read(f"sources/{path}").startswith(b"%PDF-")
     return root
 
 
@@ -146,10 +152,10 @@ def test_the_codebook_nests_framework_group_criterion_value(small_project):
 def test_the_demo_project_passes_the_schema_checks(demo):
     archive, _ = open_qdpx(qdpx_of(demo))
     root = check_schema(archive.read("project.qde"), archive)
-    assert len(root.findall(f"{P}Sources/{P}TextSource")) == 78
+    assert len(root.findall(f"{P}Sources/{P}TextSource")) == 83
     names = archive.namelist()
     assert names[0] == "project.qde"
-    assert all(n.startswith("sources/") for n in names[1:]) and len(names) == 79
+    assert all(n.startswith("sources/") for n in names[1:]) and len(names) == 84
 
 
 def test_each_coders_codings_are_that_users_codings(small_project):

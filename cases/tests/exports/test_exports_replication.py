@@ -58,6 +58,7 @@ def test_the_package_has_the_documented_layout(small_project):
             "codebook/codebook.qdc",
             "data/evidence.csv",
             "data/codings.csv",
+            "data/annotations.jsonld",
             "data/consensus.csv",
             "data/periods.csv",
             "data/stage_judgments.csv",

@@ -45,6 +45,7 @@ def test_the_demos_mixed_list_sorts_turkish_names_by_their_letters_never_after_z
         "oran2002",
         "sahinselvi2022",  # Şahin, among the S names
         "sancak2018",
+        "chronology",  # the demo's own chronology, by "sccoder demo"
         "starrefinerynd",
         "yesevitiftikcigil2015",
     ]

@@ -216,9 +216,9 @@ def test_the_coder_pair_and_dyad_filters_change_the_figures(client, people, demo
 def test_the_page_shows_coder_pair_kappas_and_stage_agreement(client, people, demo):
     client.force_login(people["rita"])
     page = client.get(url("review_agreement", slug=demo.slug)).content.decode()
-    # 72 items submitted by both coders (78, less the three bare stage verdicts nobody codes
+    # 77 items submitted by both coders (83, less the three bare stage verdicts nobody codes
     # and the three not yet submitted) × 43 criteria.
-    assert "Cohen" in page and "n = 3096" in page
+    assert "Cohen" in page and "n = 3311" in page
     assert "3 periods judged by two or more of 2 coders" in page
 
 

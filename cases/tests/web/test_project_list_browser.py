@@ -24,9 +24,9 @@ def test_a_reviewer_sees_progress_and_open_disagreements(page, demo, small_proje
     sign_in(page, "rita", "sccoder-demo")
     page.goto("/")
     demo_name = "Türkiye–Azerbaijan"
-    assert _cell(page, demo_name, "items") == "78"
-    # 144 of 153 assignments: alice and bob on 75 items each, and the three carol waits on.
-    assert _cell(page, demo_name, "submitted") == "94% (144 / 153 of the assignments)"
+    assert _cell(page, demo_name, "items") == "83"
+    # 154 of 163 assignments: alice and bob on 80 items each, and the three carol waits on.
+    assert _cell(page, demo_name, "submitted") == "94% (154 / 163 of the assignments)"
     assert _cell(page, demo_name, "disagreements") == "8"
     assert page.locator("table.project-list progress").first.is_visible()
     row = page.locator("table.project-list tbody tr", has_text=demo_name)

@@ -21,6 +21,7 @@ from cases.access import get_project_for
 from cases.coding.assignments import auto_assign
 from cases.discussion.memos import can_read_item_memos, item_memos
 from cases.documents.locate import tidy_quote
+from cases.documents.quote_check import quote_problems
 from cases.documents.taking import PassageRefused, find_passage
 from cases.evidence.search import EvidenceSearchFilter
 from cases.lib.versioning import StaleWrite, claim_version
@@ -97,15 +98,21 @@ def _has_criterion(membership: Membership, criterion) -> Q:
 class Row:
     item: Evidence
     citation: str
+    quote_problem: str | None = None  # the quote is not where its document says
 
 
 def _rows(project: Project, items: list[Evidence]) -> list[Row]:
-    """One citeproc call for the whole page: the style is parsed once, not per row."""
+    """One citeproc call for the whole page: the style is parsed once, not per row; one quote
+    check for the whole project, kept until its evidence or documents change."""
     sources = {key: csl for item in items for key, csl in item.cited_sources().items()}
     citations = format_item_citations(
         sources, [item.cite for item in items], project.citation_style
     )
-    return [Row(item, citation) for item, citation in zip(items, citations, strict=True)]
+    problems = quote_problems(project)
+    return [
+        Row(item, citation, problems.get(item.key))
+        for item, citation in zip(items, citations, strict=True)
+    ]
 
 
 @login_required

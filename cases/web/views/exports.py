@@ -31,6 +31,8 @@ from cases.exports import (
     codings_csv_chunks,
     csv_chunks,
     export_scope,
+    write_annotations,
+    write_bundle_zip_for,
     write_codebook_markdown,
     write_qdc,
     write_qdpx,
@@ -123,6 +125,9 @@ TABLES = {
 FILES = {  # zip files, written to a temporary file on disk and streamed from there
     "workbook.xlsx": lambda out, project, viewer, raw: write_xlsx(out, project, viewer=viewer),
     "project.qdpx": lambda out, project, viewer, raw: write_qdpx(out, project, viewer=viewer),
+    "bundle.zip": lambda out, project, viewer, raw: write_bundle_zip_for(
+        out, project, viewer=viewer
+    ),
     "replication.zip": lambda out, project, viewer, raw: write_replication_package(
         out, project, viewer=viewer, raw=raw
     ),
@@ -168,6 +173,10 @@ def file_response(write: Callable, spec: Kind | None, filename: str) -> FileResp
 def _small_file(kind: str, project, membership, spec: Kind, filename: str) -> HttpResponse:
     if kind == "bundle.json":
         body = dump_bundle(bundle_for(project, viewer=membership))
+    elif kind == "annotations.jsonld":
+        text = io.StringIO()
+        write_annotations(text, project, viewer=membership)
+        body = text.getvalue()
     elif kind == "codebook.md":
         text = io.StringIO()
         write_codebook_markdown(text, project.codebook)

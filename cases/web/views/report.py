@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from cases.access import get_project_for
 from cases.classification.inputs import UnknownDyad, classify_dyads, find_dyads
 from cases.classification.rule import VERSIONS
+from cases.documents.quote_check import quote_problems
 from cases.lib.cache import cached_for_project
 from cases.lib.dates import span_text
 from cases.models import Evidence
@@ -40,13 +41,18 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="read")
     dyad = _dyad(project, code)
     visibility = visibility_for(membership)
+    # Quotes that are not in their source's document are marked; the project's fingerprint does
+    # not see documents, so the marks are part of the rendered article's key.
+    problems = quote_problems(project)
     # Rendering a large dyad's report (hundreds of items, each in several cells) costs more
     # than building it, so the rendered article is what is kept.
     article = cached_for_project(
         "dyad-report-article",
         project,
-        report_key(project, dyad, membership, visibility),
-        lambda: _article(project, build_report(project, dyad, membership, visibility=visibility)),
+        [*report_key(project, dyad, membership, visibility), sorted(problems.items())],
+        lambda: _article(
+            project, build_report(project, dyad, membership, visibility=visibility), problems
+        ),
     )
     return render(
         request,
@@ -61,8 +67,8 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     )
 
 
-def _article(project, data: dict) -> str:
-    context = {"project": project, "report": data, **_page(data)}
+def _article(project, data: dict, quote_problems: dict[str, str]) -> str:
+    context = {"project": project, "report": data, "quote_problems": quote_problems, **_page(data)}
     return render_to_string("cases/reports/_article.html", context)
 
 
