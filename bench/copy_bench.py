@@ -43,7 +43,8 @@ def write_history(models) -> None:
 
     for model in models:
         history = model.history.model
-        columns = [f.column for f in model._meta.concrete_fields]
+        kept = {f.column for f in history._meta.concrete_fields}  # history may leave some out
+        columns = [f.column for f in model._meta.concrete_fields if f.column in kept]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {history._meta.db_table}")
             if cursor.fetchone()[0]:

@@ -84,6 +84,7 @@ def page_plan(slug: str) -> list[dict]:
     item = Evidence.objects.filter(dyad=middle).order_by("key")[len(dyads) % 7 + 10]
     criterion = Criterion.objects.filter(codebook_id=project.codebook_id).order_by("order")[0]
     coder, reviewer = f"{slug}-coder1", f"{slug}-reviewer"
+    admin = bench_admin(project, f"{slug}-admin")
     base = f"/p/{slug}/"
     return [
         {"name": "coding page", "user": coder, "url": f"{base}code/{item.pk}/"},
@@ -115,7 +116,45 @@ def page_plan(slug: str) -> list[dict]:
         {"name": "report (warm)", "user": reviewer, "url": f"{base}reports/{middle.code}/"},
         {"name": "comparison (cold)", "user": reviewer, "url": f"{base}reports/", "cold": 1},
         {"name": "comparison (warm)", "user": reviewer, "url": f"{base}reports/"},
+    ] + [
+        # Every other page a member reads, warm.
+        {"name": name, "user": user, "url": path if path.startswith("/") else base + path}
+        for name, user, path in (
+            ("projects (home)", coder, "/"),
+            ("project home", reviewer, ""),
+            ("queue (coder)", coder, "queue/"),
+            ("queue, all (coder)", coder, "queue/?show=all"),
+            ("codebook", coder, "codebook/"),
+            ("codebook versions", coder, "codebook/versions/"),
+            ("evidence item", reviewer, f"evidence/{item.pk}/"),
+            ("evidence edit", admin, f"evidence/{item.pk}/edit/"),
+            ("item memos", reviewer, f"evidence/{item.pk}/memos/"),
+            ("project memos", reviewer, "memos/"),
+            ("notifications", coder, "notifications/"),
+            ("bibliography", reviewer, "sources/"),
+            ("judgments (coder)", coder, "judgments/"),
+            ("agreement chart", reviewer, "review/agreement.svg"),
+            ("disagreements", reviewer, "review/disagreements/"),
+            ("review item", reviewer, f"review/item/{item.pk}/"),
+            ("overrides", reviewer, "review/overrides/"),
+            ("stage chart", reviewer, f"reports/{middle.code}/stages.svg"),
+            ("report JSON", reviewer, f"reports/{middle.code}/report.json"),
+            ("exports", reviewer, "exports/"),
+            ("assignments (admin)", admin, "assignments/"),
+            ("rounds", admin, "rounds/"),
+        )
     ]
+
+
+def bench_admin(project, name: str) -> str:
+    """The synthetic project has no admin: one is added for the admins' pages."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Membership, Role
+
+    user, _ = get_user_model().objects.get_or_create(username=name)
+    Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ADMIN})
+    return name
 
 
 def time_page(spec: dict, requests: int, warmup: int = 3) -> dict:
