@@ -128,7 +128,6 @@ def page_plan(slug: str) -> list[dict]:
             ("codebook versions", coder, "codebook/versions/"),
             ("evidence item", reviewer, f"evidence/{item.pk}/"),
             ("evidence edit", admin, f"evidence/{item.pk}/edit/"),
-            ("item memos", reviewer, f"evidence/{item.pk}/memos/"),
             ("project memos", reviewer, "memos/"),
             ("notifications", coder, "notifications/"),
             ("bibliography", reviewer, "sources/"),
@@ -375,6 +374,8 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="list sequential scans")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", metavar="NAME", help="use this existing benchmark database")
+    parser.add_argument("--pages", help="only the pages whose names contain one of these (a,b)")
+    parser.add_argument("--sizes", default="full,small", help="which projects: full, small")
     args = parser.parse_args()
 
     name = args.reuse or f"sccoder_scale_{os.getpid()}"
@@ -388,6 +389,8 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         sizes = {"full": args.dyads, "small": args.small_dyads}
+        sizes = {k: v for k, v in sizes.items() if k in args.sizes.split(",")}
+        wanted = args.pages.split(",") if args.pages else None
         results: dict = {
             "database": "PostgreSQL " + connection.pg_version.__str__(),
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -402,20 +405,26 @@ def main() -> None:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             print(f"{slug}: {dyads} dyads (built in {built} s)", file=sys.stderr, flush=True)
-            pages = [time_page(spec, args.requests) for spec in page_plan(slug)]
+            plan = [
+                spec
+                for spec in page_plan(slug)
+                if wanted is None or any(w in spec["name"] for w in wanted)
+            ]
+            pages = [time_page(spec, args.requests) for spec in plan]
             entry = {"dyads": dyads, "build_s": built, "pages": pages}
             if label == "full" and args.explain:
                 entry["seq_scans"] = {
                     p["name"]: seq_scans(p["_sql"]) for p in pages if "warm" not in p["name"]
                 }
-            entry["computations"] = computations(slug)
+            if wanted is None:
+                entry["computations"] = computations(slug)
             for p in pages:
                 del p["_sql"]
             results["sizes"][label] = entry
         print_pages(results["sizes"])
         print()
         for label, entry in results["sizes"].items():
-            print(label, json.dumps(entry["computations"]))
+            print(label, json.dumps(entry.get("computations")))
             for page, scans in entry.get("seq_scans", {}).items():
                 for scan in scans:
                     print(
