@@ -52,20 +52,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     show = request.GET.get("show", "todo")
     if show not in QUEUE_FILTERS:
         show = "todo"
-    assignments = (
-        _my_assignments(project, request.user)
-        .select_related("returned_by")
-        .annotate(
-            # Codes on retired criteria stay in history, not in the count of the item's codes.
-            my_codes=Count(
-                "evidence__codings",
-                filter=Q(
-                    evidence__codings__coder=request.user,
-                    evidence__codings__criterion__retired_in__isnull=True,
-                ),
-            )
-        )
-    )
+    assignments = _my_assignments(project, request.user).select_related("returned_by")
     counts = assignments.aggregate(
         todo=Count("id", filter=QUEUE_FILTERS["todo"]),
         returned=Count("id", filter=QUEUE_FILTERS["returned"]),
@@ -73,6 +60,22 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         all=Count("id"),
     )
     page = Paginator(assignments.filter(QUEUE_FILTERS[show]), 25).get_page(request.GET.get("page"))
+    # The coder's codes on the page's items only (counting them for the whole queue before
+    # taking a page of it read every coding of a large project). Codes on retired criteria
+    # stay in history, not in the count of the item's codes.
+    codes = dict(
+        Coding.objects.filter(
+            coder=request.user,
+            evidence_id__in=[a.evidence_id for a in page.object_list],
+            criterion__retired_in__isnull=True,
+        )
+        .order_by()
+        .values("evidence_id")
+        .annotate(n=Count("id"))
+        .values_list("evidence_id", "n")
+    )
+    for assignment in page.object_list:
+        assignment.my_codes = codes.get(assignment.evidence_id, 0)
     # Items a new codebook version asks the coder to code again (their own marks only).
     marked = {mark.evidence_id for mark in open_marks_of(project, coder=request.user)}
     for assignment in page.object_list:
