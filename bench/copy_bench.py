@@ -43,7 +43,8 @@ def write_history(models) -> None:
 
     for model in models:
         history = model.history.model
-        columns = [f.column for f in model._meta.concrete_fields]
+        kept = {f.column for f in history._meta.concrete_fields}  # history may leave some out
+        columns = [f.column for f in model._meta.concrete_fields if f.column in kept]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {history._meta.db_table}")
             if cursor.fetchone()[0]:
@@ -84,7 +85,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from cases.exports import codings_copy
     from cases.exports.csv_exports import csv_chunks
@@ -109,20 +110,18 @@ def main() -> None:
     rows = old.count("\n") - 1
     assert old == new, "the two writers differ"
     cites = codings_copy._cites(project)
-    columns = ", ".join(codings_copy._cell(e, t, False) for e, t in codings_copy.SELECT)
-    query = codings_copy.QUERY.format(columns=columns, scope="a.status = 'submitted'")
+    query = codings_copy.codings_query(raw=False, scope="a.status = 'submitted'")
     params = {"slug": project.slug, "project": project.pk, "missing": codings_copy.MISSING}
 
     def bare_copy() -> int:
         size = 0
-        with (
-            connection.cursor() as wrapper,
-            wrapper.cursor.copy(
+        with transaction.atomic(), connection.cursor() as wrapper:
+            wrapper.execute("SELECT set_config('work_mem', %s, true)", [codings_copy.SORT_MEMORY])
+            with wrapper.cursor.copy(
                 f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", {**params, **cites}
-            ) as copy,
-        ):
-            for data in copy:
-                size += len(data)
+            ) as copy:
+                for data in copy:
+                    size += len(data)
         return size
 
     copy_time, _ = best(options.repeats, bare_copy)

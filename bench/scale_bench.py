@@ -84,6 +84,7 @@ def page_plan(slug: str) -> list[dict]:
     item = Evidence.objects.filter(dyad=middle).order_by("key")[len(dyads) % 7 + 10]
     criterion = Criterion.objects.filter(codebook_id=project.codebook_id).order_by("order")[0]
     coder, reviewer = f"{slug}-coder1", f"{slug}-reviewer"
+    admin = bench_admin(project, f"{slug}-admin")
     base = f"/p/{slug}/"
     return [
         {"name": "coding page", "user": coder, "url": f"{base}code/{item.pk}/"},
@@ -115,7 +116,44 @@ def page_plan(slug: str) -> list[dict]:
         {"name": "report (warm)", "user": reviewer, "url": f"{base}reports/{middle.code}/"},
         {"name": "comparison (cold)", "user": reviewer, "url": f"{base}reports/", "cold": 1},
         {"name": "comparison (warm)", "user": reviewer, "url": f"{base}reports/"},
+    ] + [
+        # Every other page a member reads, warm.
+        {"name": name, "user": user, "url": path if path.startswith("/") else base + path}
+        for name, user, path in (
+            ("projects (home)", coder, "/"),
+            ("project home", reviewer, ""),
+            ("queue (coder)", coder, "queue/"),
+            ("queue, all (coder)", coder, "queue/?show=all"),
+            ("codebook", coder, "codebook/"),
+            ("codebook versions", coder, "codebook/versions/"),
+            ("evidence item", reviewer, f"evidence/{item.pk}/"),
+            ("evidence edit", admin, f"evidence/{item.pk}/edit/"),
+            ("project memos", reviewer, "memos/"),
+            ("notifications", coder, "notifications/"),
+            ("bibliography", reviewer, "sources/"),
+            ("judgments (coder)", coder, "judgments/"),
+            ("agreement chart", reviewer, "review/agreement.svg"),
+            ("disagreements", reviewer, "review/disagreements/"),
+            ("review item", reviewer, f"review/item/{item.pk}/"),
+            ("overrides", reviewer, "review/overrides/"),
+            ("stage chart", reviewer, f"reports/{middle.code}/stages.svg"),
+            ("report JSON", reviewer, f"reports/{middle.code}/report.json"),
+            ("exports", reviewer, "exports/"),
+            ("assignments (admin)", admin, "assignments/"),
+            ("rounds", admin, "rounds/"),
+        )
     ]
+
+
+def bench_admin(project, name: str) -> str:
+    """The synthetic project has no admin: one is added for the admins' pages."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Membership, Role
+
+    user, _ = get_user_model().objects.get_or_create(username=name)
+    Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ADMIN})
+    return name
 
 
 def time_page(spec: dict, requests: int, warmup: int = 3) -> dict:
@@ -336,6 +374,8 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="list sequential scans")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", metavar="NAME", help="use this existing benchmark database")
+    parser.add_argument("--pages", help="only the pages whose names contain one of these (a,b)")
+    parser.add_argument("--sizes", default="full,small", help="which projects: full, small")
     args = parser.parse_args()
 
     name = args.reuse or f"sccoder_scale_{os.getpid()}"
@@ -349,6 +389,8 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         sizes = {"full": args.dyads, "small": args.small_dyads}
+        sizes = {k: v for k, v in sizes.items() if k in args.sizes.split(",")}
+        wanted = args.pages.split(",") if args.pages else None
         results: dict = {
             "database": "PostgreSQL " + connection.pg_version.__str__(),
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -363,20 +405,26 @@ def main() -> None:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             print(f"{slug}: {dyads} dyads (built in {built} s)", file=sys.stderr, flush=True)
-            pages = [time_page(spec, args.requests) for spec in page_plan(slug)]
+            plan = [
+                spec
+                for spec in page_plan(slug)
+                if wanted is None or any(w in spec["name"] for w in wanted)
+            ]
+            pages = [time_page(spec, args.requests) for spec in plan]
             entry = {"dyads": dyads, "build_s": built, "pages": pages}
             if label == "full" and args.explain:
                 entry["seq_scans"] = {
                     p["name"]: seq_scans(p["_sql"]) for p in pages if "warm" not in p["name"]
                 }
-            entry["computations"] = computations(slug)
+            if wanted is None:
+                entry["computations"] = computations(slug)
             for p in pages:
                 del p["_sql"]
             results["sizes"][label] = entry
         print_pages(results["sizes"])
         print()
         for label, entry in results["sizes"].items():
-            print(label, json.dumps(entry["computations"]))
+            print(label, json.dumps(entry.get("computations")))
             for page, scans in entry.get("seq_scans", {}).items():
                 for scan in scans:
                     print(

@@ -2,7 +2,7 @@ import mimetypes
 
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
@@ -28,3 +28,13 @@ class CasesConfig(AppConfig):
 
         # A document deleted with its source or project (a cascade) takes its file along.
         post_delete.connect(forget_file_of_deleted_document, sender=Document)
+
+        from cases.coding import queue_order
+        from cases.models import Assignment, Dyad, Evidence
+
+        # The stored queue positions follow every assignment made or removed one at a time (a
+        # cascade included) and every item or dyad saved; bulk writes note their changes.
+        post_save.connect(queue_order.assignment_made_or_removed, sender=Assignment)
+        post_delete.connect(queue_order.assignment_made_or_removed, sender=Assignment)
+        post_save.connect(queue_order.item_saved, sender=Evidence)
+        post_save.connect(queue_order.dyad_saved, sender=Dyad)

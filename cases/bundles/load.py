@@ -19,6 +19,7 @@ from cases.bundles.documents import (
 from cases.bundles.format import BundleError
 from cases.codebooks.snapshots import snapshot_of
 from cases.coding.assignments import auto_assign
+from cases.coding.queue_order import queue_changed, queue_changes_batched
 from cases.lib.dates import parse_evidence_date
 from cases.models import (
     Assignment,
@@ -84,7 +85,8 @@ def delete_project(project: Project) -> None:
     Coding.objects.filter(evidence__project=project).delete()
     PeriodOverride.objects.filter(period__dyad__project=project).delete()
     StageJudgment.objects.filter(period__dyad__project=project).delete()
-    Assignment.objects.filter(evidence__project=project).delete()
+    with queue_changes_batched():
+        Assignment.objects.filter(evidence__project=project).delete()
     Evidence.objects.filter(project=project).delete()
     project.delete()
     if not codebook.projects.exists():
@@ -268,6 +270,7 @@ def _write_codings(data, evidence, criteria, users) -> None:
                 )
             )
     Assignment.objects.bulk_create(assignments)
+    queue_changed(coder_ids={a.coder_id for a in assignments})
     bulk_create_with_history(codings, Coding)
 
 

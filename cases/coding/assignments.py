@@ -19,6 +19,7 @@ from cases.coding.assignment_plan import (
     sample_items,
     sample_size,
 )
+from cases.coding.queue_order import queue_changed
 from cases.discussion.notifications import notify
 from cases.models import (
     Assignment,
@@ -142,6 +143,7 @@ def assign_batch(
             [Assignment(evidence_id=item, coder=by_name[name]) for item, name in pairs],
             ignore_conflicts=True,
         )
+        queue_changed(coder_ids={by_name[name].pk for _, name in pairs})
         _notify_assigned(project, pairs, by_name, made_by)
         return AssignmentBatch.objects.create(
             project=project,
@@ -220,6 +222,7 @@ def auto_assign(evidence_items: list[Evidence], project) -> int:
             [Assignment(evidence_id=item, coder=coders[name]) for item, name in pairs],
             ignore_conflicts=True,
         )
+        queue_changed(coder_ids={coders[name].pk for _, name in pairs})
         _notify_assigned(project, pairs, coders, None)
     return len(pairs)
 

@@ -92,6 +92,7 @@ def project_fingerprint(project: Project) -> str:
         project.pk,
         project.name,
         project.citation_style,
+        project.rule_version,  # which classification rule derives the stages
         project.codebook_id,
         # Every save and delete of the audited tables writes a history row with a new, larger
         # id (the application's compare-and-set writes end in a full save for this reason);

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cases.bundles import delete_project
+from cases.coding.queue_order import queue_changed
 from cases.models import (
     Assignment,
     Codebook,
@@ -263,5 +264,6 @@ def _code_items(items, criteria, coders, reviewer, size, rng) -> None:
                     )
                 )
     Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+    queue_changed(coder_ids={a.coder_id for a in assignments})
     Coding.objects.bulk_create(codings, batch_size=BATCH)
     Consensus.objects.bulk_create(decisions, batch_size=BATCH)

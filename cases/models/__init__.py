@@ -3,7 +3,14 @@ periods, evidence), coding (assignments, codings, consensus, overrides, stage ju
 coding rounds (rounds and their gold sets)."""
 
 from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, Stage
-from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
+from cases.models.coding import (
+    Assignment,
+    CoderQueue,
+    Coding,
+    Consensus,
+    PeriodOverride,
+    StageJudgment,
+)
 from cases.models.discussion import AssignmentBatch, Memo, Notification
 from cases.models.document import Document, DocumentPage, EvidencePassage
 from cases.models.project import (
@@ -30,6 +37,7 @@ __all__ = [
     "Codebook",
     "CodebookDraft",
     "CodebookVersion",
+    "CoderQueue",
     "Coding",
     "Consensus",
     "Coupling",

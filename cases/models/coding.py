@@ -41,12 +41,19 @@ class Assignment(models.Model):
         related_name="+",
     )
     returned_at = models.DateTimeField(null=True, blank=True)
+    # Where the item stands in its coder's queue of the project (1, 2, …), kept by
+    # cases.coding.queue_order: the coding page's "n of m" and its neighbours are read from it
+    # instead of numbering the whole queue on every request. Not part of the history.
+    queue_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # Who submitted or reopened what, when; and a cheap sign of change for cases.lib.cache.
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["queue_position"])
 
     class Meta:
         ordering = ["evidence", "coder__username"]
+        indexes = [
+            models.Index(fields=["coder", "queue_position"], name="assignment_queue_position"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["evidence", "coder"], name="one_assignment_per_coder"),
             models.CheckConstraint(
@@ -57,6 +64,33 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence} → {self.coder} ({self.status})"
+
+
+class CoderQueue(models.Model):
+    """The state of one coder's queue in one project: whether the stored positions
+    (Assignment.queue_position) are current. ``changes`` counts the changes of the queue (an
+    assignment made or removed, an item's dyad, date or key changed); ``numbered`` is the count
+    the positions were last computed at, so the positions are current while both are equal,
+    and a change made while they were being computed leaves them stale, never wrongly
+    current."""
+
+    project = models.ForeignKey(
+        "cases.Project", on_delete=models.CASCADE, related_name="coder_queues"
+    )
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coder_queues"
+    )
+    changes = models.PositiveIntegerField(default=1)
+    numbered = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "coder"], name="one_queue_per_coder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coder} in {self.project}: {self.size} items"
 
 
 class CodingQuerySet(models.QuerySet):

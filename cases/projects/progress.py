@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from cases.lib.cache import cached_for_project
 from cases.models import Assignment, Evidence, Membership, Project
 from cases.review.consensus import consensus_for
 
@@ -53,12 +54,20 @@ def project_progress(project: Project, membership: Membership) -> Progress:
             .annotate(assigned=Count("id"), submitted=Count("id", filter=submitted))
             .order_by("coder__username")
         ]
-        states = consensus_for(
-            Evidence.objects.filter(project=project).values_list("id", flat=True)
-        ).values()
-        progress.awaiting_adjudication = sum(1 for s in states if s.awaits_adjudication)
-        progress.agreed = sum(1 for s in states if s.is_coded and not s.awaits_adjudication)
+        progress.awaiting_adjudication, progress.agreed = cached_for_project(
+            "consensus-counts", project, [], lambda: _consensus_counts(project)
+        )
     return progress
+
+
+def _consensus_counts(project: Project) -> tuple[int, int]:
+    """(items awaiting adjudication, items with a consensus): every item's consensus, derived
+    from every submitted code, so kept until the project's data change."""
+    states = consensus_for(
+        Evidence.objects.filter(project=project).values_list("id", flat=True)
+    ).values()
+    awaiting = sum(1 for s in states if s.awaits_adjudication)
+    return awaiting, sum(1 for s in states if s.is_coded and not s.awaits_adjudication)
 
 
 @dataclass

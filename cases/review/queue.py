@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from cases.lib.cache import cached_for_project
 from cases.models import Assignment, Coding, Consensus, Criterion, Dyad, Evidence, Period, Project
 
 ADJUDICATED = Consensus.Method.ADJUDICATED
@@ -87,7 +88,18 @@ def disagreement_queues(
     pair: tuple[str, str] | None = None,
 ) -> dict[str, list[QueueItem]]:
     """Both lists of ``disagreement_queue`` ("awaiting", "decided"), in dyad, date and key
-    order, read in five queries whatever the project's size."""
+    order, read in five queries whatever the project's size, and kept until the project's data
+    change (reading every submitted code of a large project takes seconds)."""
+    narrowing = [getattr(dyad, "pk", None), getattr(period, "pk", None), criterion, pair]
+    return cached_for_project(
+        "disagreements",
+        project,
+        narrowing,
+        lambda: _disagreement_queues(project, dyad, period, criterion, pair),
+    )
+
+
+def _disagreement_queues(project, dyad, period, criterion, pair) -> dict[str, list[QueueItem]]:
     evidence = Evidence.objects.filter(project=project)
     if dyad is not None:
         evidence = evidence.filter(dyad=dyad)

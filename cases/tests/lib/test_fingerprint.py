@@ -46,6 +46,12 @@ PAGES = [
     "/p/small/reports/",
     "/p/small/review/agreement/",
     "/api/projects/small/reports/FRA-DEU/",
+    # The consensus counts of the project home, the disagreement queues, the overrides'
+    # derived values.
+    "/p/small/",
+    "/p/small/review/disagreements/",
+    "/p/small/review/disagreements/?show=decided",
+    "/p/small/review/overrides/",
 ]
 
 

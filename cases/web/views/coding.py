@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Window
-from django.db.models.functions import Lag, Lead, RowNumber
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from cases.coding.actions import (
 )
 from cases.coding.actions import save_coding as save_coding_value
 from cases.coding.comparison import comparison_for
+from cases.coding.queue_order import QUEUE_ORDER, place_in_queue
 from cases.lib import limits
 from cases.models import Assignment, Coding, Criterion
 from cases.sources.citations import format_item_citation
@@ -42,7 +42,7 @@ def _my_assignments(project, user):
     return (
         Assignment.objects.filter(evidence__project=project, coder=user)
         .select_related("evidence", "evidence__period", "evidence__dyad")
-        .order_by("evidence__dyad__code", "evidence__date_start", "evidence__key")
+        .order_by(*QUEUE_ORDER)
     )
 
 
@@ -52,20 +52,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     show = request.GET.get("show", "todo")
     if show not in QUEUE_FILTERS:
         show = "todo"
-    assignments = (
-        _my_assignments(project, request.user)
-        .select_related("returned_by")
-        .annotate(
-            # Codes on retired criteria stay in history, not in the count of the item's codes.
-            my_codes=Count(
-                "evidence__codings",
-                filter=Q(
-                    evidence__codings__coder=request.user,
-                    evidence__codings__criterion__retired_in__isnull=True,
-                ),
-            )
-        )
-    )
+    assignments = _my_assignments(project, request.user).select_related("returned_by")
     counts = assignments.aggregate(
         todo=Count("id", filter=QUEUE_FILTERS["todo"]),
         returned=Count("id", filter=QUEUE_FILTERS["returned"]),
@@ -73,6 +60,22 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         all=Count("id"),
     )
     page = Paginator(assignments.filter(QUEUE_FILTERS[show]), 25).get_page(request.GET.get("page"))
+    # The coder's codes on the page's items only (counting them for the whole queue before
+    # taking a page of it read every coding of a large project). Codes on retired criteria
+    # stay in history, not in the count of the item's codes.
+    codes = dict(
+        Coding.objects.filter(
+            coder=request.user,
+            evidence_id__in=[a.evidence_id for a in page.object_list],
+            criterion__retired_in__isnull=True,
+        )
+        .order_by()
+        .values("evidence_id")
+        .annotate(n=Count("id"))
+        .values_list("evidence_id", "n")
+    )
+    for assignment in page.object_list:
+        assignment.my_codes = codes.get(assignment.evidence_id, 0)
     # Items a new codebook version asks the coder to code again (their own marks only).
     marked = {mark.evidence_id for mark in open_marks_of(project, coder=request.user)}
     for assignment in page.object_list:
@@ -169,30 +172,6 @@ def _grouped_rows(
     return frameworks
 
 
-def _neighbours(project, user, item) -> tuple:
-    """The previous and next items in the coder's queue order, for keyboard-paced work."""
-    # Window functions over the queue, filtered to this item: one row comes back instead of
-    # every id of the queue (25,000 on a large project).
-    order = ["evidence__dyad__code", "evidence__date_start", "evidence__key"]
-    row = (
-        _my_assignments(project, user)
-        .select_related(None)
-        .annotate(
-            previous=Window(Lag("evidence_id"), order_by=order),
-            following=Window(Lead("evidence_id"), order_by=order),
-            position=Window(RowNumber(), order_by=order),
-            total=Window(Count("id")),
-            # The item's id as a window expression, so that Django filters on it after the
-            # windows are computed (a plain evidence_id filter would leave a queue of one).
-            item=Window(Max("evidence_id"), partition_by=["evidence_id"]),
-        )
-        .filter(item=item.pk)
-        .values("previous", "following", "position", "total")
-        .get()
-    )
-    return row["previous"], row["following"], row["position"], row["total"]
-
-
 @login_required
 def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="code")
@@ -210,7 +189,7 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     marks = [m for m in open_marks_of(project, coder=request.user) if m.evidence_id == item.pk]
     recode = {code for mark in marks for code in mark.targets}
     frameworks = _grouped_rows(project.codebook, mine, editable=editable, recode=recode)
-    previous, following, position, total = _neighbours(project, request.user, item)
+    place = place_in_queue(project, request.user, item.pk, assignment.queue_position)
     closed_round = None if editable else closed_calibration_round(item, request.user)
     return render(
         request,
@@ -233,10 +212,10 @@ def coding_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "marks": marks,
             "scale": list(project.codebook.scale.all()),
             "coded_count": len(mine),
-            "previous": previous,
-            "following": following,
-            "position": position,
-            "total": total,
+            "previous": place.previous,
+            "following": place.following,
+            "position": place.position,
+            "total": place.total,
         },
     )
 

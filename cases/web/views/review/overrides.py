@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.access import get_project_for
 from cases.classification.inputs import classify_dyads
+from cases.lib.cache import cached_for_project
 from cases.lib.versioning import StaleWrite
 from cases.models import Criterion, Period, PeriodOverride, codebook_order
 from cases.review.adjudication import AdjudicationRefused
@@ -22,7 +23,12 @@ from cases.web.forms.review import EditOverrideForm, OverrideForm
 
 def _derived_values(project) -> dict[tuple[int, str], int]:
     """What the project's rule derives for each overridden (period, criterion), before the
-    override: the value its report and exports show as derived."""
+    override: the value its report and exports show as derived. Classifying every dyad takes
+    seconds on a large project: kept until the project's data change."""
+    return cached_for_project("override-derived", project, [], lambda: _derive(project))
+
+
+def _derive(project) -> dict[tuple[int, str], int]:
     derived = {}
     for classified in classify_dyads(project):
         period_ids = {p.code: p.pk for p in classified.dyad.periods.all()}
