@@ -84,6 +84,7 @@ class EvidenceForm(forms.ModelForm):
         fields = [
             "key",
             "dyad",
+            "states",
             "date",
             "period",
             "evidence_type",
@@ -106,6 +107,7 @@ class EvidenceForm(forms.ModelForm):
         }
         labels = {
             "locator": "Page",
+            "states": "States concerned",
             "locator_note": "Locator note",
             "evidence_type": "Evidence type",
             "via_source": "Quoted from (cited in)",
@@ -114,6 +116,8 @@ class EvidenceForm(forms.ModelForm):
             "assessed_coupling": "Assessed coupling",
         }
         help_texts = {
+            "states": "For a community: the member states the item speaks of, e.g. DNK NOR. "
+            "Leave empty when it concerns the whole community (or the dyad).",
             "key": "Unique in the project, e.g. KAR-N08. Suggested from the last item's numbering.",
             "period": "Leave empty to place the item by its date's start year. An item dated "
             "by a span may go in another period its span reaches (say why in the locator note).",
