@@ -160,6 +160,8 @@ class EvidenceForm(forms.ModelForm):
         # The model's clean() checks the source and period against the item's project.
         self.instance.project = project
         self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
+        if not self.fields["dyad"].queryset.exclude(extra_states="").exists():
+            del self.fields["states"]  # only dyads: an item always concerns both states
         self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
         self.fields["via_source"].queryset = self.fields["source"].queryset
         self.fields["via_source"].empty_label = "— the source itself —"
