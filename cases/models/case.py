@@ -117,6 +117,8 @@ class Dyad(models.Model):
         problem = state_list_problem(extra)
         if not problem and not errors and {self.state_a, self.state_b} & set(extra):
             problem = "a further member repeats state A or state B: list each state once"
+        if not problem and len(extra) + 2 > limits.MEMBER_STATES:
+            problem = f"a community has at most {limits.MEMBER_STATES} member states"
         if problem:
             errors["extra_states"] = problem
         if errors:
