@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,7 @@ from cases.tests.cli import REPO
 pytestmark = pytest.mark.django_db
 
 NORDIC = REPO / "fixtures" / "nordic-demo.json"
+SHOTS = Path("/tmp/shots")
 
 
 def codes_of(item: Evidence, coder: str) -> set[tuple[str, int]]:
@@ -93,3 +95,36 @@ def test_setup_demo_loads_the_second_demo_without_changing_the_first():
     call_command("setup_demo", stdout=out)
     assert "Loaded" not in out.getvalue()
     assert Project.objects.filter(slug="nordic-demo").count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_community_in_the_browser_report_and_evidence_form(page):
+    from cases.tests.browser import sign_in
+    from cases.tests.conftest import PASSWORD, set_passwords
+
+    import_bundle(parse_bundle(NORDIC.read_bytes()))
+    set_passwords(["alice"])
+    sign_in(page, "alice", PASSWORD)
+    page.goto("/p/nordic-demo/reports/NORDIC/")
+    note = page.locator("#verdicts .lag-note").inner_text()
+    assert note.startswith("In P1 DNK-SWE and NOR-SWE lag the community")
+    assert page.locator("table.member-dyads td.lags").count() == 2
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "communities-demo-report.png"), full_page=False)
+    page.locator("#verdicts").screenshot(path=str(SHOTS / "communities-demo-verdicts.png"))
+
+    page.console_watcher.expected.append("status of 400")  # the refused form, on purpose
+    page.goto("/p/nordic-demo/evidence/new/")
+    page.fill("#id_key", "NOR-10")
+    page.fill("#id_states", "DNK FIN")
+    page.fill("#id_date", "2024-03-07")
+    page.select_option("#id_evidence_type", "event")
+    source = Evidence.objects.get(key="NOR-08").source_id
+    page.select_option("#id_source", value=str(source))
+    page.fill("#id_quote", "A quote.")
+    page.click("form.evidence-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "FIN is not a member of this case" in page.content()
+    page.screenshot(path=str(SHOTS / "communities-evidence-form.png"), full_page=True)
+    assert not Evidence.objects.filter(key="NOR-10").exists()
