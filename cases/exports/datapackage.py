@@ -88,6 +88,11 @@ BY_TABLE: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "decided_by": (STRING, "who decided (empty for unanimous)"),
         "rationale": (STRING, "the recorded reason"),
+        "states": (
+            STRING,
+            "the member states of its community the item concerns, space-separated; empty: the "
+            "whole dyad or community",
+        ),
     },
     "periods": {
         "own_value": (

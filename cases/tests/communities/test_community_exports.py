@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from cases.exports.csv_exports import write_period_values_csv
+from cases.exports.csv_exports import write_consensus_csv, write_period_values_csv
+from cases.exports.item_tables import CONSENSUS_COLUMNS
 from cases.exports.period_table import PERIOD_COLUMNS
 from cases.tests.communities.community_factory import rule_project_with_nordic
 from cases.tests.exports.test_exports_replication import package_of
@@ -40,3 +41,14 @@ def test_the_evidence_file_names_the_states_an_item_concerns(project):
         "SWE",
         "",
     ]
+
+
+def test_the_consensus_file_names_the_states_each_item_concerns_last(project):
+    out = io.StringIO()
+    write_consensus_csv(out, project)
+    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert list(table[0]) == list(CONSENSUS_COLUMNS) and CONSENSUS_COLUMNS[-1] == "states"
+    states = {(r["evidence"], r["criterion"]): r["states"] for r in table}
+    assert states[("N2", "AB-T3-ID")] == "DNK NOR"
+    assert states[("N1", "AB-T2-ORG")] == ""
+    assert {s for (key, _), s in states.items() if key.startswith("E")} == {""}
