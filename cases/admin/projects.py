@@ -226,11 +226,11 @@ class PeriodInline(admin.TabularInline):
 
 @admin.register(Dyad)
 class DyadAdmin(OwnersFixed, ProjectScoped, admin.ModelAdmin):
-    # As in the API: the code and the two states are fixed once created.
-    fixed_once_created = ("project", "code", "state_a", "state_b")
-    list_display = ["code", "name", "state_a", "state_b", "project"]
+    # As in the API: the code and the member states are fixed once created.
+    fixed_once_created = ("project", "code", "state_a", "state_b", "extra_states")
+    list_display = ["code", "name", "state_a", "state_b", "extra_states", "project"]
     list_filter = related_only("project")
-    search_fields = ["code", "name", "state_a", "state_b"]
+    search_fields = ["code", "name", "state_a", "state_b", "extra_states"]
     inlines = [PeriodInline]
 
 

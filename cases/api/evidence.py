@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from cases.api import filters
 from cases.api.base import CreateMixin, DestroyMixin, ProjectScopedViewSet, ReadMixin, UpdateMixin
-from cases.api.fields import InProject
+from cases.api.fields import InProject, StateList
 from cases.api.records import VERSION, KeyOfPeriod, versioned_delete
 from cases.api.serializers import checked
 from cases.coding.assignments import auto_assign
@@ -81,6 +81,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
         scope=lambda project: {"project": project},
         name="dyad",
     )
+    states = StateList(
+        help_text='The member states the item concerns, e.g. ["DNK", "NOR"]; empty: the '
+        "whole dyad or community."
+    )
     period = KeyOfPeriod(
         read=lambda item: item.period.code,
         target="period_code",
@@ -113,6 +117,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "id",
             "key",
             "dyad",
+            "states",
             "period",
             "date",
             "date_start",
@@ -164,6 +169,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
         elif current is None or "period_code" in attrs or {"date", "dyad"} & set(attrs):
             item.period_id = None  # placed by the date's start year
         checked(item)
+        if "states" in attrs:
+            attrs["states"] = item.states  # as clean() wrote them: in member order
         attrs.pop("period_code", None)
         attrs["period"] = item.period
         self._taken = self._checked_passage(item, attrs.pop("passage", None))

@@ -76,3 +76,19 @@ class NulFreeJSONField(serializers.JSONField):
         if has_nul(value):
             raise serializers.ValidationError("Text cannot contain NUL characters.")
         return value
+
+
+class StateList(serializers.ListField):
+    """A list of alpha-3 codes, stored as one space-separated text (a community's further
+    members, the states an item concerns); the model's clean() checks the codes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(max_length=3, min_length=3))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, data):
+        return (data or "").split()
+
+    def to_internal_value(self, data):
+        return " ".join(super().to_internal_value(data))

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from cases.api.errors import field_errors
-from cases.api.fields import InProject, NulFreeJSONField, Username
+from cases.api.fields import InProject, NulFreeJSONField, StateList, Username
 from cases.lib import limits
 from cases.lib.validators import MaxCharacters
 from cases.models import (
@@ -155,11 +155,27 @@ class PeriodBriefSerializer(serializers.ModelSerializer):
 
 class DyadSerializer(serializers.ModelSerializer):
     periods = PeriodBriefSerializer(many=True, read_only=True)
+    extra_states = StateList(
+        help_text='A community\'s further members beyond state_a and state_b, e.g. ["SWE"]; '
+        "empty for a dyad. Fixed once created."
+    )
+    member_states = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Every member state."
+    )
 
     class Meta:
         model = Dyad
         validators = []  # uniqueness is checked in validate_*, with a message that says why
-        fields = ["id", "code", "state_a", "state_b", "name", "periods"]
+        fields = [
+            "id",
+            "code",
+            "state_a",
+            "state_b",
+            "name",
+            "periods",
+            "extra_states",
+            "member_states",
+        ]
 
     def validate_code(self, code: str) -> str:
         fixed_once_created(self, code, self.instance and self.instance.code, "A dyad's code")
@@ -174,9 +190,15 @@ class DyadSerializer(serializers.ModelSerializer):
     def validate_state_b(self, value: str) -> str:
         return fixed_once_created(self, value, self.instance and self.instance.state_b, "A state")
 
+    def validate_extra_states(self, value: str) -> str:
+        current = self.instance and self.instance.extra_states
+        return fixed_once_created(self, value, current, "A community's members")
+
     def validate(self, attrs):
         if self.instance is None:
-            checked(Dyad(project=self.context["project"], **attrs))
+            case = Dyad(project=self.context["project"], **attrs)
+            checked(case)
+            attrs["extra_states"] = case.extra_states  # as clean() wrote them
         return attrs
 
 

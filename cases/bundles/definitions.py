@@ -21,6 +21,8 @@ class Checked:
     criteria: list[str] = field(default_factory=list)
     members: dict[str, str] = field(default_factory=dict)
     periods: dict[str, dict[str, tuple[int, int | None]]] = field(default_factory=dict)
+    # dyad or community code -> its member states, for the states an item names
+    states: dict[str, list[str]] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
     evidence_dyad: dict[str, str | None] = field(default_factory=dict)
     # evidence key -> period code, for items whose period the date decides
@@ -34,6 +36,7 @@ def check_definitions(problems: Problems, doc: dict) -> Checked:
     _check_codebook(problems, checked, doc.get("codebook"))
     _check_members(problems, checked, doc.get("members"))
     _check_dyads(problems, checked, doc.get("dyads"))
+    _check_communities(problems, checked, doc.get("communities"))
     _check_sources(problems, checked, doc.get("sources"))
     return checked
 
@@ -113,10 +116,35 @@ def _check_dyads(problems: Problems, checked: Checked, dyads: Any) -> None:
                 problems.add(path, f"the pair {pair[0]}–{pair[1]} is already dyad {pairs[pair]}")
             else:
                 pairs[pair] = code
+            checked.states.setdefault(code, list(states))
         if code in checked.periods:
             problems.add(path, f'duplicate dyad code "{code}"')
             continue
         checked.periods[code] = _check_periods(problems, path, dyad.get("periods", []))
+
+
+def _check_communities(problems: Problems, checked: Checked, communities: Any) -> None:
+    """The extension's communities: three or more states each, named like dyads (one code space
+    for both, since evidence, overrides and judgments name either by its code)."""
+    seen: dict[frozenset[str], str] = {}
+    for path, community in entries(communities, "communities"):
+        characters(problems, path, community, "code", "name")
+        code = text_of(community, "code")
+        if problems.accepted(path, "states"):
+            states = community["states"]
+            repeated = sorted({s for s in states if states.count(s) > 1})
+            members = frozenset(states)
+            if repeated:
+                problems.add(path, f"{', '.join(repeated)} is listed twice in its states")
+            elif members in seen:
+                problems.add(path, f"the same states are already community {seen[members]}")
+            else:
+                seen[members] = code
+                checked.states.setdefault(code, list(states))
+        if code in checked.periods:
+            problems.add(path, f'duplicate dyad or community code "{code}"')
+            continue
+        checked.periods[code] = _check_periods(problems, path, community.get("periods", []))
 
 
 def _check_periods(problems: Problems, dyad_path: Path, periods: Any) -> dict:

@@ -41,7 +41,7 @@ def export_bundle(project: Project) -> dict:
         meta["coders_per_item"] = project.coders_per_item
     if project.auto_assign_coders:
         meta["auto_assign_coders"] = project.auto_assign_coders
-    return {
+    bundle = {
         "format": FORMAT,
         "version": VERSION,
         "project": meta,
@@ -57,7 +57,7 @@ def export_bundle(project: Project) -> dict:
             {"username": m.user.username, "role": m.role}
             for m in project.memberships.select_related("user").order_by("user__username")
         ],
-        "dyads": [_export_dyad(d) for d in dyads],
+        "dyads": [_export_dyad(d) for d in dyads if not d.is_community],
         "sources": _export_sources(project),
         "evidence": [
             _export_evidence(e, passages.get(e.pk))
@@ -70,6 +70,28 @@ def export_bundle(project: Project) -> dict:
         "period_overrides": _export_overrides(project, order),
         "stage_judgments": _export_judgments(project),
     }
+    # The communities extension, written only when the project has one: a project of dyads
+    # exports exactly as before, and a reader of plain v1 sees no new key.
+    communities = [_export_community(d) for d in dyads if d.is_community]
+    if communities:
+        bundle = _insert_after(bundle, "dyads", "communities", communities)
+    return bundle
+
+
+def _insert_after(doc: dict, after: str, key: str, value) -> dict:
+    out = {}
+    for name, item in doc.items():
+        out[name] = item
+        if name == after:
+            out[key] = value
+    return out
+
+
+def _export_community(d: Dyad) -> dict:
+    entry = _export_dyad(d)
+    periods = entry.pop("periods")
+    del entry["state_a"], entry["state_b"]
+    return {**entry, "states": d.member_states, "periods": periods}
 
 
 def _export_criterion(c: Criterion) -> dict:
@@ -174,6 +196,8 @@ def _export_evidence(e: Evidence, passage: dict | None = None) -> dict:
     # Optional extensions, written only when set: a bundle without them reads as before.
     if e.via_source_id:
         entry.update(via_source=e.via_source.key, via_locator=e.via_locator)
+    if e.states:
+        entry["states"] = e.states.split()
     if e.assessed_stage:
         entry["assessed_stage"] = e.assessed_stage
         if e.assessed_coupling:

@@ -114,7 +114,8 @@ def _write(doc: dict, checked: Checked) -> Project:
         Membership(project=project, user=users[m["username"]], role=m["role"])
         for m in doc.get("members", [])
     )
-    dyads, periods = _write_dyads(project, doc.get("dyads", []))
+    cases = [*doc.get("dyads", []), *map(_community_as_case, doc.get("communities", []))]
+    dyads, periods = _write_dyads(project, cases)
     sources = _write_sources(project, doc.get("sources", []))
     evidence = _write_evidence(project, doc.get("evidence", []), checked, dyads, periods, sources)
     write_passages(doc.get("evidence", []), evidence)
@@ -176,6 +177,12 @@ def _ensure_users(members: list[dict]) -> dict:
     return users
 
 
+def _community_as_case(entry: dict) -> dict:
+    """A community entry in the dyads' shape: its first two states the pair, the rest further."""
+    states = entry["states"]
+    return {**entry, "state_a": states[0], "state_b": states[1], "extra_states": states[2:]}
+
+
 def _write_dyads(project: Project, data: list[dict]):
     dyads, periods = {}, {}
     for entry in data:
@@ -184,6 +191,7 @@ def _write_dyads(project: Project, data: list[dict]):
             code=entry["code"],
             state_a=entry["state_a"],
             state_b=entry["state_b"],
+            extra_states=" ".join(entry.get("extra_states", [])),
             name=entry["name"],
         )
         dyads[dyad.code] = dyad
@@ -219,6 +227,7 @@ def _write_evidence(project, data, checked, dyads, periods, sources) -> dict[str
                 project=project,
                 key=entry["key"],
                 dyad=dyads[entry["dyad"]],
+                states=_in_member_order(entry.get("states"), dyads[entry["dyad"]]),
                 period=periods[(entry["dyad"], period_code)],
                 date=entry["date"],
                 date_start=parsed.start,
@@ -238,6 +247,11 @@ def _write_evidence(project, data, checked, dyads, periods, sources) -> dict[str
         )
     bulk_create_with_history(objs, Evidence)
     return {e.key: e for e in Evidence.objects.filter(project=project)}
+
+
+def _in_member_order(states: list[str] | None, case: Dyad) -> str:
+    """The states an item names, kept in its case's member order as every other route keeps them."""
+    return " ".join(code for code in case.member_states if code in (states or []))
 
 
 def _write_codings(data, evidence, criteria, users) -> None:

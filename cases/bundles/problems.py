@@ -13,6 +13,7 @@ ENTRY_KEYS = {
     "criteria": ("code",),
     "members": ("username",),
     "dyads": ("code",),
+    "communities": ("code",),
     "periods": ("code",),
     "sources": ("key",),
     "evidence": ("key",),
@@ -25,6 +26,7 @@ ENTRY_KEYS = {
 SECTIONS = (
     "members",
     "dyads",
+    "communities",
     "sources",
     "evidence",
     "codings",

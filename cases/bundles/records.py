@@ -110,6 +110,8 @@ def _check_evidence(problems: Problems, checked: Checked, evidence: Any) -> None
             year = None
         if key:
             checked.evidence_dyad[key] = dyad
+        if dyad is not None and problems.accepted(path, "states"):
+            _check_states(problems, checked, path, dyad, item.get("states") or [])
         if dyad is None or year is None:
             continue
         spans = checked.periods[dyad]
@@ -125,6 +127,16 @@ def _check_evidence(problems: Problems, checked: Checked, evidence: Any) -> None
             problems.add(path, f"{year} falls outside every period of dyad {dyad}")
         else:
             checked.derived_periods[key] = matching[0]
+
+
+def _check_states(problems: Problems, checked: Checked, path: Path, dyad: str, states) -> None:
+    members = checked.states.get(dyad, [])
+    repeated = sorted({s for s in states if states.count(s) > 1})
+    outside = [s for s in states if s not in members]
+    if repeated:
+        problems.add(path, f"{', '.join(repeated)} is listed twice in its states")
+    elif outside and members:
+        problems.add(path, f"states: {', '.join(outside)} is not a member of {dyad}")
 
 
 def _check_value(problems: Problems, checked: Checked, path: Path, code: Any, value: Any) -> None:

@@ -233,6 +233,19 @@ MESSAGES: dict[str, Callable[[Refused], str | None]] = {
     "dyads[].periods": lambda r: '"periods" must be a list',
     "dyads[].periods[].start_year": lambda r: '"start_year" must be an integer year',
     "dyads[].periods[].end_year": lambda r: '"end_year" must be an integer year or null (open)',
+    "communities[]": lambda r: "must be an object with code, name and states",
+    "communities[].states": lambda r: (
+        '"states" must list three or more ISO 3166-1 alpha-3 codes such as "DNK" (two states '
+        "are a dyad: list it under dyads)"
+    ),
+    "communities[].states[]": lambda r: '"states" must hold ISO 3166-1 alpha-3 codes such as "DNK"',
+    "communities[].periods": lambda r: '"periods" must be a list',
+    "communities[].periods[].start_year": lambda r: '"start_year" must be an integer year',
+    "communities[].periods[].end_year": lambda r: (
+        '"end_year" must be an integer year or null (open)'
+    ),
+    "evidence[].states": lambda r: '"states" must be a list of ISO 3166-1 alpha-3 codes',
+    "evidence[].states[]": lambda r: '"states" must hold ISO 3166-1 alpha-3 codes such as "DNK"',
     "sources[]": lambda r: "must be an object with key and csl",
     "sources[].csl": lambda r: '"csl" must be a CSL-JSON object',
     "evidence[].evidence_type": _unknown,

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from cases.classification.community import lags, member_dyad_code
 from cases.classification.explain import explain
 from cases.classification.rule import RULE_V1, PeriodInput, PeriodResult, Rule, classify
 from cases.models import Criterion, Dyad, Evidence, PeriodOverride, Project
@@ -23,9 +24,11 @@ class UnknownDyad(LookupError):
 
 
 def find_dyads(project: Project, dyad_code: str | None = None) -> list[Dyad]:
-    """The project's dyads with their periods, or the one dyad named by ``dyad_code``.
+    """The project's dyads (and communities) with their periods, or the one named by
+    ``dyad_code``.
 
-    A pair is unordered, so DEU-FRA finds the dyad stored as FRA-DEU.
+    A pair is unordered, so DEU-FRA finds the dyad stored as FRA-DEU; a community is found by
+    its code or by its members joined with hyphens in any order (SWE-DNK-NOR).
     """
     dyads = Dyad.objects.filter(project=project).prefetch_related("periods").order_by("code")
     if dyad_code is None:
@@ -39,8 +42,7 @@ def find_dyads(project: Project, dyad_code: str | None = None) -> list[Dyad]:
 
 
 def _same_pair(dyad: Dyad, code: str) -> bool:
-    states = code.upper().split("-")
-    return len(states) == 2 and sorted(states) == sorted([dyad.state_a, dyad.state_b])
+    return sorted(code.upper().split("-")) == sorted(dyad.member_states)
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,27 @@ def build_inputs(
 
 
 def gather_inputs(
-    project: Project, dyads: list[Dyad], visibility: Visibility = SEES_ALL
+    project: Project,
+    dyads: list[Dyad],
+    visibility: Visibility = SEES_ALL,
+    *,
+    pair: tuple[str, str] | None = None,
 ) -> GatheredInputs:
-    """``build_inputs`` plus the evidence id of each input item (for the report's traces)."""
+    """``build_inputs`` plus the evidence id of each input item (for the report's traces).
+
+    With ``pair`` (a member dyad of a community), only the items that concern both its states
+    (those naming both, and those naming none: the whole community) are read, and no period
+    override: a reviewer's override replaces a value of the community's period, not of a pair.
+    """
     periods = [p for d in dyads for p in sorted(d.periods.all(), key=lambda p: p.start_year)]
     selected = Evidence.objects.filter(project=project, dyad__in=[d.pk for d in dyads])
+    if pair is not None:
+        concerning = [
+            pk
+            for pk, states in selected.values_list("pk", "states")
+            if not states or set(pair) <= set(states.split())
+        ]
+        selected = selected.filter(pk__in=concerning)
     items = list(selected.order_by("key").values_list("pk", "period_id"))
     # The selection as a subquery, not as thousands of ids in the SQL.
     consensus = consensus_for(
@@ -94,7 +112,7 @@ def gather_inputs(
         else:
             coded[period_id].append(dict(consensus[pk].values))
             item_ids[period_id].append(pk)
-    overrides = _overrides([p.pk for p in periods])
+    overrides = _overrides([p.pk for p in periods]) if pair is None else defaultdict(dict)
     inputs: dict[int, list[PeriodInput]] = defaultdict(list)
     for p in periods:
         inputs[p.dyad_id].append(
@@ -163,30 +181,84 @@ def classify_dyads(
     ]
 
 
+@dataclass(frozen=True)
+class MemberDyad:
+    """One member dyad of a community, classified over the community's periods from the items
+    that concern both its states."""
+
+    code: str
+    states: tuple[str, str]
+    inputs: list[PeriodInput]
+    results: list[PeriodResult]
+
+
+def classify_member_dyads(
+    project: Project,
+    community: Dyad,
+    *,
+    visibility: Visibility = SEES_ALL,
+    rule: Rule | None = None,
+) -> list[MemberDyad]:
+    """Each member dyad of ``community`` in member order (none for a dyad: it is its own one
+    pair), classified by ``rule`` (default: the project's own) with the same rule code."""
+    if not community.is_community:
+        return []
+    rule = rule or project.rule
+    carry = carry_forward_codes(project)
+    members = []
+    for pair in community.member_pairs:
+        inputs = gather_inputs(project, [community], visibility, pair=pair).inputs[community.pk]
+        results = classify(inputs, carry_forward=carry, rule=rule)
+        members.append(MemberDyad(member_dyad_code(pair), pair, inputs, results))
+    return members
+
+
 def classify_project(
-    project: Project, *, dyad_code: str | None = None, rule: Rule | None = None
+    project: Project,
+    *,
+    dyad_code: str | None = None,
+    rule: Rule | None = None,
+    members: bool = False,
 ) -> dict[str, Any]:
     """The ``classify`` command's JSON object for a project, or for one of its dyads, by
-    ``rule`` (default: the project's own rule version)."""
+    ``rule`` (default: the project's own rule version).
+
+    A dyad's object is the contract's, unchanged. A community's adds ``states`` (its members)
+    and, with ``members``, ``member_dyads``: each member dyad's periods, each with ``lags``
+    (true where the pair stands at an earlier stage than the community)."""
     rule = rule or project.rule
     out = []
     for classified in classify_dyads(project, find_dyads(project, dyad_code), rule=rule):
         labels = classified.labels
-        out.append(
-            {
-                "code": classified.dyad.code,
-                "name": classified.dyad.name,
-                "periods": [
-                    period_json(r, labels.get(r.code, ""), rule) for r in classified.results
-                ],
-            }
-        )
+        case = classified.dyad
+        entry: dict[str, Any] = {
+            "code": case.code,
+            "name": case.name,
+            "periods": [period_json(r, labels.get(r.code, ""), rule) for r in classified.results],
+        }
+        if case.is_community:
+            entry["states"] = case.member_states
+        if case.is_community and members:
+            entry["member_dyads"] = [
+                _member_json(member, classified.results, labels, rule)
+                for member in classify_member_dyads(project, case, rule=rule)
+            ]
+        out.append(entry)
     return {
         "project": project.slug,
         "rule": rule.name,
         "rule_version": rule.short_name,
         "dyads": out,
     }
+
+
+def _member_json(member: MemberDyad, community, labels, rule: Rule) -> dict[str, Any]:
+    periods = []
+    for result, whole in zip(member.results, community, strict=True):
+        period = period_json(result, labels.get(result.code, ""), rule)
+        period["lags"] = lags(result, whole, rule)
+        periods.append(period)
+    return {"code": member.code, "states": list(member.states), "periods": periods}
 
 
 def period_json(result: PeriodResult, label: str = "", rule: Rule = RULE_V1) -> dict[str, Any]:
@@ -218,10 +290,12 @@ def period_json(result: PeriodResult, label: str = "", rule: Rule = RULE_V1) -> 
 __all__ = [
     "ClassifiedDyad",
     "GatheredInputs",
+    "MemberDyad",
     "UnknownDyad",
     "build_inputs",
     "carry_forward_codes",
     "classify_dyads",
+    "classify_member_dyads",
     "classify_project",
     "find_dyads",
     "gather_inputs",

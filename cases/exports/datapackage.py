@@ -88,6 +88,11 @@ BY_TABLE: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "decided_by": (STRING, "who decided (empty for unanimous)"),
         "rationale": (STRING, "the recorded reason"),
+        "states": (
+            STRING,
+            "the member states of its community the item concerns, space-separated; empty: the "
+            "whole dyad or community",
+        ),
     },
     "periods": {
         "own_value": (
@@ -114,6 +119,11 @@ BY_TABLE: dict[str, dict[str, tuple[str, str]]] = {
             "rule v2: the period fell from the previous one only for want of documentation",
         ),
         "undocumented": (STRING, "rule v2: the codes nobody documented, '; '-separated"),
+        "states": (
+            STRING,
+            "the case's member states (ISO 3166-1 alpha-3), space-separated: two for a dyad, "
+            "more for a community",
+        ),
     },
     "codebook": {
         "codebook": (STRING, "the codebook's name"),
@@ -156,6 +166,11 @@ BY_TABLE: dict[str, dict[str, tuple[str, str]]] = {
         "footnote": (STRING, "the number of the footnote the passage carries where it is printed"),
         "quote": (STRING, "the verbatim quote, as printed"),
         "summary": (STRING, "the coder's summary of the item"),
+        "states": (
+            STRING,
+            "the member states of its community the item concerns, space-separated; empty: the "
+            "whole dyad or community",
+        ),
     },
     "stage_judgments": {
         "stage": (STRING, "the coder's verdict: none, nascent, ascendant or mature"),

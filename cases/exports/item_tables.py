@@ -81,6 +81,7 @@ def _evidence_fields(prefix: str = "") -> list[str]:
         f"{p}locator",
         f"{p}via_source__key",
         f"{p}via_locator",
+        f"{p}states",
     ]
 
 
@@ -206,6 +207,7 @@ CONSENSUS_COLUMNS = (
     "decided_by",
     "rationale",
     *VIA_COLUMNS,
+    "states",  # last: files written before communities keep their columns
 )
 
 
@@ -265,6 +267,7 @@ def _consensus_rows(project: Project, visibility: Visibility) -> Iterator[Row]:
                     decided_by,
                     (rationale if visibility.shows_rationale(r[0]) else "") or None,
                     *via,
+                    r[12] or None,  # the members of its community the item concerns
                 ]
 
 

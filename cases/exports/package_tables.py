@@ -42,6 +42,7 @@ EVIDENCE_FILE_COLUMNS = (
     "via_locator",
     "quote",
     "summary",
+    "states",  # last: files written before communities keep their columns
 )
 
 
@@ -67,6 +68,7 @@ def evidence_table(project: Project) -> Table:
             "via_locator",
             "quote",
             "summary",
+            "states",
         )
     )
     return Table("evidence", EVIDENCE_FILE_COLUMNS, _evidence_rows(rows), has_yes_no=False)

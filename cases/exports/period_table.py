@@ -1,5 +1,7 @@
 """The period values and the classification as an export table: one row per dyad x period x
-criterion, the period's verdict on every row."""
+criterion, the period's verdict on every row. A community of more than two states has its rows
+as a dyad has; ``states``, last so that files written before it keep their columns, lists a
+case's members."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ PERIOD_COLUMNS = (
     "explanation",
     "indeterminate",
     "undocumented",
+    "states",
 )
 
 
@@ -73,6 +76,7 @@ def _period_rows(project: Project, scope: ExportScope) -> Iterator[Row]:
                 explain(result, rule),
                 result.indeterminate,
                 "; ".join(result.undocumented) or None,
+                " ".join(dyad.member_states),
             ]
             extra = [c for c in result.values if c not in criteria]
             for code in [*criteria, *extra]:

@@ -29,6 +29,8 @@ DATE = 40  # an evidence date as written ("1994/1999")
 LOCATOR = 60  # pages ("380–381")
 LOCATOR_NOTE = 200
 FOOTNOTE = 60
+MEMBER_STATES = 50  # states of one community
+STATES = 200  # a list of alpha-3 codes: a community's further members, the states an item concerns
 
 # --- free text, in characters ---------------------------------------------------------------
 # A printed page holds about 3,000 characters. The limits leave room for a long passage or a

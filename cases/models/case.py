@@ -1,6 +1,8 @@
-"""The cases: dyads observed over periods, and the evidence drawn from their sources."""
+"""The cases: dyads and communities observed over periods, and the evidence drawn from their
+sources."""
 
 import re
+from itertools import combinations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,12 +20,32 @@ from cases.models.project import Project
 from cases.models.source import Source
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+_STATE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_states(text: str) -> list[str]:
+    """A list of alpha-3 codes as written ("DNK, nor SWE") -> ["DNK", "NOR", "SWE"]."""
+    return [code.upper() for code in _STATE_SEPARATORS.split(text or "") if code]
+
+
+def state_list_problem(codes: list[str]) -> str:
+    """What is wrong with a list of alpha-3 codes, or ""."""
+    for code in codes:
+        if not _ISO3.match(code):
+            return f'"{code}" is not an ISO 3166-1 alpha-3 code: three capital letters, e.g. SWE'
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        return f"{', '.join(repeated)} is listed twice"
+    return ""
 
 
 class Dyad(models.Model):
-    """An unordered pair of states: TUR-AZE and AZE-TUR are the same dyad.
+    """A case: an unordered pair of states (TUR-AZE and AZE-TUR are the same dyad) or a
+    community of more states, the pair plus ``extra_states`` (DNK, NOR and SWE).
 
-    The code is kept as the user wrote it; uniqueness is on the sorted pair.
+    The table keeps its name, so every dyad URL, key and export stays as it was; a community is a
+    case with further member states. The code is kept as the user wrote it; a dyad's uniqueness
+    is on the sorted pair, a community's on its set of members.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dyads")
@@ -31,15 +53,23 @@ class Dyad(models.Model):
     state_a = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. TUR.")
     state_b = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. AZE.")
     name = models.CharField(max_length=limits.NAME, validators=[validate_line])
+    extra_states = models.CharField(
+        max_length=limits.STATES,
+        blank=True,
+        help_text="A community of more than two states: its further members, alpha-3 codes "
+        "separated by spaces, e.g. SWE. Empty for a dyad.",
+    )
 
     class Meta:
         ordering = ["project", "code"]
         constraints = [
             models.UniqueConstraint(fields=["project", "code"], name="dyad_code_unique"),
+            # A community may share its first two members with a dyad of the same project.
             models.UniqueConstraint(
                 "project",
                 Least("state_a", "state_b"),
                 Greatest("state_a", "state_b"),
+                condition=models.Q(extra_states=""),
                 name="dyad_pair_unique_in_either_order",
             ),
             models.CheckConstraint(
@@ -52,10 +82,28 @@ class Dyad(models.Model):
                 & Exact(Upper("state_b"), models.F("state_b")),
                 name="dyad_states_are_alpha3",
             ),
+            models.CheckConstraint(
+                condition=Exact(Upper("extra_states"), models.F("extra_states")),
+                name="dyad_extra_states_are_capitals",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def member_states(self) -> list[str]:
+        """Every member state, the pair first: two for a dyad, more for a community."""
+        return [self.state_a, self.state_b, *self.extra_states.split()]
+
+    @property
+    def is_community(self) -> bool:
+        return bool(self.extra_states)
+
+    @property
+    def member_pairs(self) -> list[tuple[str, str]]:
+        """The community's member dyads in member order (a dyad's one pair is itself)."""
+        return list(combinations(self.member_states, 2))
 
     def clean(self) -> None:
         errors = {}
@@ -64,11 +112,23 @@ class Dyad(models.Model):
                 errors[field] = "use an ISO 3166-1 alpha-3 code: three capital letters, e.g. TUR"
         if not errors and self.state_a == self.state_b:
             errors["state_b"] = "a dyad needs two different states"
+        extra = split_states(self.extra_states)
+        self.extra_states = " ".join(extra)
+        problem = state_list_problem(extra)
+        if not problem and not errors and {self.state_a, self.state_b} & set(extra):
+            problem = "a further member repeats state A or state B: list each state once"
+        if not problem and len(extra) + 2 > limits.MEMBER_STATES:
+            problem = f"a community has at most {limits.MEMBER_STATES} member states"
+        if problem:
+            errors["extra_states"] = problem
         if errors:
             raise ValidationError(errors)
+        if extra:
+            self._check_unique_community()
+            return
         pair = sorted([self.state_a, self.state_b])
         same_pair = (
-            Dyad.objects.filter(project_id=self.project_id)
+            Dyad.objects.filter(project_id=self.project_id, extra_states="")
             .filter(
                 models.Q(state_a=pair[0], state_b=pair[1])
                 | models.Q(state_a=pair[1], state_b=pair[0])
@@ -80,6 +140,16 @@ class Dyad(models.Model):
             raise ValidationError(
                 f"{self.state_a}–{self.state_b} is already in this project as {same_pair.code}"
             )
+
+    def _check_unique_community(self) -> None:
+        members = set(self.member_states)
+        others = Dyad.objects.filter(project_id=self.project_id).exclude(extra_states="")
+        for other in others.exclude(pk=self.pk):
+            if set(other.member_states) == members:
+                raise ValidationError(
+                    f"the community of {', '.join(self.member_states)} is already in this "
+                    f"project as {other.code}"
+                )
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -181,6 +251,14 @@ class Evidence(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evidence")
     key = models.CharField(max_length=limits.KEY, validators=[validate_key])
     dyad = models.ForeignKey(Dyad, on_delete=models.PROTECT, related_name="evidence")
+    # Which members of a community the item concerns; empty: all of them (always so for a dyad's
+    # items, whose one pair is the dyad). A member dyad is classified from the items naming both.
+    states = models.CharField(
+        max_length=limits.STATES,
+        blank=True,
+        help_text="The member states the item concerns, alpha-3 codes separated by spaces, e.g. "
+        "DNK NOR. Empty: the whole dyad or community.",
+    )
     # blank: forms may leave the period out; clean() then derives it from the date.
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="evidence", blank=True
@@ -289,6 +367,10 @@ class Evidence(models.Model):
                 | models.Q(assessed_stage=Stage.MATURE, assessed_coupling__in=Coupling.values),
                 name="evidence_assessed_coupling_only_when_mature",
             ),
+            models.CheckConstraint(
+                condition=Exact(Upper("states"), models.F("states")),
+                name="evidence_states_are_capitals",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,6 +380,15 @@ class Evidence(models.Model):
         parsed = parse_evidence_date(self.date)
         self.date_start, self.date_end = parsed.start, parsed.end
         super().save(*args, **kwargs)
+
+    @property
+    def concerned_states(self) -> list[str]:
+        """The member states the item concerns: those named, or every member of its case."""
+        return self.states.split() or self.dyad.member_states
+
+    def concerns(self, pair: tuple[str, str]) -> bool:
+        """Whether the item speaks of both states of a member dyad."""
+        return not self.states or set(pair) <= set(self.states.split())
 
     @property
     def cite(self) -> tuple[str, str, str, str]:
@@ -337,6 +428,8 @@ class Evidence(models.Model):
             period_error = self._place_in_period(parsed)
             if period_error:
                 errors.update(period_error)
+        if self.dyad_id:
+            errors.update(self._states_problems())
         if errors:
             raise ValidationError(errors)
 
@@ -359,6 +452,22 @@ class Evidence(models.Model):
             ).exists()
         ):
             return {"via_source": "the work belongs to another project"}
+        return {}
+
+    def _states_problems(self) -> dict[str, str]:
+        named = split_states(self.states)
+        problem = state_list_problem(named)
+        if problem:
+            return {"states": problem}
+        members = Dyad.objects.get(pk=self.dyad_id).member_states
+        outside = [code for code in named if code not in members]
+        if outside:
+            return {
+                "states": f"{', '.join(outside)} is not a member of this case: choose among "
+                f"{', '.join(members)}"
+            }
+        # Kept in member order, so the same states always read the same.
+        self.states = " ".join(code for code in members if code in named)
         return {}
 
     def _assessment_problems(self) -> dict[str, str]:

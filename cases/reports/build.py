@@ -13,8 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from cases.classification.community import lagging_dyads
 from cases.classification.explain import explain, verdict_text
-from cases.classification.inputs import carry_forward_codes, find_dyads, gather_inputs
+from cases.classification.inputs import (
+    carry_forward_codes,
+    classify_member_dyads,
+    find_dyads,
+    gather_inputs,
+)
 from cases.classification.rule import RULE_V1, VERSIONS, Rule, classify
 from cases.lib.cache import cached_for_project
 from cases.lib.dates import span_text
@@ -52,7 +58,7 @@ REPORT_FORMAT = "sccoder-report"
 REPORT_VERSION = 1
 # What a report holds within its format (counted up when keys are added, e.g. the author's stage
 # assessments): part of the cache key, so a report cached by earlier code is not served.
-REPORT_CONTENTS = 2
+REPORT_CONTENTS = 3  # 3: a community's member dyads beside its verdicts
 
 
 def audience_of(membership: Membership | None) -> Audience:
@@ -101,7 +107,7 @@ def build_report(
     entries = _evidence_entries(evidence, gathered.consensus, code_of_period, periods, criteria)
     cite_entries(project, evidence, entries)
 
-    return {
+    report = {
         "format": REPORT_FORMAT,
         "version": REPORT_VERSION,
         "project": {"slug": project.slug, "name": project.name},
@@ -133,6 +139,37 @@ def build_report(
         "hidden_items": sum(e["hidden_until_submitted"] for e in entries),
         "bibliography": bibliography(project, evidence),
     }
+    if dyad.is_community:
+        _with_member_dyads(report, project, dyad, results, rule, visibility)
+    return report
+
+
+def _with_member_dyads(report, project, community: Dyad, results, rule: Rule, visibility) -> None:
+    """A community's report: its members, each member dyad's verdicts beside the community's
+    (from the items naming both its states), and per period the member dyads that lag it."""
+    members = classify_member_dyads(project, community, visibility=visibility, rule=rule)
+    lagging = lagging_dyads(results, {m.code: m.results for m in members}, rule)
+    report["dyad"]["states"] = community.member_states
+    report["member_dyads"] = [
+        {
+            "code": m.code,
+            "states": list(m.states),
+            "periods": [
+                {
+                    "code": r.code,
+                    "stage": r.stage,
+                    "coupling": r.coupling,
+                    "lags": r.code in lagging and m.code in lagging[r.code],
+                    "blocked_by": list(r.blocked_by),
+                    "explanation": explain(r, rule),
+                }
+                for r in m.results
+            ],
+        }
+        for m in members
+    ]
+    for period in report["periods"]:
+        period["lagging_dyads"] = lagging.get(period["code"], [])
 
 
 def cached_report(

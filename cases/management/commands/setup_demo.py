@@ -16,6 +16,9 @@ DEMO_DOCUMENTS = {
     "chronology": Path(settings.BASE_DIR) / "fixtures" / "demo-document" / "chronology.txt"
 }
 DEMO_SLUG = "turkiye-azerbaijan"
+# A second, smaller demo: a community of three states, with the same accounts.
+SECOND_DEMO_BUNDLE = Path(settings.BASE_DIR) / "fixtures" / "nordic-demo.json"
+SECOND_DEMO_SLUG = "nordic-demo"
 # Demo data only: these accounts and their shared password are printed on every `make run`.
 DEMO_PASSWORD = "sccoder-demo"
 DEMO_SUPERUSER = "ada"
@@ -44,7 +47,10 @@ def attach_demo_documents(project: Project) -> None:
 
 
 class Command(BaseCommand):
-    help = "Load the Türkiye–Azerbaijan demo project and its demo accounts, once."
+    help = (
+        "Load the Türkiye–Azerbaijan demo project and its demo accounts, and the Nordic "
+        "community demo, once each."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -55,23 +61,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, **options):
-        if not Project.objects.filter(slug=DEMO_SLUG).exists():
-            try:
-                with transaction.atomic():
-                    project = import_bundle(parse_bundle(DEMO_BUNDLE.read_bytes()))
-                    attach_demo_documents(project)
-                    self._activate_demo_accounts(project)
-            except BundleError as exc:
-                raise CommandError(f"the demo bundle did not load:\n{exc}") from None
-            except DocumentRefused as exc:
-                raise CommandError(f"the demo's document did not load: {exc}") from None
-            self.stdout.write(f"Loaded the demo project: {project.name}.")
+        self._load_once(DEMO_SLUG, DEMO_BUNDLE, "the demo project")
+        self._load_once(SECOND_DEMO_SLUG, SECOND_DEMO_BUNDLE, "the second demo project")
         project = Project.objects.get(slug=DEMO_SLUG)
         self.stdout.write(f"\nDemo logins (password for each: {DEMO_PASSWORD})")
         for m in project.memberships.select_related("user").order_by("role", "user__username"):
             note = " (also site administrator: /admin/)" if m.user.is_superuser else ""
             self.stdout.write(f"  {m.user.username:<8} {m.role}{note}")
         self.stdout.write(f"Open {browser_url(options['address'])} and sign in.\n")
+
+    def _load_once(self, slug: str, bundle: Path, what: str) -> None:
+        if Project.objects.filter(slug=slug).exists():
+            return
+        try:
+            with transaction.atomic():
+                project = import_bundle(parse_bundle(bundle.read_bytes()))
+                if slug == DEMO_SLUG:
+                    attach_demo_documents(project)
+                self._activate_demo_accounts(project)
+        except BundleError as exc:
+            raise CommandError(f"{what}'s bundle did not load:\n{exc}") from None
+        except DocumentRefused as exc:
+            raise CommandError(f"{what}'s document did not load: {exc}") from None
+        self.stdout.write(f"Loaded {what}: {project.name}.")
 
     def _activate_demo_accounts(self, project: Project) -> None:
         User = get_user_model()

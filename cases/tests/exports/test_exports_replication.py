@@ -235,6 +235,7 @@ def test_the_evidence_file_holds_every_item_with_its_quote_page_and_footnote(sma
         "via_locator": "",
         "quote": "The coal and steel treaty.",
         "summary": "ECSC founded.",
+        "states": "",  # a dyad's item concerns both its states
     }
     assert [(r["evidence"], r["period"], r["locator"]) for r in evidence[1:]] == [
         ("E2", "P2", "40–41"),

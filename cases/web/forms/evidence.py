@@ -98,6 +98,7 @@ class EvidenceForm(forms.ModelForm):
         fields = [
             "key",
             "dyad",
+            "states",
             "date",
             "period",
             "evidence_type",
@@ -120,6 +121,7 @@ class EvidenceForm(forms.ModelForm):
         }
         labels = {
             "locator": "Page",
+            "states": "States concerned",
             "locator_note": "Locator note",
             "evidence_type": "Evidence type",
             "via_source": "Quoted from (cited in)",
@@ -128,6 +130,8 @@ class EvidenceForm(forms.ModelForm):
             "assessed_coupling": "Assessed coupling",
         }
         help_texts = {
+            "states": "For a community: the member states the item speaks of, e.g. DNK NOR. "
+            "Leave empty when it concerns the whole community (or the dyad).",
             "key": "Unique in the project, e.g. KAR-N08. Suggested from the last item's numbering.",
             "period": "Leave empty to place the item by its date's start year. An item dated "
             "by a span may go in another period its span reaches (say why in the locator note).",
@@ -176,6 +180,8 @@ class EvidenceForm(forms.ModelForm):
         # The model's clean() checks the source and period against the item's project.
         self.instance.project = project
         self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
+        if not self.fields["dyad"].queryset.exclude(extra_states="").exists():
+            del self.fields["states"]  # only dyads: an item always concerns both states
         self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
         self.fields["via_source"].queryset = self.fields["source"].queryset
         self.fields["via_source"].empty_label = "— the source itself —"
