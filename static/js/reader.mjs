@@ -386,7 +386,11 @@ document.addEventListener("keydown", (event) => {
     selection.collapse(info.nodes[0].node, 0);
   }
   const [direction, unit] = KEYS[event.key];
-  selection.modify("extend", direction, event.ctrlKey && unit === "character" ? "word" : unit);
+  const step = event.ctrlKey && unit === "character" ? "word" : unit;
+  const before = selection.toString();
+  selection.modify("extend", direction, step);
+  // At a word's very end chromium may first move to that same end: every press must show.
+  if (selection.toString() === before) selection.modify("extend", direction, step);
 });
 
 // -- search ------------------------------------------------------------------------------------

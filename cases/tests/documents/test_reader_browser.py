@@ -28,6 +28,18 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(folder / f"reader-{name}.png"), full_page=True)
 
 
+def _extend_by_word(page) -> str:
+    """Shift+Ctrl+Right once, and the selection once it has changed."""
+    before = page.evaluate("getSelection().toString()")
+    page.keyboard.press("Shift+Control+ArrowRight")
+    for _ in range(40):
+        now = page.evaluate("getSelection().toString()")
+        if now != before:
+            return now
+        page.wait_for_timeout(50)
+    return before
+
+
 def _rendered(page, index: int) -> None:
     page.wait_for_selector(f".reader-page[data-page='{index}'][data-rendered]")
 
@@ -60,8 +72,7 @@ def test_a_coder_takes_a_passage_and_a_reviewer_sees_it_highlighted(
     assert page.evaluate("getSelection().toString()").replace("\n", " ").strip() == (
         "both governments signed the border"
     )
-    page.keyboard.press("Shift+Control+ArrowRight")
-    extended = page.evaluate("getSelection().toString()")
+    extended = _extend_by_word(page)
     assert extended.strip().endswith("treaty"), extended
     assert page.locator("#reader-take-button").is_enabled()
     _shot(page, "selection")
@@ -183,8 +194,9 @@ def test_a_text_document_with_the_keyboard_only(page, small_project):
     page.fill("#reader-find", "the envoys agreed")
     page.press("#reader-find", "Enter")
     page.wait_for_selector("#reader-status:has-text('Found')")
+    page.wait_for_selector(".text-layer:focus")
     for _ in range(3):
-        page.keyboard.press("Shift+Control+ArrowRight")
+        _extend_by_word(page)
     assert page.evaluate("getSelection().toString()") == "The envoys agreed to reopen the"
     page.keyboard.press("t")
     page.wait_for_selector("form.evidence-form")
