@@ -242,3 +242,18 @@ def test_a_passage_that_ends_before_it_starts_is_refused():
         'evidence[1] (E2): "passage.document" must be a SHA-256 (64 lowercase hexadecimal digits)',
         'evidence[1] (E2): "passage.start" must be an integer, 0 or more',
     ]
+
+
+@pytest.mark.django_db
+def test_the_exports_page_serves_the_zip_with_the_viewers_codings(client, media_root):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    documented_project()
+    client.force_login(get_user_model().objects.get(username="carl"))
+    response = client.get(reverse("cases:export_file", args=["small", "bundle.zip"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    entries = entries_of(b"".join(response.streaming_content))
+    assert f"documents/{hashlib.sha256(book()).hexdigest()}" in entries
+    doc = json.loads(entries["bundle.json"])
+    assert {c["coder"] for c in doc["codings"]} == {"carl"}  # a coder's own codings only
