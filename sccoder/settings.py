@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "cases",
 ]
 
@@ -150,6 +152,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# Background work (Django's tasks API, the django-tasks backport): the figures recomputed after
+# a write and the large exports. The queue is a table of the application's database, with or
+# without REDIS_URL: a task is enqueued in the same database as the write that asked for it, so
+# it survives a restart of Redis, and one command (`manage.py worker`) runs it everywhere.
+# (docs/deploy.md explains why the RQ backend is not used with Redis.)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
