@@ -23,3 +23,8 @@ class CasesConfig(AppConfig):
 
         # A document deleted with its source or project (a cascade) takes its file along.
         post_delete.connect(forget_file_of_deleted_document, sender=Document)
+
+        # A write to what a project's figures read asks for their recomputation on commit.
+        from cases.lib import fresh_signals
+
+        fresh_signals.connect()

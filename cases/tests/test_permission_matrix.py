@@ -134,6 +134,8 @@ EXPECTED: dict[str, Rule] = {
     "cases:review_item": html(REVIEWERS, "pk"),
     "cases:review_overrides": html(REVIEWERS),
     "cases:compare": html(MEMBERS),
+    # Whether a page's figures are current: a yes or no, so any member may ask.
+    "cases:figures_status": html(MEMBERS),
     "cases:report": html(MEMBERS, "code"),
     "cases:report_chart": html(MEMBERS, "code"),
     "cases:report_json": html(MEMBERS, "code"),

@@ -10,6 +10,7 @@ from cases.web.views import (
     documents,
     evidence,
     exports,
+    figures,
     home,
     judgments,
     report,
@@ -77,6 +78,7 @@ urlpatterns = [
     path(project + "review/item/<int:pk>/return/", returns.return_item, name="return_item"),
     path(project + "review/overrides/", overrides.overrides, name="review_overrides"),
     # Reports: consensus only, for every member.
+    path(project + "figures/status/", figures.status, name="figures_status"),
     path(project + "reports/", report.compare, name="compare"),
     path(project + "reports/<str:code>/", report.report, name="report"),
     path(project + "reports/<str:code>/stages.svg", report.report_chart, name="report_chart"),

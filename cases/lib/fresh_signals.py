@@ -1,0 +1,115 @@
+"""After each write to what a project's figures read, ask for their recomputation once the
+write's transaction commits (``cases.lib.fresh_figures``).
+
+The models are those ``project_fingerprint`` reads. A transaction that saves many rows of one
+project asks once: the request waits in the connection's list of commit callbacks, where a
+second write of the same project finds it. A write rolled back asks for nothing. Writes made
+without signals (bulk creation, ``update()``) are caught by the first reader, who finds the
+fingerprint moved and asks then.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from cases.lib.fresh_figures import request_recomputation
+from cases.models import (
+    Assignment,
+    Coding,
+    Consensus,
+    Criterion,
+    Dyad,
+    Evidence,
+    GoldValue,
+    Membership,
+    Period,
+    PeriodOverride,
+    Project,
+    Round,
+    ScaleValue,
+    Source,
+    StageJudgment,
+)
+
+
+class _Recompute:
+    """A commit callback for one project, recognisable in the connection's list."""
+
+    def __init__(self, project_pk: int) -> None:
+        self.project_pk = project_pk
+
+    def __call__(self) -> None:
+        request_recomputation(self.project_pk)
+
+
+def _ask(project_pks) -> None:
+    connection = transaction.get_connection()
+    waiting = {getattr(callback, "project_pk", None) for _, callback, _ in connection.run_on_commit}
+    for pk in set(project_pks) - waiting - {None}:
+        # robust: a cache or queue failure must not undo, nor fail, the write.
+        transaction.on_commit(_Recompute(pk), robust=True)
+
+
+def _projects_of(instance) -> list[int]:
+    if isinstance(instance, Project):
+        return [instance.pk]
+    if isinstance(instance, (Evidence, Source, Dyad, Membership, Round)):
+        return [instance.project_id]
+    if isinstance(instance, (Coding, Consensus, Assignment)):
+        return list(
+            Evidence.objects.filter(pk=instance.evidence_id).values_list("project_id", flat=True)
+        )
+    if isinstance(instance, Period):
+        return list(Dyad.objects.filter(pk=instance.dyad_id).values_list("project_id", flat=True))
+    if isinstance(instance, (PeriodOverride, StageJudgment)):
+        return list(
+            Period.objects.filter(pk=instance.period_id).values_list("dyad__project_id", flat=True)
+        )
+    if isinstance(instance, GoldValue):
+        return list(Round.objects.filter(pk=instance.round_id).values_list("project_id", flat=True))
+    if isinstance(instance, (Criterion, ScaleValue)):
+        return list(
+            Project.objects.filter(codebook_id=instance.codebook_id).values_list("pk", flat=True)
+        )
+    return []
+
+
+def _written(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures being loaded
+    _ask(_projects_of(instance))
+
+
+def _round_members_changed(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Round):
+        _ask([instance.project_id])
+
+
+WATCHED = (
+    Project,
+    Evidence,
+    Source,
+    Dyad,
+    Period,
+    Membership,
+    Round,
+    Coding,
+    Consensus,
+    Assignment,
+    PeriodOverride,
+    StageJudgment,
+    GoldValue,
+    Criterion,
+    ScaleValue,
+)
+
+
+def connect() -> None:
+    for model in WATCHED:
+        post_save.connect(_written, sender=model, dispatch_uid=f"fresh-{model.__name__}-save")
+        post_delete.connect(_written, sender=model, dispatch_uid=f"fresh-{model.__name__}-delete")
+    for through in (Round.coders.through, Round.items.through):
+        m2m_changed.connect(
+            _round_members_changed, sender=through, dispatch_uid=f"fresh-{through.__name__}"
+        )
