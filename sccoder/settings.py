@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Bundles and other uploads above this size are refused with a message, not parsed.
+# Exports of a project with more codings than this (the long CSV, the workbook, the QDPX project,
+# the replication package) are written by a background task, with a progress page and a
+# download link, instead of in the request.
+SCCODER_EXPORT_TASK_CODINGS = envint("SCCODER_EXPORT_TASK_CODINGS", 100_000)
 SCCODER_MAX_UPLOAD_BYTES = envint("SCCODER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Django itself must let such a request through, or it answers a bare 400 before our message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, SCCODER_MAX_UPLOAD_BYTES + 1024 * 1024)

@@ -6,6 +6,7 @@ from cases.models.case import Coupling, Dyad, Evidence, EvidenceType, Period, St
 from cases.models.coding import Assignment, Coding, Consensus, PeriodOverride, StageJudgment
 from cases.models.discussion import AssignmentBatch, Memo, Notification
 from cases.models.document import Document, DocumentPage, EvidencePassage
+from cases.models.export_job import ExportJob
 from cases.models.project import (
     Codebook,
     Criterion,
@@ -40,6 +41,7 @@ __all__ = [
     "Evidence",
     "EvidencePassage",
     "EvidenceType",
+    "ExportJob",
     "GoldValue",
     "Membership",
     "Memo",

@@ -85,6 +85,17 @@ urlpatterns = [
     path(project + "reports/<str:code>/report.json", report.report_json, name="report_json"),
     # Exports: consensus for everyone, raw codings by the permission table.
     path(project + "exports/", exports.exports, name="exports"),
+    path(project + "exports/jobs/<uuid:job>/", exports.export_job, name="export_job"),
+    path(
+        project + "exports/jobs/<uuid:job>/status.json",
+        exports.export_job_status,
+        name="export_job_status",
+    ),
+    path(
+        project + "exports/jobs/<uuid:job>/download/",
+        exports.export_job_download,
+        name="export_job_download",
+    ),
     path(project + "exports/<str:kind>/", exports.export_file, name="export_file"),
     # Administration of the project.
     path(project + "assignments/", assignments.assignments, name="assignments"),
