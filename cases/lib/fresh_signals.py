@@ -43,6 +43,28 @@ class _Recompute:
         request_recomputation(self.project_pk)
 
 
+class _RecomputeCodebook:
+    """A commit callback for the projects of one codebook, found when the transaction commits
+    (a publication saves many criteria; one look-up for all of them)."""
+
+    def __init__(self, codebook_pk: int) -> None:
+        self.codebook_pk = codebook_pk
+
+    def __call__(self) -> None:
+        for pk in Project.objects.filter(codebook_id=self.codebook_pk).values_list("pk", flat=True):
+            request_recomputation(pk)
+
+
+def _ask_for_codebook(codebook_pk: int) -> None:
+    connection = transaction.get_connection()
+    if any(
+        getattr(callback, "codebook_pk", None) == codebook_pk
+        for _, callback, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_RecomputeCodebook(codebook_pk), robust=True)
+
+
 def _ask(project_pks) -> None:
     connection = transaction.get_connection()
     waiting = {getattr(callback, "project_pk", None) for _, callback, _ in connection.run_on_commit}
@@ -68,17 +90,16 @@ def _projects_of(instance) -> list[int]:
         )
     if isinstance(instance, GoldValue):
         return list(Round.objects.filter(pk=instance.round_id).values_list("project_id", flat=True))
-    if isinstance(instance, (Criterion, ScaleValue)):
-        return list(
-            Project.objects.filter(codebook_id=instance.codebook_id).values_list("pk", flat=True)
-        )
     return []
 
 
 def _written(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # fixtures being loaded
-    _ask(_projects_of(instance))
+    if isinstance(instance, (Criterion, ScaleValue)):
+        _ask_for_codebook(instance.codebook_id)
+    else:
+        _ask(_projects_of(instance))
 
 
 def _round_members_changed(sender, instance, action, **kwargs) -> None:
