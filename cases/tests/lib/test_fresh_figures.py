@@ -147,3 +147,28 @@ def test_a_page_that_cannot_be_computed_any_more_leaves_the_list(queued):
     # The comparison is still computed; the report of a reader who left is dropped.
     assert recompute(project.pk) == 1
     assert recompute(project.pk) == 0
+
+
+def test_a_write_in_another_project_leaves_the_figures_current(queued):
+    project = queued
+    other_bundle = small_bundle()
+    other_bundle["project"] = {**other_bundle["project"], "slug": "other", "name": "Other"}
+    other = import_bundle(other_bundle)
+    run_worker()
+    rita = client_of("rita")
+    agreement = reverse("cases:review_agreement", args=[project.slug])
+    assert rita.get(agreement).context["figures"].current
+    agree_on_e1(other)
+    assert DBTaskResult.objects.ready().count() == 1  # the other project's
+    answer = rita.get(agreement)
+    assert answer.context["figures"].current
+    assert b"Updating" not in answer.content
+
+
+def test_the_status_names_no_figures_and_refuses_a_malformed_page(queued):
+    rita = client_of("rita")
+    status = reverse("cases:figures_status", args=[queued.slug])
+    assert rita.get(status, {"page": "review-agreement:nothex"}).status_code == 400
+    assert rita.get(status).status_code == 400
+    never = "review-agreement:" + "0" * 32
+    assert rita.get(status, {"page": never}).json() == {"current": False, "pending": False}
