@@ -148,8 +148,16 @@ def is_current(project: Project, page: str) -> bool:
     return cache.get(_figures_key(project.pk, page, fingerprint)) is not None
 
 
-def request_recomputation(project_pk: int) -> None:
-    """Enqueue the project's recomputation unless one is already queued."""
+def _affected_key(project_pk: int) -> str:
+    return f"figures-affected:{project_pk}"
+
+
+def request_recomputation(project_pk: int, dyads=()) -> None:
+    """Enqueue the project's recomputation unless one is already queued; ``dyads`` (pks) were
+    written to, and their reports are recomputed before the others'."""
+    if dyads:
+        affected = cache.get(_affected_key(project_pk)) or set()
+        cache.set(_affected_key(project_pk), affected | set(dyads), CACHE_SECONDS)
     if cache.add(_pending_key(project_pk), True, PENDING_SECONDS):
         recompute_figures.enqueue(project_pk)
 
@@ -169,9 +177,10 @@ def recompute(project_pk: int) -> int:
         return 0
     fingerprint = project_fingerprint(project)
     wanted = cache.get(_wanted_key(project_pk)) or {}
+    affected = cache.get(_affected_key(project_pk)) or set()
+    cache.delete(_affected_key(project_pk))
     computed = 0
-    # The most recently read first.
-    for page, (kind, spec) in reversed(list(wanted.items())):
+    for page, (kind, spec) in _in_order(wanted, affected):
         if cache.get(_figures_key(project_pk, page, fingerprint)) is not None:
             continue
         try:
@@ -192,6 +201,19 @@ def recompute(project_pk: int) -> int:
             current.pop(page, None)
             cache.set(_wanted_key(project_pk), current, CACHE_SECONDS)
     return computed
+
+
+def _in_order(wanted: dict, affected: set) -> list:
+    """The project-wide pages first (agreement, comparison), then the reports of the dyads
+    written to, then the other reports; the most recently read first within each."""
+
+    def rank(entry) -> int:
+        kind, spec = entry[1]
+        if kind != "dyad-report-article":
+            return 0
+        return 1 if spec.get("dyad") in affected else 2
+
+    return sorted(reversed(list(wanted.items())), key=rank)
 
 
 @task()

@@ -34,13 +34,15 @@ from cases.models import (
 
 
 class _Recompute:
-    """A commit callback for one project, recognisable in the connection's list."""
+    """A commit callback for one project, recognisable in the connection's list; it gathers
+    the dyads the transaction wrote to, whose reports are recomputed first."""
 
     def __init__(self, project_pk: int) -> None:
         self.project_pk = project_pk
+        self.dyads: set[int] = set()
 
     def __call__(self) -> None:
-        request_recomputation(self.project_pk)
+        request_recomputation(self.project_pk, dyads=self.dyads)
 
 
 class _RecomputeCodebook:
@@ -65,31 +67,57 @@ def _ask_for_codebook(codebook_pk: int) -> None:
     transaction.on_commit(_RecomputeCodebook(codebook_pk), robust=True)
 
 
-def _ask(project_pks) -> None:
+def _ask(found: list[tuple[int, int | None]]) -> None:
+    """Ask for the recomputation of each (project, dyad or None) once per transaction."""
     connection = transaction.get_connection()
-    waiting = {getattr(callback, "project_pk", None) for _, callback, _ in connection.run_on_commit}
-    for pk in set(project_pks) - waiting - {None}:
-        # robust: a cache or queue failure must not undo, nor fail, the write.
-        transaction.on_commit(_Recompute(pk), robust=True)
+    waiting = {
+        callback.project_pk: callback
+        for _, callback, _ in connection.run_on_commit
+        if isinstance(callback, _Recompute)
+    }
+    for project_pk, dyad_pk in found:
+        if project_pk is None:
+            continue
+        callback = waiting.get(project_pk)
+        if callback is not None:
+            if dyad_pk is not None:
+                callback.dyads.add(dyad_pk)
+            continue
+        callback = waiting[project_pk] = _Recompute(project_pk)
+        if dyad_pk is not None:
+            callback.dyads.add(dyad_pk)
+        # Outside a transaction this runs at once. robust: a cache or queue failure must not
+        # undo, nor fail, the write.
+        transaction.on_commit(callback, robust=True)
 
 
-def _projects_of(instance) -> list[int]:
+def _projects_of(instance) -> list[tuple[int, int | None]]:
+    """The project (and the dyad, where there is one) a written row belongs to."""
     if isinstance(instance, Project):
-        return [instance.pk]
-    if isinstance(instance, (Evidence, Source, Dyad, Membership, Round)):
-        return [instance.project_id]
+        return [(instance.pk, None)]
+    if isinstance(instance, Evidence):
+        return [(instance.project_id, instance.dyad_id)]
+    if isinstance(instance, Dyad):
+        return [(instance.project_id, instance.pk)]
+    if isinstance(instance, (Source, Membership, Round)):
+        return [(instance.project_id, None)]
     if isinstance(instance, (Coding, Consensus, Assignment)):
         return list(
-            Evidence.objects.filter(pk=instance.evidence_id).values_list("project_id", flat=True)
+            Evidence.objects.filter(pk=instance.evidence_id).values_list("project_id", "dyad_id")
         )
     if isinstance(instance, Period):
-        return list(Dyad.objects.filter(pk=instance.dyad_id).values_list("project_id", flat=True))
+        return list(Dyad.objects.filter(pk=instance.dyad_id).values_list("project_id", "pk"))
     if isinstance(instance, (PeriodOverride, StageJudgment)):
         return list(
-            Period.objects.filter(pk=instance.period_id).values_list("dyad__project_id", flat=True)
+            Period.objects.filter(pk=instance.period_id).values_list("dyad__project_id", "dyad_id")
         )
     if isinstance(instance, GoldValue):
-        return list(Round.objects.filter(pk=instance.round_id).values_list("project_id", flat=True))
+        return [
+            (pk, None)
+            for pk in Round.objects.filter(pk=instance.round_id).values_list(
+                "project_id", flat=True
+            )
+        ]
     return []
 
 
@@ -104,7 +132,7 @@ def _written(sender, instance, **kwargs) -> None:
 
 def _round_members_changed(sender, instance, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Round):
-        _ask([instance.project_id])
+        _ask([(instance.project_id, None)])
 
 
 WATCHED = (

@@ -172,3 +172,23 @@ def test_the_status_names_no_figures_and_refuses_a_malformed_page(queued):
     assert rita.get(status).status_code == 400
     never = "review-agreement:" + "0" * 32
     assert rita.get(status, {"page": never}).json() == {"current": False, "pending": False}
+
+
+def test_the_reports_of_the_dyads_written_to_come_first(queued):
+    from django.core.cache import cache
+
+    from cases.lib.fresh_figures import _affected_key, _in_order
+
+    project = queued
+    dyad = Dyad.objects.get(project=project, code="FRA-DEU")
+    agree_on_e1(project)
+    assert cache.get(_affected_key(project.pk)) == {dyad.pk}
+    wanted = {
+        "report-of-the-dyad": ("dyad-report-article", {"dyad": dyad.pk, "member": None}),
+        "agreement": ("review-agreement", {"dyad": None}),
+        "report-of-another": ("dyad-report-article", {"dyad": dyad.pk + 1, "member": None}),
+    }
+    order = [page for page, _ in _in_order(wanted, {dyad.pk})]
+    assert order == ["agreement", "report-of-the-dyad", "report-of-another"]
+    run_worker()
+    assert cache.get(_affected_key(project.pk)) is None
