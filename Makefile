@@ -26,10 +26,13 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## Migrate, load the demo project once, print the demo logins, serve on http://$(HOST):$(PORT)
+## with one background worker beside the server (stopped when the server stops)
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_demo --address $(HOST):$(PORT)
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Load the demo project (only when it is not there yet) without serving
 demo: install

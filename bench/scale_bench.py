@@ -8,7 +8,9 @@ Django's WSGI handler:
 - pages: coding page (a coder), evidence list (first page, and a page filtered by dyad and
   criterion), agreement page, report page of one dyad and comparison page (reviewer; each
   cold = the cached pages forgotten before every request, as after a change of the data, and
-  warm; the report also as in a fresh process, its remembered citations forgotten too):
+  warm; the report also as in a fresh process, its remembered citations forgotten too; and
+  each after a write, as the first reader after a change meets them with the figures
+  recomputed in the background):
   p50/p95 over N requests after a warm-up, and the largest number of queries one request made;
 - the whole-project agreement computation (cold), the classification of every dyad, and the
   codings CSV export (rows/s and the peak of Python allocations, tracemalloc).
@@ -116,6 +118,28 @@ def page_plan(slug: str) -> list[dict]:
         {"name": "report (warm)", "user": reviewer, "url": f"{base}reports/{middle.code}/"},
         {"name": "comparison (cold)", "user": reviewer, "url": f"{base}reports/", "cold": 1},
         {"name": "comparison (warm)", "user": reviewer, "url": f"{base}reports/"},
+        # The first reader after a write, as a reader meets it now: the figures computed
+        # before the write, marked updating, while the queued task (no worker runs here)
+        # would recompute them. The "cold" rows above are the same reader when figures were
+        # computed in the request (a write moved the fingerprint: nothing cached for it).
+        {
+            "name": "agreement (after a write)",
+            "user": reviewer,
+            "url": f"{base}review/agreement/",
+            "cold": "write",
+        },
+        {
+            "name": "report (after a write)",
+            "user": reviewer,
+            "url": f"{base}reports/{middle.code}/",
+            "cold": "write",
+        },
+        {
+            "name": "comparison (after a write)",
+            "user": reviewer,
+            "url": f"{base}reports/",
+            "cold": "write",
+        },
     ] + [
         # Every other page a member reads, warm.
         {"name": name, "user": user, "url": path if path.startswith("/") else base + path}
@@ -174,6 +198,8 @@ def time_page(spec: dict, requests: int, warmup: int = 3) -> dict:
     for n in range(warmup + requests):
         if cold == "fresh":
             forget_everything(cache)
+        elif cold == "write":
+            a_write(spec["url"].split("/")[2])
         elif cold:
             cache.clear()
         # The log keeps 9,000 queries at most; once full, a capture would count none.
@@ -228,6 +254,15 @@ def wsgi_get(url: str, cookie: str):
         return int(seen["status"].split()[0])
 
     return get
+
+
+def a_write(slug: str) -> None:
+    """One coding saved again, as a coder's save does: a history row, a new fingerprint, and
+    (once the write commits) the recomputation asked for."""
+    from cases.models import Coding
+
+    coding = Coding.objects.filter(evidence__project__slug=slug).order_by("pk").first()
+    coding.save()
 
 
 def forget_everything(cache) -> None:

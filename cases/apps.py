@@ -38,3 +38,7 @@ class CasesConfig(AppConfig):
         post_delete.connect(queue_order.assignment_made_or_removed, sender=Assignment)
         post_save.connect(queue_order.item_saved, sender=Evidence)
         post_save.connect(queue_order.dyad_saved, sender=Dyad)
+        # A write to what a project's figures read asks for their recomputation on commit.
+        from cases.lib import fresh_signals
+
+        fresh_signals.connect()

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "cases",
 ]
 
@@ -151,6 +153,18 @@ else:
         }
     }
 
+# Background work (Django's tasks API, the django-tasks backport): the figures recomputed after
+# a write and the large exports. The queue is a table of the application's database, with or
+# without REDIS_URL: a task is enqueued in the same database as the write that asked for it, so
+# it survives a restart of Redis, and one command (`manage.py worker`) runs it everywhere.
+# (docs/deploy.md explains why the RQ backend is not used with Redis.)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -226,6 +240,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Bundles and other uploads above this size are refused with a message, not parsed.
+# Exports of a project with more codings than this (the long CSV, the workbook, the QDPX project,
+# the replication package) are written by a background task, with a progress page and a
+# download link, instead of in the request.
+SCCODER_EXPORT_TASK_CODINGS = envint("SCCODER_EXPORT_TASK_CODINGS", 100_000)
 SCCODER_MAX_UPLOAD_BYTES = envint("SCCODER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Django itself must let such a request through, or it answers a bare 400 before our message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, SCCODER_MAX_UPLOAD_BYTES + 1024 * 1024)

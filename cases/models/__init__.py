@@ -13,6 +13,7 @@ from cases.models.coding import (
 )
 from cases.models.discussion import AssignmentBatch, Memo, Notification
 from cases.models.document import Document, DocumentPage, EvidencePassage
+from cases.models.export_job import ExportJob
 from cases.models.project import (
     Codebook,
     Criterion,
@@ -48,6 +49,7 @@ __all__ = [
     "Evidence",
     "EvidencePassage",
     "EvidenceType",
+    "ExportJob",
     "GoldValue",
     "Membership",
     "Memo",

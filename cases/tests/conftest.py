@@ -43,6 +43,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_in_the_request(settings):
+    """Background tasks run inside the call that enqueues them (the immediate backend), so a
+    page finding its figures out of date recomputes them before it answers, as it does when a
+    deployment runs its tasks that way. The tests of the background recomputation itself put
+    the database queue back and run the real worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(django_db_setup, django_db_blocker):
     """Derived pages cache their figures under a fingerprint of the data; a test database rolled
     back to an earlier state could otherwise meet a figure cached by an earlier test. The cache

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -24,6 +25,7 @@ from cases.models import (
     Coding,
     Consensus,
     Evidence,
+    ExportJob,
     Memo,
     Notification,
     Period,
@@ -80,6 +82,8 @@ def api(allowed, *kwargs, method="get", **extra) -> Rule:
 NOT_CLEOS = {"cleo": 404}
 NOT_CARLS_NOTIFICATION = {name: 404 for name in MEMBERS - {"carl"}}
 CARLS_READERS = {"ada", "rita", "carl"}
+# An export written in the background is its requester's alone (carl's here), whatever the role.
+NOT_CARLS_EXPORT = {name: 404 for name in MEMBERS - {"carl"}}
 
 EXPECTED: dict[str, Rule] = {
     # Sign-in pages are public; the rest of the site needs an account.
@@ -135,10 +139,15 @@ EXPECTED: dict[str, Rule] = {
     "cases:review_item": html(REVIEWERS, "pk"),
     "cases:review_overrides": html(REVIEWERS),
     "cases:compare": html(MEMBERS),
+    # Whether a page's figures are current: a yes or no, so any member may ask.
+    "cases:figures_status": html(MEMBERS),
     "cases:report": html(MEMBERS, "code"),
     "cases:report_chart": html(MEMBERS, "code"),
     "cases:report_json": html(MEMBERS, "code"),
     "cases:exports": html(MEMBERS),
+    "cases:export_job": html({"carl"}, "job", refused=NOT_CARLS_EXPORT),
+    "cases:export_job_status": html({"carl"}, "job", refused=NOT_CARLS_EXPORT),
+    "cases:export_job_download": html({"carl"}, "job", refused=NOT_CARLS_EXPORT),
     # Raw codings: admins and reviewers everyone's, coders their own, observers none.
     "cases:export_file": html(EDITORS, "kind"),
     "cases:assignments": html(ADMINS),
@@ -277,9 +286,19 @@ def samples(project, people) -> dict:
         "notification_pk": Notification.objects.create(
             user=carl, project=project, kind="decided", text="rita decided E1."
         ).pk,
+        "job": sample_export(project, carl).pk,
         "uidb64": "MQ",
         "token": "set-password",
     }
+
+
+def sample_export(project, carl) -> ExportJob:
+    """Carl's codings CSV, written in the background and ready to download."""
+    job = ExportJob.objects.create(
+        project=project, requested_by=carl, kind="codings.csv", status="done", done=1, total=1
+    )
+    job.file.save("small-codings.csv", ContentFile(b"evidence,criterion,coder,value\n"))
+    return job
 
 
 def sample_round(project, people) -> Round:

@@ -10,6 +10,7 @@ from cases.web.views import (
     documents,
     evidence,
     exports,
+    figures,
     home,
     judgments,
     report,
@@ -82,12 +83,24 @@ urlpatterns = [
     path(project + "review/item/<int:pk>/return/", returns.return_item, name="return_item"),
     path(project + "review/overrides/", overrides.overrides, name="review_overrides"),
     # Reports: consensus only, for every member.
+    path(project + "figures/status/", figures.status, name="figures_status"),
     path(project + "reports/", report.compare, name="compare"),
     path(project + "reports/<str:code>/", report.report, name="report"),
     path(project + "reports/<str:code>/stages.svg", report.report_chart, name="report_chart"),
     path(project + "reports/<str:code>/report.json", report.report_json, name="report_json"),
     # Exports: consensus for everyone, raw codings by the permission table.
     path(project + "exports/", exports.exports, name="exports"),
+    path(project + "exports/jobs/<uuid:job>/", exports.export_job, name="export_job"),
+    path(
+        project + "exports/jobs/<uuid:job>/status.json",
+        exports.export_job_status,
+        name="export_job_status",
+    ),
+    path(
+        project + "exports/jobs/<uuid:job>/download/",
+        exports.export_job_download,
+        name="export_job_download",
+    ),
     path(project + "exports/<str:kind>/", exports.export_file, name="export_file"),
     # Administration of the project.
     path(project + "assignments/", assignments.assignments, name="assignments"),

@@ -667,10 +667,11 @@ def test_every_review_page_runs_a_bounded_number_of_queries(
     client.force_login(people["rita"])
     # The cached figures cost their project's fingerprint (here its first look, which reads all
     # the project's rows, the cache being emptied before each page) and, with the database
-    # cache, reads and writes of the cache table.
+    # cache, reads and writes of the cache table: the figures, the pointer to the newest figures
+    # of the page and the list of pages the background recomputation keeps up to date.
     pages = [
-        (url("review_agreement"), 53),  # and the codebook's versions for the filter
-        (url("review_agreement_chart"), 52),  # and the codebook's versions
+        (url("review_agreement"), 64),  # and the codebook's versions for the filter
+        (url("review_agreement_chart"), 63),  # and the codebook's versions
         # The disagreement queues and the overrides' derived values are cached figures too.
         (url("review_disagreements"), 51),
         (url("review_item", disputes["E2"].pk), 53),

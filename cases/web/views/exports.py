@@ -16,9 +16,11 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from cases.access import get_project_for
@@ -32,19 +34,16 @@ from cases.exports import (
     csv_chunks,
     export_scope,
     write_annotations,
-    write_bundle_zip_for,
     write_codebook_markdown,
     write_qdc,
-    write_qdpx,
-    write_replication_package,
-    write_xlsx,
 )
+from cases.exports.background import FILE_WRITERS, runs_in_background, start_export
 from cases.exports.catalogue import KINDS, SECTIONS, Kind
 from cases.exports.codebook_table import codebook_table
 from cases.exports.item_tables import consensus_table
 from cases.exports.period_table import periods_table
 from cases.exports.reliability_table import reliability_table
-from cases.models import Criterion
+from cases.models import Criterion, ExportJob
 
 
 @login_required
@@ -100,6 +99,10 @@ def export_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if asked not in RAW_CHOICES:
         return _bad_request(f"raw: use 1 (text exactly as stored) or 0, not {asked!r}")
     raw = RAW_CHOICES[asked]
+    if runs_in_background(project, kind):
+        return redirect(
+            "cases:export_job", project.slug, _job_for(project, request.user, kind, raw).pk
+        )
     try:
         if kind == "reliability.csv":
             return _reliability(request, project, scope, spec, raw=raw)
@@ -122,16 +125,7 @@ TABLES = {
     "codebook.csv": lambda project, scope: codebook_table(project.codebook),
 }
 
-FILES = {  # zip files, written to a temporary file on disk and streamed from there
-    "workbook.xlsx": lambda out, project, viewer, raw: write_xlsx(out, project, viewer=viewer),
-    "project.qdpx": lambda out, project, viewer, raw: write_qdpx(out, project, viewer=viewer),
-    "bundle.zip": lambda out, project, viewer, raw: write_bundle_zip_for(
-        out, project, viewer=viewer
-    ),
-    "replication.zip": lambda out, project, viewer, raw: write_replication_package(
-        out, project, viewer=viewer, raw=raw
-    ),
-}
+FILES = FILE_WRITERS  # zip files, written to a temporary file on disk and streamed from there
 
 RAW_CHOICES = {"0": False, "false": False, "no": False, "1": True, "true": True, "yes": True}
 
@@ -204,3 +198,75 @@ def _reliability(request: HttpRequest, project, scope, spec: Kind, *, raw: bool)
         return _bad_request(f"variant: use {' or '.join(VARIANTS)}, not {variant!r}")
     table = reliability_table(project, criterion, scope, variant=variant)
     return _stream(table, spec, f"{project.slug}-reliability-{code}-{variant}.csv", raw=raw)
+
+
+# --- exports written in the background (cases.exports.background) -------------------------------
+
+# A second click on the same export within this time watches the job already under way.
+REUSE_SECONDS = 60 * 60
+
+
+def _job_for(project, user, kind: str, raw: bool) -> ExportJob:
+    recent = timezone.now() - timezone.timedelta(seconds=REUSE_SECONDS)
+    under_way = ExportJob.objects.filter(
+        project=project,
+        requested_by=user,
+        kind=kind,
+        raw=raw,
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+        created_at__gte=recent,
+    ).first()
+    return under_way or start_export(project, user, kind, raw=raw)
+
+
+def _own_job(request: HttpRequest, slug: str, job) -> tuple:
+    """The job, if the reader asked for it and may still export its kind; else a 404 (another
+    member's export is none of their business, whatever their role)."""
+    project, membership = get_project_for(request.user, slug, need="read")
+    found = ExportJob.objects.filter(pk=job, project=project, requested_by=request.user).first()
+    if found is None or not KINDS[found.kind].allowed(export_scope(membership)):
+        raise Http404("No such export.")
+    return project, membership, found
+
+
+def _job_status(job: ExportJob) -> dict:
+    return {
+        "status": job.status,
+        "percent": job.percent,
+        "done": job.done,
+        "total": job.total,
+        "error": job.error,
+    }
+
+
+@login_required
+def export_job(request: HttpRequest, slug: str, job) -> HttpResponse:
+    """The progress of a large export, and its download link once written."""
+    project, membership, found = _own_job(request, slug, job)
+    return render(
+        request,
+        "cases/exports/job.html",
+        {"project": project, "membership": membership, "job": found, **_job_status(found)},
+    )
+
+
+@login_required
+def export_job_status(request: HttpRequest, slug: str, job) -> HttpResponse:
+    """What the progress page polls: status, percent, rows written and expected."""
+    found = _own_job(request, slug, job)[2]
+    return JsonResponse(_job_status(found), headers={"Cache-Control": "private, no-store"})
+
+
+@login_required
+def export_job_download(request: HttpRequest, slug: str, job) -> HttpResponse:
+    project, _, found = _own_job(request, slug, job)
+    if found.status != ExportJob.Status.DONE or not found.file:
+        raise Http404("This export is not written yet.")
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=f"{project.slug}-{found.kind}",
+        content_type=KINDS[found.kind].content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

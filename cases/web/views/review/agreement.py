@@ -12,35 +12,27 @@ from django.shortcuts import render
 
 from cases.access import get_project_for
 from cases.codebooks.snapshots import versions_of
-from cases.lib.cache import cached_for_project
 from cases.lib.charts import alpha_chart_svg
+from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
+from cases.lib.fresh_figures import Figures, figures_for
 from cases.models import Criterion
-from cases.review.reliability import FIGURES_VERSION, RELIABLE, TENTATIVE, agreement_figures
+from cases.review.reliability import RELIABLE, TENTATIVE
 from cases.web.forms.review import ReviewFilterForm, filter_query
 
-DRAWS, SEED = 1000, 1  # the page's bootstrap: fast, and the same figures on every visit
+DRAWS, SEED = AGREEMENT_DRAWS, AGREEMENT_SEED
 
 
-def _figures(project, dyad, pair, codebook_version: int | None = None) -> dict:
-    """Every figure of the agreement page, cached until anything they read changes."""
-    return cached_for_project(
+def _figures(project, dyad, pair, codebook_version: int | None = None) -> Figures:
+    """Every figure of the agreement page: current, or the newest computed while a background
+    task brings them up to date (``cases.lib.fresh_figures``)."""
+    return figures_for(
         "review-agreement",
         project,
-        [
-            dyad.code if dyad else "-",
-            ",".join(pair) if pair else "-",
-            f"{DRAWS}-{SEED}",
-            FIGURES_VERSION,
-            f"codebook-{codebook_version or 'current'}",
-        ],
-        lambda: agreement_figures(
-            project,
-            dyad=dyad,
-            coders=pair,
-            draws=DRAWS,
-            seed=SEED,
-            codebook_version=codebook_version,
-        ),
+        {
+            "dyad": dyad.code if dyad else None,
+            "pair": list(pair) if pair else None,
+            "codebook_version": codebook_version,
+        },
     )
 
 
@@ -198,7 +190,8 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.filters()
     version, versions, version_problem = _codebook_version(request, project)
     filters["codebook_version"] = version
-    figures = _figures(project, filters["dyad"], filters["pair"], version)
+    fresh = _figures(project, filters["dyad"], filters["pair"], version)
+    figures = fresh.value
     lines = _paired(figures["rows"])
     names = dict(
         Criterion.objects.filter(codebook_id=project.codebook_id).values_list("code", "name")
@@ -233,6 +226,7 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "diagnostics": _diagnostics(figures["left_out"], figures["against_consensus"]),
             "draws": DRAWS,
             "seed": SEED,
+            "figures": fresh,
         },
     )
 
@@ -242,7 +236,7 @@ def chart(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="review")
     filters = ReviewFilterForm(request.GET, project=project).filters()
     version = _codebook_version(request, project)[0]
-    rows = _figures(project, filters["dyad"], filters["pair"], version)["rows"]
+    rows = _figures(project, filters["dyad"], filters["pair"], version).value["rows"]
     return HttpResponse(_chart(rows), content_type="image/svg+xml")
 
 

@@ -1,0 +1,86 @@
+"""The pages whose figures are recomputed in the background (``cases.lib.fresh_figures``): for
+each, how its spec (plain data: which dyad, which reader, which page) names the figures' cache
+key and computes them. The pages and the background task both go through these.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+
+from cases.classification.inputs import find_dyads
+from cases.classification.rule import VERSIONS
+from cases.documents.quote_check import quote_problems
+from cases.lib.fresh_figures import recipe
+from cases.models import Dyad, Membership, Project
+from cases.reports.build import build_report, report_key
+from cases.reports.pages import compare_rows, report_article
+from cases.review.reliability import FIGURES_VERSION, agreement_figures
+from cases.visibility import visibility_for
+
+# The agreement page's bootstrap: fast, and the same figures on every visit.
+AGREEMENT_DRAWS, AGREEMENT_SEED = 1000, 1
+
+
+def _member(project: Project, spec: dict) -> Membership | None:
+    if spec.get("member") is None:
+        return None
+    return Membership.objects.select_related("user").get(pk=spec["member"], project=project)
+
+
+@recipe("review-agreement")
+def agreement(project: Project, spec: dict):
+    """spec: dyad (code or None), pair (two usernames or None), codebook_version (or None)."""
+    dyad = Dyad.objects.get(project=project, code=spec["dyad"]) if spec.get("dyad") else None
+    pair = tuple(spec["pair"]) if spec.get("pair") else None
+    version = spec.get("codebook_version")
+    parts = [
+        dyad.code if dyad else "-",
+        ",".join(pair) if pair else "-",
+        f"{AGREEMENT_DRAWS}-{AGREEMENT_SEED}",
+        FIGURES_VERSION,
+        f"codebook-{version or 'current'}",
+    ]
+
+    def compute():
+        return agreement_figures(
+            project,
+            dyad=dyad,
+            coders=pair,
+            draws=AGREEMENT_DRAWS,
+            seed=AGREEMENT_SEED,
+            codebook_version=version,
+        )
+
+    return parts, compute
+
+
+@recipe("dyad-report-article")
+def report(project: Project, spec: dict):
+    """spec: dyad (pk), member (the reader's membership pk, or None for a site administrator
+    outside the project). Rendering a large dyad's report costs more than building it, so the
+    rendered article is what is kept."""
+    dyad = Dyad.objects.get(pk=spec["dyad"], project=project)
+    membership = _member(project, spec)
+    visibility = visibility_for(membership)
+    # Quotes that are not in their source's document are marked; the project's fingerprint does
+    # not see documents, so the marks are part of the rendered article's key.
+    problems = quote_problems(project)
+    parts = [*report_key(project, dyad, membership, visibility), sorted(problems.items())]
+
+    def compute():
+        data = build_report(project, dyad, membership, visibility=visibility)
+        return report_article(project, data, problems)
+
+    return parts, compute
+
+
+@recipe("compare-rows")
+def comparison(project: Project, spec: dict):
+    """spec: per_page, page (number), member (pk or None), rule (a rule version)."""
+    membership = _member(project, spec)
+    visibility = visibility_for(membership)
+    rule = VERSIONS.get(spec.get("rule") or "", project.rule)
+    page = Paginator(find_dyads(project), spec["per_page"]).get_page(spec["page"])
+    shown = list(page.object_list)
+    parts = [spec["per_page"], page.number, visibility.cache_part, rule.name]
+    return parts, lambda: compare_rows(project, shown, visibility, rule)

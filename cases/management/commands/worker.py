@@ -1,0 +1,21 @@
+"""``python manage.py worker``: runs the background tasks (figures recomputed after a write,
+large exports) until stopped; ``--batch`` runs what is queued, then exits.
+
+The database backend's worker (django-tasks-db's ``db_worker``) under the project's name, with
+one difference: it never reloads itself on code changes, so the process that started it (``make
+run``, a service manager) is the one that stops it. Several workers may run at once, on any
+machine that reaches the database: each claims a task with a row lock before running it.
+"""
+
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
+
+
+class Command(DatabaseWorker):
+    help = (
+        "Run the background tasks (recomputed figures, large exports) until stopped; "
+        "--batch runs the queued ones, then exits."
+    )
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(reload=False)
