@@ -250,3 +250,12 @@
     form.requestSubmit();
   });
 })();
+
+// ---- the language switcher: choosing a language submits the form (its button stays for readers
+// without scripts) ---------------------------------------------------------------------------
+(function () {
+  document.addEventListener("change", function (event) {
+    const form = event.target && event.target.closest && event.target.closest("form[data-language-switcher]");
+    if (form && event.target.name === "language") form.requestSubmit();
+  });
+})();
