@@ -147,7 +147,9 @@
   document.addEventListener("submit", function (event) {
     if (event.target.id !== "submit-form" || !codingPage()) return;
     if (document.querySelector("form.crit.coded")) return;
-    if (!window.confirm("Nothing is coded on this item. Submit it anyway?")) event.preventDefault();
+    // The question comes from the page, in the interface's language.
+    const question = event.target.dataset.confirmEmpty || "Nothing is coded on this item. Submit it anyway?";
+    if (!window.confirm(question)) event.preventDefault();
   });
 
   // ---- criterion groups: collapsible, counted, remembered per item for the browser tab ----
