@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cases.classification.rule import Rule, rule_named
@@ -77,9 +78,9 @@ class Criterion(models.Model):
     """A code coders apply to evidence. Codes are stable identifiers: never renamed or reused."""
 
     class Verification(models.TextChoices):
-        VERIFIED = "V", "checked against a public source"
-        SEED = "S", "stated in the seed article"
-        UNVERIFIED = "U", "standard reading, not checked page by page"
+        VERIFIED = "V", gettext_lazy("checked against a public source")
+        SEED = "S", gettext_lazy("stated in the seed article")
+        UNVERIFIED = "U", gettext_lazy("standard reading, not checked page by page")
 
     codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="criteria")
     code = models.CharField(max_length=limits.CODE, validators=[validate_identifier])
@@ -211,10 +212,10 @@ class Project(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "admin"
-    REVIEWER = "reviewer", "reviewer"
-    CODER = "coder", "coder"
-    OBSERVER = "observer", "observer"
+    ADMIN = "admin", gettext_lazy("admin")
+    REVIEWER = "reviewer", gettext_lazy("reviewer")
+    CODER = "coder", gettext_lazy("coder")
+    OBSERVER = "observer", gettext_lazy("observer")
 
 
 class Membership(models.Model):
