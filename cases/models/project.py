@@ -10,6 +10,7 @@ from cases.classification.rule import Rule, rule_named
 from cases.lib import limits
 from cases.lib.validators import (
     MaxCharacters,
+    validate_criterion_translations,
     validate_identifier,
     validate_indicators,
     validate_line,
@@ -102,6 +103,16 @@ class Criterion(models.Model):
         max_length=1, choices=Verification.choices, default=Verification.UNVERIFIED
     )
     notes = models.TextField(blank=True, validators=[MaxCharacters(limits.CRITERION_NOTES)])
+    # The name and definition in other languages, {"tr": {"name": ..., "definition": ...}}: a
+    # reading aid for coders of another language. The codebook's own texts above stay what the
+    # project wrote and what is coded against; the coding page keeps them one click away.
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_criterion_translations],
+        help_text='{"tr": {"name": "…", "definition": "…"}}: the name and definition in '
+        "another language, shown to coders reading the interface in it.",
+    )
     # The codebook version that retired the criterion: kept in history with its codings,
     # excluded from new coding and from the current figures. None while it is current.
     retired_in = models.PositiveIntegerField(null=True, blank=True)
@@ -120,6 +131,18 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def in_language(self, language: str | None) -> dict:
+        """The name and definition to show a reader of ``language`` ("tr", "tr-tr"): the
+        project's translation where it has one (a text it leaves out falls back to the
+        original), else the original. ``translated`` says whether anything was replaced."""
+        tag = (language or "").lower()
+        texts = self.translations.get(tag) or self.translations.get(tag.split("-")[0]) or {}
+        return {
+            "name": texts.get("name") or self.name,
+            "definition": texts.get("definition") or self.definition,
+            "translated": bool(texts),
+        }
 
     def clean(self) -> None:
         if not self.pk:

@@ -28,3 +28,10 @@ def term(value):
         if value in choices.values:
             return choices(value).label
     return value
+
+
+@register.filter
+def in_language(criterion, language):
+    """``{{ criterion|in_language:LANGUAGE_CODE }}``: its name and definition for a reader of
+    that language (``Criterion.in_language``)."""
+    return criterion.in_language(language)
