@@ -9,6 +9,14 @@ register = template.Library()
 # each in the reader's language. Couplings read "loosely coupled", so their adverb stands alone.
 _ADVERBS = {Coupling.LOOSELY: gettext_lazy("loosely"), Coupling.TIGHTLY: gettext_lazy("tightly")}
 _CHOICES = (Stage, Round.Kind, Round.Status, Round.Reference, Consensus.Method)
+# The readings of an agreement figure (cases.review.agreement.reading's labels).
+_READINGS = {
+    "reliable": gettext_lazy("reliable"),
+    "tentative": gettext_lazy("tentative"),
+    "not reliable": gettext_lazy("not reliable"),
+    "not conclusive": gettext_lazy("not conclusive"),
+    "undefined": gettext_lazy("undefined"),
+}
 
 
 @register.filter
@@ -20,10 +28,12 @@ def get_item(mapping, key):
 @register.filter
 def term(value):
     """``{{ period.stage|term }}``: a stored value of the method (a stage, a coupling, a round's
-    kind or status, a consensus method) as its label in the interface's language; anything
-    else unchanged."""
+    kind or status, a consensus method, an agreement figure's reading) as its label in the
+    interface's language; anything else unchanged."""
     if value in _ADVERBS:
         return _ADVERBS[value]
+    if value in _READINGS:
+        return _READINGS[value]
     for choices in _CHOICES:
         if value in choices.values:
             return choices(value).label
