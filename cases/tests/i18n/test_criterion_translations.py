@@ -68,6 +68,7 @@ def test_the_coding_page_shows_the_coders_language_with_the_original_one_click_a
     trust = Criterion.objects.get(code="AB-T3-TRUST")
 
     page = coding_page(people, "tr")
+    assert '<option value="AB-T3-TRUST">Karşılıklı güven</option>' in page  # the jump list
     row = page[page.index('id="crit-AB-T3-TRUST"') :]
     row = row[: row.index("</form>")]
     assert '<span class="name" lang="tr">Karşılıklı güven</span>' in row
@@ -80,6 +81,7 @@ def test_the_coding_page_shows_the_coders_language_with_the_original_one_click_a
     assert 'class="original"' not in other[: other.index("</form>")]
 
     page = coding_page(people, "en")
+    assert '<option value="AB-T3-TRUST">Mutual trust</option>' in page
     row = page[page.index('id="crit-AB-T3-TRUST"') :]
     row = row[: row.index("</form>")]
     assert '<span class="name">Mutual trust</span>' in row
