@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Evidence
+from cases.models import Criterion, Evidence
 from cases.tests.browser import sign_in
 from cases.tests.conftest import PASSWORD, set_passwords
 
@@ -64,10 +64,23 @@ def test_every_page_family_switches_to_turkish_and_back(page, small_project):
 
 
 def test_the_coding_page_switches_and_the_choice_follows_the_coder(page, small_project):
+    Criterion.objects.filter(code="AB-T3-TRUST").update(
+        translations={"tr": {"name": "Karşılıklı güven", "definition": "Halkların güveni."}}
+    )
     set_passwords(["carl"])
     sign_in(page, "carl", PASSWORD)
     item = Evidence.objects.get(key="E3").pk
     walk(page, "coding", f"/p/small/code/{item}/", "E3 · coding", "E3 · kodlama")
+    # The translated criterion, its original one click away.
+    assert page.locator("#crit-AB-T3-TRUST .name").inner_text() == "Mutual trust"
+    switch(page, "tr")
+    row = page.locator("#crit-AB-T3-TRUST")
+    assert row.locator(".name").inner_text() == "Karşılıklı güven"
+    row.locator("details.definition > summary").click()
+    row.locator("details.original > summary").click()
+    assert row.locator(".original-name").inner_text() == "Mutual trust"
+    page.screenshot(path=str(SHOTS / "i18n-coding-translation-tr.png"), full_page=True)
+    switch(page, "en")
     # Chosen once, Turkish stays from page to page, signed out and back in.
     switch(page, "tr")
     page.goto("/p/small/queue/")
