@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint demo install install-dev clean chromium serve-prod
+.PHONY: run test lint demo install install-dev clean chromium serve-prod messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,11 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis
+
+## Gather the interface's strings into locale/tr (new ones untranslated) and compile the .mo
+## (GNU gettext: apt-get install gettext). docs/i18n.md says how to translate them.
+messages: install
+	$(BIN)/python manage.py makemessages -l tr --no-location --no-obsolete \
+		--ignore='.venv/*' --ignore='staticfiles/*' --ignore='test-artifacts/*' \
+		--ignore='cases/tests/*' --ignore='bench/*'
+	msgfmt --check -o locale/tr/LC_MESSAGES/django.mo locale/tr/LC_MESSAGES/django.po

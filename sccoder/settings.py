@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "cases.web.middleware.AdminStyleAttributesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (it may read the language from it), before CommonMiddleware (which
+    # resolves addresses): the language from the language cookie, else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,7 +177,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The interface speaks English and Turkish (docs/i18n.md). English is the default; a reader's
+# choice from the switcher lives in Django's language cookie, else the browser's preference.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("tr", "Türkçe")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "sccoder_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

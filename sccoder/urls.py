@@ -17,6 +17,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The language switcher posts here (set_language): the choice goes into the language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerDocs.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("cases.api.urls")),

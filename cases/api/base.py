@@ -13,6 +13,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -145,7 +146,7 @@ class CreateMixin(mixins.CreateModelMixin):
         if existing is not None:
             current = self.fresh(existing.pk)
             raise Conflict(
-                "This already exists; change it with an update that names its version.",
+                gettext("This already exists; change it with an update that names its version."),
                 current=current,
                 current_version=getattr(existing, "version", None),
             )
@@ -165,12 +166,16 @@ class ConditionalWrites:
             if candidate and candidate.isascii() and candidate.isdigit() and len(candidate) < 11:
                 return int(candidate)
         if raw is not None:
-            raise serializers.ValidationError({"version": ["A version is a whole number."]})
+            raise serializers.ValidationError(
+                {"version": [gettext("A version is a whole number.")]}
+            )
         raise serializers.ValidationError(
             {
                 "version": [
-                    "Send the version you last read (or an If-Match header), so that a change "
-                    "made meanwhile by someone else is not overwritten."
+                    gettext(
+                        "Send the version you last read (or an If-Match header), so that a change "
+                        "made meanwhile by someone else is not overwritten."
+                    )
                 ]
             }
         )

@@ -8,10 +8,12 @@ database's own text: a unique-key message would print the ids of other coders' r
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
-STALE = (
+# Lazy: each answer speaks the language of its request (Accept-Language, the language cookie).
+STALE = gettext_lazy(
     "Someone changed this record since you read it (version {sent} was sent, the current one "
     "is {current}); nothing was saved. Read it again and repeat your change."
 )
@@ -21,7 +23,7 @@ class Conflict(exceptions.APIException):
     """409: the write collides with the record's current state (stale version, duplicate)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The change conflicts with the current state of the record."
+    default_detail = gettext_lazy("The change conflicts with the current state of the record.")
     default_code = "conflict"
 
     def __init__(self, detail=None, *, current=None, current_version=None):
@@ -34,7 +36,7 @@ class PreconditionFailed(exceptions.APIException):
     """412: the If-Match header names a version that is no longer the current one."""
 
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = (
+    default_detail = gettext_lazy(
         "If-Match does not match the current version of this record; nothing was saved."
     )
     default_code = "precondition_failed"
@@ -56,11 +58,13 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, ProtectedError | RestrictedError):
         # Never list the protected rows: they may be other coders' codings.
         exc = Conflict(
-            "This record is still referred to (by evidence, codings, decisions or judgments) "
-            "and cannot be deleted."
+            gettext(
+                "This record is still referred to (by evidence, codings, decisions or judgments) "
+                "and cannot be deleted."
+            )
         )
     elif isinstance(exc, IntegrityError):
-        exc = Conflict("Refused by the database: the change conflicts with existing data.")
+        exc = Conflict(gettext("Refused by the database: the change conflicts with existing data."))
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, Conflict):
         if exc.current_version is not None:

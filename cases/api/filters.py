@@ -7,12 +7,12 @@ unique column last, so pages never repeat or skip a row.
 """
 
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from cases.evidence.search import EvidenceSearchFilter
+from cases.evidence.search import EvidenceSearchFilter, Fold, search_words
 from cases.lib.dates import EvidenceDateError, parse_evidence_date
 from cases.models import (
     Assignment,
@@ -257,9 +257,21 @@ class SourceFilter(filters.FilterSet):
         fields = []
 
     def search(self, qs, name, value):
-        for word in value.split():
+        # Folded as evidence search folds (case, accents, the Turkish I/ı and İ/i), so that
+        # "istanbul" finds "İstanbul" on SQLite too, whose LIKE folds ASCII letters only.
+        words = search_words(value)
+        if not words:
+            return qs
+        qs = qs.alias(
+            folded_key=Fold(F("key")),
+            folded_title=Fold(F("title")),
+            folded_authors=Fold(F("authors")),
+        )
+        for word in words:
             qs = qs.filter(
-                Q(key__icontains=word) | Q(title__icontains=word) | Q(authors__icontains=word)
+                Q(folded_key__contains=word)
+                | Q(folded_title__contains=word)
+                | Q(folded_authors__contains=word)
             )
         return qs
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
+from django.utils.translation import get_language
 
 from cases.models import (
     Assignment,
@@ -171,8 +172,9 @@ def cached_for_project(
     kind: str, project: Project, parts: Iterable[Any], compute: Callable[[], Any]
 ) -> Any:
     """``compute()``, kept until the project's data change. ``parts`` name what else the
-    result depends on (a dyad, a reader's audience, a page)."""
-    named = repr([*parts, project_fingerprint(project)]).encode()
+    result depends on (a dyad, a reader's audience, a page). The interface's language is part
+    of every key: a rendered report or a figure's labels are kept once per language."""
+    named = repr([*parts, get_language(), project_fingerprint(project)]).encode()
     key = f"{kind}:{project.pk}:{hashlib.sha256(named).hexdigest()}"
     found = cache.get(key)
     if found is None:

@@ -2,6 +2,8 @@
 API's model serializers run a field's validators, so each way in refuses the same text with the
 same message, shown beside the field or under its name."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.deconstruct import deconstructible
@@ -63,3 +65,46 @@ def validate_indicators(value) -> None:
         problem = limits.text_problem(text, limits.INDICATOR)
         if problem:
             raise ValidationError(f"Indicator {number}: {problem}.", code="invalid")
+
+
+# A criterion's translations: {"tr": {"name": "...", "definition": "..."}}, language tags as
+# the interface's (tr, en, pt-br); each text within the limits of the criterion's own.
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
+TRANSLATED_FIELDS = {"name": limits.NAME, "definition": limits.DEFINITION}
+
+
+def validate_criterion_translations(value) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(
+            'Translations are an object of languages: {"tr": {"name": ..., "definition": ...}}.',
+            code="invalid",
+        )
+    for language, texts in value.items():
+        if not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language):
+            raise ValidationError(
+                f"{language!r} is not a language tag in small letters (tr, en, pt-br).",
+                code="invalid",
+            )
+        if not isinstance(texts, dict) or not texts:
+            raise ValidationError(
+                f'Translation "{language}": an object with "name" and/or "definition".',
+                code="invalid",
+            )
+        for field, text in texts.items():
+            if field not in TRANSLATED_FIELDS:
+                raise ValidationError(
+                    f'Translation "{language}": "{field}" is not translated; only name and '
+                    "definition are.",
+                    code="invalid",
+                )
+            if not isinstance(text, str) or not text.strip():
+                raise ValidationError(
+                    f'Translation "{language}", {field}: a text that is not empty.', code="invalid"
+                )
+            problem = limits.text_problem(text, TRANSLATED_FIELDS[field])
+            if field == "name" and "\n" in text:
+                problem = "one line"
+            if problem:
+                raise ValidationError(
+                    f'Translation "{language}", {field}: {problem}.', code="invalid"
+                )

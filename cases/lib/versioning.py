@@ -13,8 +13,11 @@ API, a message on the page, an error message in the admin.
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
+from django.utils.translation import gettext_lazy
 
-STALE = "Changed in another tab or window since this page loaded; your change was not saved."
+STALE = gettext_lazy(
+    "Changed in another tab or window since this page loaded; your change was not saved."
+)
 
 
 class StaleWrite(Exception):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Greatest, Least, Length, Upper
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cases.classification.rule import has_coupling
@@ -217,27 +218,27 @@ def period_reaches(parsed: EvidenceDate, period: "Period") -> bool:
 
 
 class EvidenceType(models.TextChoices):
-    EVENT = "event", "event"
-    AGREEMENT = "agreement", "agreement"
-    POLICY = "policy", "policy"
-    STATISTIC = "statistic", "statistic"
-    SURVEY = "survey", "survey"
-    DISCOURSE = "discourse", "discourse"
-    RESEARCH_FINDING = "research_finding", "research finding"
-    CONTEXT = "context", "context"
-    AUTHOR_ASSESSMENT = "author_assessment", "author assessment"
+    EVENT = "event", gettext_lazy("event")
+    AGREEMENT = "agreement", gettext_lazy("agreement")
+    POLICY = "policy", gettext_lazy("policy")
+    STATISTIC = "statistic", gettext_lazy("statistic")
+    SURVEY = "survey", gettext_lazy("survey")
+    DISCOURSE = "discourse", gettext_lazy("discourse")
+    RESEARCH_FINDING = "research_finding", gettext_lazy("research finding")
+    CONTEXT = "context", gettext_lazy("context")
+    AUTHOR_ASSESSMENT = "author_assessment", gettext_lazy("author assessment")
 
 
 class Stage(models.TextChoices):
-    NONE = "none", "none"
-    NASCENT = "nascent", "nascent"
-    ASCENDANT = "ascendant", "ascendant"
-    MATURE = "mature", "mature"
+    NONE = "none", gettext_lazy("none")
+    NASCENT = "nascent", gettext_lazy("nascent")
+    ASCENDANT = "ascendant", gettext_lazy("ascendant")
+    MATURE = "mature", gettext_lazy("mature")
 
 
 class Coupling(models.TextChoices):
-    LOOSELY = "loosely", "loosely coupled"
-    TIGHTLY = "tightly", "tightly coupled"
+    LOOSELY = "loosely", gettext_lazy("loosely coupled")
+    TIGHTLY = "tightly", gettext_lazy("tightly coupled")
 
 
 class EvidenceQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ because a check constraint cannot look at another table.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cases.lib import limits
@@ -18,8 +19,8 @@ from cases.models.versions import current_codebook_version
 
 class Assignment(models.Model):
     class Status(models.TextChoices):
-        ASSIGNED = "assigned", "assigned"
-        SUBMITTED = "submitted", "submitted"
+        ASSIGNED = "assigned", gettext_lazy("assigned")
+        SUBMITTED = "submitted", gettext_lazy("submitted")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="assignments")
     coder = models.ForeignKey(
@@ -150,8 +151,8 @@ class Consensus(models.Model):
     """The final code of one item for one criterion; value None records a decision not to code."""
 
     class Method(models.TextChoices):
-        UNANIMOUS = "unanimous", "unanimous"
-        ADJUDICATED = "adjudicated", "adjudicated"
+        UNANIMOUS = "unanimous", gettext_lazy("unanimous")
+        ADJUDICATED = "adjudicated", gettext_lazy("adjudicated")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="consensus")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="consensus")

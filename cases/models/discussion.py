@@ -4,6 +4,7 @@ assignments (with the seed of a random sample, so it can be drawn again)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from cases.lib import limits
 from cases.lib.validators import MaxCharacters
@@ -38,9 +39,9 @@ class Notification(models.Model):
     decision on an item they coded. Read on the notifications page; no e-mail."""
 
     class Kind(models.TextChoices):
-        RETURNED = "returned", "item returned"
-        ASSIGNED = "assigned", "items assigned"
-        DECIDED = "decided", "item decided"
+        RETURNED = "returned", gettext_lazy("item returned")
+        ASSIGNED = "assigned", gettext_lazy("items assigned")
+        DECIDED = "decided", gettext_lazy("item decided")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from cases.models.source import Source
 
@@ -13,8 +14,8 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
         HTML = "html", "HTML"
-        TEXT = "text", "Plain text"
-        MARKDOWN = "markdown", "Markdown"
+        TEXT = "text", gettext_lazy("Plain text")
+        MARKDOWN = "markdown", gettext_lazy("Markdown")
 
     source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="document")
     sha256 = models.CharField(max_length=64)

@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cases.classification.rule import Rule, rule_named
 from cases.lib import limits
 from cases.lib.validators import (
     MaxCharacters,
+    validate_criterion_translations,
     validate_identifier,
     validate_indicators,
     validate_line,
@@ -77,9 +79,9 @@ class Criterion(models.Model):
     """A code coders apply to evidence. Codes are stable identifiers: never renamed or reused."""
 
     class Verification(models.TextChoices):
-        VERIFIED = "V", "checked against a public source"
-        SEED = "S", "stated in the seed article"
-        UNVERIFIED = "U", "standard reading, not checked page by page"
+        VERIFIED = "V", gettext_lazy("checked against a public source")
+        SEED = "S", gettext_lazy("stated in the seed article")
+        UNVERIFIED = "U", gettext_lazy("standard reading, not checked page by page")
 
     codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="criteria")
     code = models.CharField(max_length=limits.CODE, validators=[validate_identifier])
@@ -101,6 +103,16 @@ class Criterion(models.Model):
         max_length=1, choices=Verification.choices, default=Verification.UNVERIFIED
     )
     notes = models.TextField(blank=True, validators=[MaxCharacters(limits.CRITERION_NOTES)])
+    # The name and definition in other languages, {"tr": {"name": ..., "definition": ...}}: a
+    # reading aid for coders of another language. The codebook's own texts above stay what the
+    # project wrote and what is coded against; the coding page keeps them one click away.
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_criterion_translations],
+        help_text='{"tr": {"name": "…", "definition": "…"}}: the name and definition in '
+        "another language, shown to coders reading the interface in it.",
+    )
     # The codebook version that retired the criterion: kept in history with its codings,
     # excluded from new coding and from the current figures. None while it is current.
     retired_in = models.PositiveIntegerField(null=True, blank=True)
@@ -119,6 +131,18 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def in_language(self, language: str | None) -> dict:
+        """The name and definition to show a reader of ``language`` ("tr", "tr-tr"): the
+        project's translation where it has one (a text it leaves out falls back to the
+        original), else the original. ``translated`` says whether anything was replaced."""
+        tag = (language or "").lower()
+        texts = self.translations.get(tag) or self.translations.get(tag.split("-")[0]) or {}
+        return {
+            "name": texts.get("name") or self.name,
+            "definition": texts.get("definition") or self.definition,
+            "translated": bool(texts),
+        }
 
     def clean(self) -> None:
         if not self.pk:
@@ -211,10 +235,10 @@ class Project(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "admin"
-    REVIEWER = "reviewer", "reviewer"
-    CODER = "coder", "coder"
-    OBSERVER = "observer", "observer"
+    ADMIN = "admin", gettext_lazy("admin")
+    REVIEWER = "reviewer", gettext_lazy("reviewer")
+    CODER = "coder", gettext_lazy("coder")
+    OBSERVER = "observer", gettext_lazy("observer")
 
 
 class Membership(models.Model):

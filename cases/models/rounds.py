@@ -8,6 +8,7 @@ ordinary work, measured by the coders' agreement with one another only.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from cases.lib import limits
 from cases.lib.validators import validate_line
@@ -17,16 +18,16 @@ from cases.models.project import Criterion, Project
 
 class Round(models.Model):
     class Kind(models.TextChoices):
-        CALIBRATION = "calibration", "calibration"
-        PRODUCTION = "production", "production"
+        CALIBRATION = "calibration", gettext_lazy("calibration")
+        PRODUCTION = "production", gettext_lazy("production")
 
     class Status(models.TextChoices):
-        OPEN = "open", "open"
-        CLOSED = "closed", "closed"
+        OPEN = "open", gettext_lazy("open")
+        CLOSED = "closed", gettext_lazy("closed")
 
     class Reference(models.TextChoices):
-        CONSENSUS = "consensus", "the items' consensus"
-        GOLD = "gold", "a gold set"
+        CONSENSUS = "consensus", gettext_lazy("the items' consensus")
+        GOLD = "gold", gettext_lazy("a gold set")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="rounds")
     name = models.CharField(max_length=limits.NAME, validators=[validate_line])

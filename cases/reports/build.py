@@ -311,7 +311,7 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
                 "date": e.date,
                 "period": code_of_period.get(e.period_id),
                 "evidence_type": e.evidence_type,
-                "evidence_type_label": EvidenceType(e.evidence_type).label,
+                "evidence_type_label": str(EvidenceType(e.evidence_type).label),
                 "quote": e.quote,
                 "summary": e.summary,
                 "source": e.source.key,

@@ -77,5 +77,6 @@ def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    # The sign-in form's own button, whatever the interface language (the header has a form too).
+    page.click("form.sign-in button[type=submit]")
     page.wait_for_url(re.compile(r".*/$"))

@@ -96,6 +96,8 @@ EXPECTED: dict[str, Rule] = {
     "password_reset_confirm": Rule(EVERYONE, ("uidb64", "token"), scope="site"),
     "password_reset_complete": Rule(EVERYONE, scope="site"),
     "cases:home": Rule(SIGNED_IN, scope="site"),
+    # The language switcher: anyone may choose the interface's language, signed in or not.
+    "set_language": Rule(EVERYONE, method="post", scope="site"),
     # The API's own pages: the schema and docs are public (they describe, they hold no data);
     # the root lists links; a token is for a signed-in user.
     "api-schema": Rule(EVERYONE, scope="site"),

@@ -147,7 +147,9 @@
   document.addEventListener("submit", function (event) {
     if (event.target.id !== "submit-form" || !codingPage()) return;
     if (document.querySelector("form.crit.coded")) return;
-    if (!window.confirm("Nothing is coded on this item. Submit it anyway?")) event.preventDefault();
+    // The question comes from the page, in the interface's language.
+    const question = event.target.dataset.confirmEmpty || "Nothing is coded on this item. Submit it anyway?";
+    if (!window.confirm(question)) event.preventDefault();
   });
 
   // ---- criterion groups: collapsible, counted, remembered per item for the browser tab ----
@@ -248,5 +250,14 @@
     if (!form) return;
     event.preventDefault();
     form.requestSubmit();
+  });
+})();
+
+// ---- the language switcher: choosing a language submits the form (its button stays for readers
+// without scripts) ---------------------------------------------------------------------------
+(function () {
+  document.addEventListener("change", function (event) {
+    const form = event.target && event.target.closest && event.target.closest("form[data-language-switcher]");
+    if (form && event.target.name === "language") form.requestSubmit();
   });
 })();

@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.documents.taking import (
     PassageRefused,
@@ -30,6 +31,7 @@ from cases.models import (
     Source,
 )
 from cases.sources import check_key
+from cases.web.collation import ordered_for_reader
 
 DATE_PLACEHOLDER = "1993 · 2008-10 · 2010-08-16 · 1994/1999"
 _NUMBERED_KEY = re.compile(r"^(.*?)(\d+)$")
@@ -120,31 +122,43 @@ class EvidenceForm(forms.ModelForm):
             "period": PeriodChoiceField,
         }
         labels = {
-            "locator": "Page",
-            "states": "States concerned",
-            "locator_note": "Locator note",
-            "evidence_type": "Evidence type",
-            "via_source": "Quoted from (cited in)",
-            "via_locator": "Page there",
-            "assessed_stage": "Author's stage assessment",
-            "assessed_coupling": "Assessed coupling",
+            "locator": gettext_lazy("Page"),
+            "states": gettext_lazy("States concerned"),
+            "locator_note": gettext_lazy("Locator note"),
+            "evidence_type": gettext_lazy("Evidence type"),
+            "via_source": gettext_lazy("Quoted from (cited in)"),
+            "via_locator": gettext_lazy("Page there"),
+            "assessed_stage": gettext_lazy("Author's stage assessment"),
+            "assessed_coupling": gettext_lazy("Assessed coupling"),
         }
         help_texts = {
-            "states": "For a community: the member states the item speaks of, e.g. DNK NOR. "
-            "Leave empty when it concerns the whole community (or the dyad).",
-            "key": "Unique in the project, e.g. KAR-N08. Suggested from the last item's numbering.",
-            "period": "Leave empty to place the item by its date's start year. An item dated "
-            "by a span may go in another period its span reaches (say why in the locator note).",
-            "via_source": "When the passage rests on a work it cites (a footnoted source): the "
-            "source above is that work, and this is the work the quote is taken from.",
-            "via_locator": "The quote's page in the work it is taken from.",
-            "assessed_stage": "Only for an author assessment that states a stage verdict and "
-            "nothing else; such an item is not coded on criteria.",
-            "locator": "A page (391), a range (380–381) or a list (386, 389).",
-            "footnote": "The footnote number, when the quote is in a note.",
-            "locator_note": "Anything else that helps find the passage, e.g. 'table 2'.",
-            "quote": "Verbatim, as printed.",
-            "summary": "One or two sentences in your own words.",
+            "states": gettext_lazy(
+                "For a community: the member states the item speaks of, e.g. DNK NOR. "
+                "Leave empty when it concerns the whole community (or the dyad)."
+            ),
+            "key": gettext_lazy(
+                "Unique in the project, e.g. KAR-N08. Suggested from the last item's numbering."
+            ),
+            "period": gettext_lazy(
+                "Leave empty to place the item by its date's start year. An item dated "
+                "by a span may go in another period its span reaches (say why in the locator note)."
+            ),
+            "via_source": gettext_lazy(
+                "When the passage rests on a work it cites (a footnoted source): the "
+                "source above is that work, and this is the work the quote is taken from."
+            ),
+            "via_locator": gettext_lazy("The quote's page in the work it is taken from."),
+            "assessed_stage": gettext_lazy(
+                "Only for an author assessment that states a stage verdict and "
+                "nothing else; such an item is not coded on criteria."
+            ),
+            "locator": gettext_lazy("A page (391), a range (380–381) or a list (386, 389)."),
+            "footnote": gettext_lazy("The footnote number, when the quote is in a note."),
+            "locator_note": gettext_lazy(
+                "Anything else that helps find the passage, e.g. 'table 2'."
+            ),
+            "quote": gettext_lazy("Verbatim, as printed."),
+            "summary": gettext_lazy("One or two sentences in your own words."),
         }
         widgets = {
             "key": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -155,17 +169,27 @@ class EvidenceForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "quote": {"required": "The verbatim quote cannot be empty."},
+            "quote": {"required": gettext_lazy("The verbatim quote cannot be empty.")},
             "date": {"required": "A date is required: " + DATE_PLACEHOLDER + "."},
-            "dyad": {"invalid_choice": "Unknown dyad: choose one of this project's dyads."},
+            "dyad": {
+                "invalid_choice": gettext_lazy("Unknown dyad: choose one of this project's dyads.")
+            },
             "source": {
-                "invalid_choice": "Unknown source: choose one of this project's sources.",
-                "required": "Choose the source the quote comes from.",
+                "invalid_choice": gettext_lazy(
+                    "Unknown source: choose one of this project's sources."
+                ),
+                "required": gettext_lazy("Choose the source the quote comes from."),
             },
             "via_source": {
-                "invalid_choice": "Unknown source: choose one of this project's sources."
+                "invalid_choice": gettext_lazy(
+                    "Unknown source: choose one of this project's sources."
+                )
             },
-            "period": {"invalid_choice": "Unknown period: choose one of this project's periods."},
+            "period": {
+                "invalid_choice": gettext_lazy(
+                    "Unknown period: choose one of this project's periods."
+                )
+            },
         }
 
     def __init__(self, *args, project: Project, taken: Taken | None = None, **kwargs):
@@ -182,11 +206,13 @@ class EvidenceForm(forms.ModelForm):
         self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
         if not self.fields["dyad"].queryset.exclude(extra_states="").exists():
             del self.fields["states"]  # only dyads: an item always concerns both states
-        self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
+        self.fields["source"].queryset = ordered_for_reader(
+            Source.objects.filter(project=project), lambda source: source.key
+        )
         self.fields["via_source"].queryset = self.fields["source"].queryset
-        self.fields["via_source"].empty_label = "— the source itself —"
+        self.fields["via_source"].empty_label = gettext("— the source itself —")
         self.fields["period"].queryset = project_periods(project)
-        self.fields["period"].empty_label = "— from the date —"
+        self.fields["period"].empty_label = gettext("— from the date —")
         if self.instance.pk:
             # A stored period that contains the date's start year is the derived one: leave the
             # field empty, and a changed date moves the item to its new period instead of failing
@@ -210,7 +236,7 @@ class EvidenceForm(forms.ModelForm):
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
         if not key:
-            raise forms.ValidationError("A key is required.")
+            raise forms.ValidationError(gettext("A key is required."))
         problem = check_key(key)  # the same rule as source keys: no spaces, no markup
         if problem:
             raise forms.ValidationError(as_sentence(problem))
@@ -334,7 +360,7 @@ class EvidenceFilterForm(forms.Form):
 
     q = forms.CharField(
         required=False,
-        label="Search",
+        label=gettext_lazy("Search"),
         max_length=200,
         widget=forms.TextInput(
             attrs={
@@ -349,17 +375,17 @@ class EvidenceFilterForm(forms.Form):
         queryset=Dyad.objects.none(),
         to_field_name="code",
         required=False,
-        empty_label="All",
+        empty_label=gettext_lazy("All"),
         error_messages={"invalid_choice": _UNKNOWN},
     )
     period = PeriodChoiceField(
         queryset=Period.objects.none(),
         required=False,
-        empty_label="All",
+        empty_label=gettext_lazy("All"),
         error_messages={"invalid_choice": _UNKNOWN},
     )
     evidence_type = forms.ChoiceField(
-        label="Type",
+        label=gettext_lazy("Type"),
         required=False,
         choices=[("", "All"), *EvidenceType.choices],
         error_messages={"invalid_choice": _UNKNOWN},
@@ -368,20 +394,24 @@ class EvidenceFilterForm(forms.Form):
         queryset=Source.objects.none(),
         to_field_name="key",
         required=False,
-        empty_label="All",
+        empty_label=gettext_lazy("All"),
         error_messages={"invalid_choice": _UNKNOWN},
     )
     criterion = forms.ModelChoiceField(
         queryset=Criterion.objects.none(),
         to_field_name="code",
         required=False,
-        empty_label="All",
+        empty_label=gettext_lazy("All"),
         error_messages={"invalid_choice": _UNKNOWN},
     )
     coded = forms.ChoiceField(
-        label="My coding",
+        label=gettext_lazy("My coding"),
         required=False,
-        choices=[("", "All"), ("mine", "Coded by me"), ("notmine", "Not coded by me")],
+        choices=[
+            ("", gettext_lazy("All")),
+            ("mine", gettext_lazy("Coded by me")),
+            ("notmine", gettext_lazy("Not coded by me")),
+        ],
         error_messages={"invalid_choice": _UNKNOWN},
     )
 
@@ -389,10 +419,12 @@ class EvidenceFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["dyad"].queryset = Dyad.objects.filter(project=project).order_by("code")
         self.fields["period"].queryset = project_periods(project)
-        self.fields["source"].queryset = Source.objects.filter(project=project).order_by("key")
+        self.fields["source"].queryset = ordered_for_reader(
+            Source.objects.filter(project=project), lambda source: source.key
+        )
         self.fields["criterion"].queryset = project.codebook.criteria.in_codebook_order()
         if membership.can_code:
-            self.fields["criterion"].help_text = "Among your own codes."
+            self.fields["criterion"].help_text = gettext("Among your own codes.")
         else:
             # "Coded by me" means nothing to someone who does not code.
             del self.fields["coded"]

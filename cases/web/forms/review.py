@@ -10,6 +10,7 @@ beyond its form is checked by the writes themselves (``cases.review.adjudication
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from cases.lib import limits
 from cases.models import Assignment, Criterion, Dyad, Period, PeriodOverride, Project
@@ -36,11 +37,14 @@ class ReviewFilterForm(forms.Form):
     """
 
     dyad = forms.ChoiceField(
-        required=False, error_messages={"invalid_choice": "this project has no dyad %(value)s."}
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("this project has no dyad %(value)s.")},
     )
     pair = forms.ChoiceField(
         required=False,
-        error_messages={"invalid_choice": "%(value)s is not two coders with submitted items."},
+        error_messages={
+            "invalid_choice": gettext_lazy("%(value)s is not two coders with submitted items.")
+        },
     )
 
     def __init__(self, data, *, project: Project):
@@ -82,11 +86,12 @@ class QueueFilterForm(ReviewFilterForm):
     and which list is shown (awaiting adjudication unless "decided")."""
 
     period = forms.ChoiceField(
-        required=False, error_messages={"invalid_choice": "no such period in this project."}
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("no such period in this project.")},
     )
     criterion = forms.ChoiceField(
         required=False,
-        error_messages={"invalid_choice": "the codebook has no criterion %(value)s."},
+        error_messages={"invalid_choice": gettext_lazy("the codebook has no criterion %(value)s.")},
     )
     show = forms.CharField(required=False, strip=False)
 
@@ -196,7 +201,7 @@ class DecisionForm(forms.Form):
     """
 
     codes = forms.Field(required=False, widget=forms.MultipleHiddenInput)
-    rationale = forms.CharField(required=False, strip=False, label="rationale")
+    rationale = forms.CharField(required=False, strip=False, label=gettext_lazy("rationale"))
 
     def __init__(self, data, *, codes: list[str]):
         super().__init__(data)
@@ -251,19 +256,20 @@ class OverrideForm(forms.Form):
 
     period = forms.ModelChoiceField(
         queryset=Period.objects.none(),
-        label="period",
+        label=gettext_lazy("period"),
         error_messages={"required": CHOOSE_PERIOD, "invalid_choice": CHOOSE_PERIOD},
     )
     criterion = forms.ModelChoiceField(
         queryset=Criterion.objects.none(),
         to_field_name="code",
-        label="criterion",
+        label=gettext_lazy("criterion"),
         error_messages={"required": CHOOSE_CRITERION, "invalid_choice": CHOOSE_CRITERION},
     )
     value = forms.IntegerField(
-        label="value", error_messages={"required": CHOOSE_VALUE, "invalid": CHOOSE_VALUE}
+        label=gettext_lazy("value"),
+        error_messages={"required": CHOOSE_VALUE, "invalid": CHOOSE_VALUE},
     )
-    rationale = forms.CharField(required=False, strip=False, label="rationale")
+    rationale = forms.CharField(required=False, strip=False, label=gettext_lazy("rationale"))
     version = SeenVersion(required=False)
 
     def __init__(self, data, *, project: Project):

@@ -1,6 +1,7 @@
 """The forms of the coding-round pages: opening a round, and an item's gold set."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.lib import limits
 from cases.models import Round
@@ -17,26 +18,35 @@ class RoundForm(forms.Form):
     reference = forms.ChoiceField(
         choices=Round.Reference.choices,
         initial=Round.Reference.GOLD,
-        label="Scored against",
-        help_text="A calibration round scores each coder against the gold set a reviewer "
-        "records, or against the items' consensus. Production rounds are not scored.",
+        label=gettext_lazy("Scored against"),
+        help_text=gettext_lazy(
+            "A calibration round scores each coder against the gold set a reviewer "
+            "records, or against the items' consensus. Production rounds are not scored."
+        ),
     )
     coders = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
     items = forms.CharField(
         required=False,
-        label="Chosen items",
+        label=gettext_lazy("Chosen items"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Evidence keys, separated by spaces, commas or lines. Leave empty to draw "
-        "a random sample instead.",
+        help_text=gettext_lazy(
+            "Evidence keys, separated by spaces, commas or lines. Leave empty to draw "
+            "a random sample instead."
+        ),
     )
     sample_size = forms.IntegerField(
-        required=False, min_value=1, label="Random sample of", help_text="items of the project"
+        required=False,
+        min_value=1,
+        label=gettext_lazy("Random sample of"),
+        help_text=gettext_lazy("items of the project"),
     )
     seed = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=2**63 - 1,
-        help_text="Draws the same sample again; leave empty for a new one (it is recorded).",
+        help_text=gettext_lazy(
+            "Draws the same sample again; leave empty for a new one (it is recorded)."
+        ),
     )
 
     def __init__(self, *args, coders: list[str], **kwargs):
@@ -48,13 +58,17 @@ class RoundForm(forms.Form):
         keys = data.get("items", "").replace(",", " ").split()
         data["item_keys"] = list(dict.fromkeys(keys))
         if keys and data.get("sample_size"):
-            self.add_error("items", "Choose items or a random sample size, not both.")
+            self.add_error("items", gettext("Choose items or a random sample size, not both."))
         elif not keys and not data.get("sample_size"):
-            self.add_error("sample_size", "Choose items, or give the size of a random sample.")
+            self.add_error(
+                "sample_size", gettext("Choose items, or give the size of a random sample.")
+            )
         if data.get("seed") is not None and keys:
-            self.add_error("seed", "A seed draws a random sample; chosen items need none.")
+            self.add_error("seed", gettext("A seed draws a random sample; chosen items need none."))
         if data.get("kind") == Round.Kind.PRODUCTION and data.get("reference") == "gold":
-            self.add_error("reference", "Only a calibration round is scored against a gold set.")
+            self.add_error(
+                "reference", gettext("Only a calibration round is scored against a gold set.")
+            )
         return data
 
 

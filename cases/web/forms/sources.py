@@ -8,6 +8,7 @@ import math
 from django import forms
 from django.conf import settings
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.lib import limits
 from cases.lib.validators import MaxCharacters
@@ -84,35 +85,44 @@ class SourceForm(forms.Form):
 
     key = forms.CharField(
         max_length=KEY_MAX_LENGTH,
-        help_text="How evidence refers to this source, e.g. karayel2024. "
-        "Renaming it keeps the evidence linked.",
+        help_text=gettext_lazy(
+            "How evidence refers to this source, e.g. karayel2024. "
+            "Renaming it keeps the evidence linked."
+        ),
     )
-    type = forms.ChoiceField(label="Kind", choices=COMMON_TYPES)
+    type = forms.ChoiceField(label=gettext_lazy("Kind"), choices=COMMON_TYPES)
     authors = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text="One per line: Family, Given. A line without a comma is an organisation "
-        "(World Bank); put one with a comma in braces: {Ministry of Foreign Affairs, Türkiye}.",
+        help_text=gettext_lazy(
+            "One per line: Family, Given. A line without a comma is an organisation "
+            "(World Bank); put one with a comma in braces: {Ministry of Foreign Affairs, Türkiye}."
+        ),
     )
     title = forms.CharField(
         validators=[MaxCharacters(limits.CSL_TEXT)], widget=forms.Textarea(attrs={"rows": 2})
     )
     container_title = forms.CharField(
-        label="Journal, book or website",
+        label=gettext_lazy("Journal, book or website"),
         required=False,
         validators=[MaxCharacters(limits.CSL_TEXT)],
-        help_text="The journal of an article, the book of a chapter, the site of a web page.",
+        help_text=gettext_lazy(
+            "The journal of an article, the book of a chapter, the site of a web page."
+        ),
     )
     volume = forms.CharField(required=False, max_length=40)
     issue = forms.CharField(required=False, max_length=40)
     page = forms.CharField(
-        label="Pages", required=False, max_length=60, help_text="Of the whole work: 380–400"
+        label=gettext_lazy("Pages"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("Of the whole work: 380–400"),
     )
     year = forms.CharField(
-        label="Year",
+        label=gettext_lazy("Year"),
         required=False,
         max_length=40,
-        help_text="2024, 2024-03-15 or forthcoming",
+        help_text=gettext_lazy("2024, 2024-03-15 or forthcoming"),
     )
     publisher = forms.CharField(required=False, validators=[MaxCharacters(limits.CSL_TEXT)])
     doi = forms.CharField(
@@ -125,7 +135,7 @@ class SourceForm(forms.Form):
     accessed = forms.CharField(
         required=False,
         max_length=40,
-        help_text="For web pages: 2024-05-01",
+        help_text=gettext_lazy("For web pages: 2024-05-01"),
         widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD"}),
     )
     # A fingerprint of the record as the form was opened: an edit made meanwhile is not overwritten.
@@ -198,15 +208,15 @@ class SourceImportForm(forms.Form):
     ``duplicates`` those whose key the project already has (they are skipped)."""
 
     text = forms.CharField(
-        label="Paste the records",
+        label=gettext_lazy("Paste the records"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "code"}),
     )
     file = forms.FileField(
-        label="or choose a file",
+        label=gettext_lazy("or choose a file"),
         required=False,
-        help_text=".json or .bib, UTF-8",
+        help_text=gettext_lazy(".json or .bib, UTF-8"),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.bib,.bibtex,.txt"}),
     )
     format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="auto", widget=forms.RadioSelect)
@@ -232,8 +242,10 @@ class SourceImportForm(forms.Form):
         if fmt is None:
             self.add_error(
                 "text",
-                "This is neither CSL-JSON (which starts with [ or {) nor BibTeX "
-                "(which starts with @): choose the format, or check what was copied.",
+                gettext(
+                    "This is neither CSL-JSON (which starts with [ or {) nor BibTeX "
+                    "(which starts with @): choose the format, or check what was copied."
+                ),
             )
             return cleaned
         self.detected_format = fmt
@@ -257,7 +269,9 @@ class SourceImportForm(forms.Form):
         if not self.new_sources:
             self.add_error(
                 "text",
-                "Every record's key is already in this project, so there is nothing to import.",
+                gettext(
+                    "Every record's key is already in this project, so there is nothing to import."
+                ),
             )
         return cleaned
 
@@ -283,7 +297,7 @@ class SourceImportForm(forms.Form):
                 return upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 self.add_error(
-                    "file", "The file is not UTF-8 text; save it as UTF-8 and try again."
+                    "file", gettext("The file is not UTF-8 text; save it as UTF-8 and try again.")
                 )
                 return None
         text = cleaned.get("text") or ""
@@ -292,7 +306,7 @@ class SourceImportForm(forms.Form):
             self.add_error("text", f"The pasted text is {problem}.")
             return None
         if not text.strip():
-            self.add_error("text", "Paste CSL-JSON or BibTeX here, or choose a file.")
+            self.add_error("text", gettext("Paste CSL-JSON or BibTeX here, or choose a file."))
             return None
         return text
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 
 from cases.access import get_project_for
 from cases.coding.assignments import (
@@ -20,6 +21,7 @@ from cases.coding.assignments import (
     progress_for,
 )
 from cases.models import AssignmentBatch, Dyad, Evidence, Membership, Period, Role
+from cases.web.collation import sorted_for_reader
 
 
 class AssignmentForm(forms.Form):
@@ -133,10 +135,9 @@ class ProjectAssignmentSettingsForm(forms.Form):
 @login_required
 def assignments(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="manage")
-    coder_memberships = (
-        Membership.objects.filter(project=project, role=Role.CODER)
-        .select_related("user")
-        .order_by("user__username")
+    coder_memberships = sorted_for_reader(
+        Membership.objects.filter(project=project, role=Role.CODER).select_related("user"),
+        lambda m: m.user.username,
     )
     names = [m.user.username for m in coder_memberships]
     dyads = Dyad.objects.filter(project=project).order_by("code")
@@ -164,7 +165,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         project.coders_per_item = settings_form.cleaned_data["coders_per_item"]
         project.auto_assign_coders = settings_form.cleaned_data["auto_assign_coders"]
         project.save(update_fields=["coders_per_item", "auto_assign_coders"])
-        messages.success(request, "Assignment settings saved.")
+        messages.success(request, gettext("Assignment settings saved."))
         return redirect("cases:assignments", slug=slug)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -186,11 +187,14 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         except AssignmentRefused as exc:
             form.add_error(None, str(exc))
         else:
-            seed = f" Seed {made.seed}: the same seed draws the same items." if made.seed else ""
-            messages.success(
-                request,
-                f"{made.created} assignment{'s' if made.created != 1 else ''} created.{seed}",
-            )
+            message = ngettext(
+                "%(count)d assignment created.", "%(count)d assignments created.", made.created
+            ) % {"count": made.created}
+            if made.seed:
+                message += " " + gettext("Seed %(seed)s: the same seed draws the same items.") % {
+                    "seed": made.seed
+                }
+            messages.success(request, message)
             return redirect("cases:assignments", slug=slug)
     return render(
         request,

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from cases.access import get_project_for
 from cases.codebooks.drafts import (
@@ -79,35 +80,35 @@ def _apply(action: str, codebook, user, post) -> str:
     """One edit of the draft; returns what to tell the admin."""
     if action == "start":
         start_draft(codebook=codebook, user=user)
-        return "Draft started from the published codebook."
+        return gettext("Draft started from the published codebook.")
     if action == "add":
         fields = _criterion_fields(post)
         add_draft_criterion(codebook=codebook, user=user, fields=fields)
-        return f"{fields['code']} added to the draft."
+        return gettext("%(code)s added to the draft.") % {"code": fields["code"]}
     if action == "edit":
         fields = _criterion_fields(post)
         fields.pop("framework")
         code = fields.pop("code")
         edit_draft_criterion(codebook=codebook, user=user, code=code, fields=fields)
-        return f"{code} changed in the draft."
+        return gettext("%(code)s changed in the draft.") % {"code": code}
     if action == "remove":
         code = post.get("code", "")
         remove_draft_criterion(codebook=codebook, user=user, code=code)
-        return f"{code} taken out of the draft."
+        return gettext("%(code)s taken out of the draft.") % {"code": code}
     if action == "operation":
         operation = _operation(post)
         add_draft_operation(codebook=codebook, user=user, operation=operation)
-        return f"Added to the map: {describe(operation)}."
+        return gettext("Added to the map: %(change)s.") % {"change": describe(operation)}
     if action == "unmap":
         try:
             index = int(post.get("index", ""))
         except ValueError:
             raise DraftRefused("That change is no longer in the draft.") from None
         remove_draft_operation(codebook=codebook, user=user, index=index)
-        return "Change taken out of the map."
+        return gettext("Change taken out of the map.")
     if action == "discard":
         discard_draft(codebook=codebook)
-        return "Draft discarded."
+        return gettext("Draft discarded.")
     raise DraftRefused("Unknown action.")
 
 
@@ -167,7 +168,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     codebook = project.codebook
     current = draft_for(codebook)
     if current is None:
-        messages.error(request, "There is no draft to publish: start one first.")
+        messages.error(request, gettext("There is no draft to publish: start one first."))
         return redirect("cases:codebook_draft", slug=project.slug)
     if request.method == "POST":
         try:
@@ -180,7 +181,9 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         except DraftRefused as refused:
             messages.error(request, str(refused))
             return redirect("cases:codebook_publish", slug=project.slug)
-        messages.success(request, f"Version {version.number} published.")
+        messages.success(
+            request, gettext("Version %(number)s published.") % {"number": version.number}
+        )
         diff_page = reverse("cases:codebook_diff", kwargs={"slug": project.slug})
         return redirect(f"{diff_page}?from={version.number - 1}&to={version.number}")
     try:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
@@ -312,7 +313,7 @@ def submit_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except CodingRefused as exc:
         messages.error(request, str(exc))
         return redirect("cases:code", slug=slug, pk=pk)
-    messages.success(request, f"{assignment.evidence.key} submitted.")
+    messages.success(request, gettext("%(key)s submitted.") % {"key": assignment.evidence.key})
     following = (
         _my_assignments(project, request.user)
         .filter(status=Assignment.Status.ASSIGNED)
@@ -320,7 +321,9 @@ def submit_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .first()
     )
     if following is None:
-        messages.info(request, "Your queue is empty: every item assigned to you is submitted.")
+        messages.info(
+            request, gettext("Your queue is empty: every item assigned to you is submitted.")
+        )
         return redirect(reverse("cases:queue", args=[slug]) + "?show=submitted")
     return redirect("cases:code", slug=slug, pk=following)
 
@@ -341,5 +344,9 @@ def reopen_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except CodingRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{assignment.evidence.key} reopened: you can change your codes.")
+        messages.success(
+            request,
+            gettext("%(key)s reopened: you can change your codes.")
+            % {"key": assignment.evidence.key},
+        )
     return redirect("cases:code", slug=slug, pk=pk)

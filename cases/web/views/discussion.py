@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
@@ -38,7 +39,7 @@ def item_memo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except MemoRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Memo added.")
+        messages.success(request, gettext("Memo added."))
     return redirect(reverse("cases:evidence_detail", args=[slug, pk]) + "#discussion")
 
 
@@ -54,7 +55,7 @@ def project_memo_page(request: HttpRequest, slug: str) -> HttpResponse:
         except MemoRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Memo added.")
+            messages.success(request, gettext("Memo added."))
         return redirect("cases:memos", slug=slug)
     memos = project_memos(project).order_by("-created_at", "-id")
     return render(

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
@@ -42,13 +43,19 @@ def source_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 source=source, data=data, filename=upload.name, user=request.user
             )
         except DocumentRefused as refusal:
-            form.add_error("file", f"Not attached: {refusal}. Nothing was stored.")
+            form.add_error(
+                "file",
+                gettext("Not attached: %(reason)s. Nothing was stored.") % {"reason": refusal},
+            )
         else:
-            noun = "page" if document.page_count == 1 else "pages"
             messages.success(
                 request,
-                f"Attached {document.filename} to {source.key}: text read from "
-                f"{document.page_count} {noun}.",
+                ngettext(
+                    "Attached %(filename)s to %(key)s: text read from %(count)d page.",
+                    "Attached %(filename)s to %(key)s: text read from %(count)d pages.",
+                    document.page_count,
+                )
+                % {"filename": document.filename, "key": source.key, "count": document.page_count},
             )
             return redirect("cases:source_document", slug=project.slug, pk=source.pk)
     if request.method == "POST":
@@ -77,7 +84,7 @@ def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, _ = get_project_for(request.user, slug, "edit_evidence")
     source = get_object_or_404(Source, project=project, pk=pk)
     if remove_document(source):
-        messages.success(request, f"Removed the document of {source.key}.")
+        messages.success(request, gettext("Removed the document of %(key)s.") % {"key": source.key})
     return redirect("cases:source_document", slug=project.slug, pk=source.pk)
 
 

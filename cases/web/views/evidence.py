@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from cases.access import get_project_for
 from cases.coding.assignments import auto_assign
@@ -37,10 +38,11 @@ from cases.models import (
 )
 from cases.review.consensus import derive_item_consensus
 from cases.sources.citations import format_item_citations
+from cases.web.collation import sorted_for_reader
 from cases.web.forms.evidence import EvidenceFilterForm, EvidenceForm
 
 PAGE_SIZE = 25
-STALE_MESSAGE = (
+STALE_MESSAGE = gettext_lazy(
     "This item was changed by someone else since you opened it; reload to see their changes."
 )
 
@@ -181,8 +183,8 @@ class CodingsTable:
 
 
 def _codings_table(item: Evidence) -> CodingsTable:
-    assignments = list(
-        Assignment.objects.filter(evidence=item).select_related("coder").order_by("coder__username")
+    assignments = sorted_for_reader(
+        Assignment.objects.filter(evidence=item).select_related("coder"), lambda a: a.coder.username
     )
     codings = list(Coding.objects.filter(evidence=item).select_related("coder", "criterion"))
     decisions = {
@@ -298,10 +300,12 @@ def evidence_new(request: HttpRequest, slug: str) -> HttpResponse:
         # Someone took the key between our check and the insert.
         form.add_error("key", f'The key "{item.key}" is already used in this project.')
         return _render_form(request, project, membership, form, status=400)
-    messages.success(request, f"Added {item.key}.")
+    messages.success(request, gettext("Added %(key)s.") % {"key": item.key})
     if auto_assigned:
         messages.info(
-            request, f"Assigned to {auto_assigned} coder{'s' if auto_assigned != 1 else ''}."
+            request,
+            ngettext("Assigned to %(count)d coder.", "Assigned to %(count)d coders.", auto_assigned)
+            % {"count": auto_assigned},
         )
     _warn_of_pages(request, form, item)
     return redirect("cases:evidence_detail", slug=project.slug, pk=item.pk)
@@ -328,7 +332,7 @@ def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not saved:
         form.add_error(None, STALE_MESSAGE)
         return _render_form(request, project, membership, form, item, key=stored_key, status=409)
-    messages.success(request, f"Saved {item.key}.")
+    messages.success(request, gettext("Saved %(key)s.") % {"key": item.key})
     _warn_of_pages(request, form, item)
     return redirect("cases:evidence_detail", slug=project.slug, pk=item.pk)
 

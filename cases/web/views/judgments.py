@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
@@ -12,7 +13,9 @@ from cases.lib import limits
 from cases.lib.versioning import StaleWrite, claim_version
 from cases.models import Coupling, Period, Stage, StageJudgment
 
-STALE = "Changed in another tab or window since this page loaded; your verdict was not saved."
+STALE = gettext_lazy(
+    "Changed in another tab or window since this page loaded; your verdict was not saved."
+)
 
 
 def _card(period, judgment, *, message: str = "", level: str = "", form: dict | None = None):

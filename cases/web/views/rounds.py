@@ -21,6 +21,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
@@ -36,6 +37,7 @@ from cases.review.rounds.actions import (
     record_gold,
 )
 from cases.review.rounds.figures import coder_scores, round_agreement, rounds_trend
+from cases.web.collation import sorted_for_reader
 from cases.web.forms.rounds import NOT_CODED, GoldForm, RoundForm
 
 ROUNDS_PER_PAGE, ITEMS_PER_PAGE, DIFFERENCES_PER_PAGE = 20, 25, 50
@@ -114,9 +116,10 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="manage")
     coders = {
         m.user.username: m.user
-        for m in Membership.objects.filter(project=project, role=Role.CODER)
-        .select_related("user")
-        .order_by("user__username")
+        for m in sorted_for_reader(
+            Membership.objects.filter(project=project, role=Role.CODER).select_related("user"),
+            lambda m: m.user.username,
+        )
     }
     form = RoundForm(request.POST or None, coders=list(coders))
     if request.method == "POST" and form.is_valid():
@@ -143,7 +146,7 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
             except RoundRefused as refused:
                 form.add_error(None, str(refused))
             else:
-                messages.success(request, f"Round {round_.name} opened.")
+                messages.success(request, gettext("Round %(name)s opened.") % {"name": round_.name})
                 return redirect("cases:round", slug=slug, pk=round_.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -222,7 +225,7 @@ def _criteria_codes(project) -> list[str]:
 
 
 def _reviewer_view(request, round_: Round, total: int) -> dict:
-    coders = list(round_.coders.order_by("username"))
+    coders = sorted_for_reader(round_.coders.all(), lambda user: user.username)
     items = round_.items.order_by("key").annotate(
         has_gold=Exists(GoldValue.objects.filter(round=round_, evidence=OuterRef("pk"))),
         n_submitted=Count(
@@ -285,7 +288,11 @@ def round_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except RoundRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"Round {round_.name} closed: its coders now see their scores.")
+        messages.success(
+            request,
+            gettext("Round %(name)s closed: its coders now see their scores.")
+            % {"name": round_.name},
+        )
     return redirect("cases:round", slug=slug, pk=pk)
 
 
@@ -329,7 +336,7 @@ def gold_item(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpRes
         except RoundRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"Gold set of {item.key} recorded.")
+            messages.success(request, gettext("Gold set of %(key)s recorded.") % {"key": item.key})
             following = items_without_gold(round_).order_by("key").first()
             if following is None:
                 return redirect("cases:round", slug=slug, pk=pk)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from cases.access import get_project_for
 from cases.lib.collation import collation_of_list, sort_key_for
@@ -104,7 +105,7 @@ def source_new(request: HttpRequest, slug: str) -> HttpResponse:
                 "key", f'"{form.cleaned_data["key"]}" was added just now: choose another'
             )
         else:
-            messages.success(request, f"Added {source.key}.")
+            messages.success(request, gettext("Added %(key)s.") % {"key": source.key})
             return redirect(_bibliography_anchor(project, source))
     return render(
         request,
@@ -133,7 +134,7 @@ def source_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 source.key = form.cleaned_data["key"]
                 source.csl = form.csl
                 source.save()
-                messages.success(request, f"Saved {source.key}.")
+                messages.success(request, gettext("Saved %(key)s.") % {"key": source.key})
                 return redirect(_bibliography_anchor(project, source))
     current = formatted_entries([source.csl], project.citation_style)[0]
     return render(
@@ -222,11 +223,16 @@ def import_sources(*, project: Project, records: list[ParsedSource]) -> list[Sou
 
 
 def _report_import(request: HttpRequest, created: list[Source], skipped) -> None:
-    noun = "source" if len(created) == 1 else "sources"
-    message = f"Imported {len(created)} {noun}."
+    message = ngettext(
+        "Imported %(count)d source.", "Imported %(count)d sources.", len(created)
+    ) % {"count": len(created)}
     if skipped:
         keys = ", ".join(existing for _, existing in skipped)
-        message += f" Skipped {len(skipped)} already in the project: {keys}."
+        message += " " + ngettext(
+            "Skipped %(count)d already in the project: %(keys)s.",
+            "Skipped %(count)d already in the project: %(keys)s.",
+            len(skipped),
+        ) % {"count": len(skipped), "keys": keys}
     messages.success(request, message)
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_project_for
@@ -23,9 +24,10 @@ from cases.review import adjudication
 from cases.review.adjudication import AdjudicationRefused
 from cases.review.queue import disagreement_queues, next_in_queue
 from cases.sources.citations import format_item_citation
+from cases.web.collation import sorted_for_reader
 from cases.web.forms.review import DecisionForm, QueueFilterForm, filter_query
 
-STALE_DECISION = (
+STALE_DECISION = gettext_lazy(
     "Someone changed this item's consensus since this page loaded, so your decision was not "
     "recorded. The page now shows the current state; check it and decide again."
 )
@@ -35,8 +37,8 @@ def _item_rows(item: Evidence, codes: list[str], posted: dict | None) -> tuple[l
     """Per criterion of the decision: each submitted coder's value and note, the consensus, and
     the value the picker starts on (what was posted, the current decision, or the coders'
     common value; nothing where they disagree, so the reviewer has to choose)."""
-    assignments = list(
-        Assignment.objects.filter(evidence=item).select_related("coder").order_by("coder__username")
+    assignments = sorted_for_reader(
+        Assignment.objects.filter(evidence=item).select_related("coder"), lambda a: a.coder.username
     )
     submitted = [a.coder for a in assignments if a.status == Assignment.Status.SUBMITTED]
     waiting = [a.coder.username for a in assignments if a.status != Assignment.Status.SUBMITTED]
@@ -175,9 +177,15 @@ def adjudicate_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     following = next_in_queue(queue, item.pk)
     query = filter_query(filters)
     if following is None:
-        messages.success(request, f"{item.key}: decision recorded. The queue is empty.")
+        messages.success(
+            request, gettext("%(key)s: decision recorded. The queue is empty.") % {"key": item.key}
+        )
         target = reverse("cases:review_disagreements", args=[slug])
     else:
-        messages.success(request, f"{item.key}: decision recorded. Next: {following.key}.")
+        messages.success(
+            request,
+            gettext("%(key)s: decision recorded. Next: %(next)s.")
+            % {"key": item.key, "next": following.key},
+        )
         target = reverse("cases:review_item", args=[slug, following.pk])
     return redirect(f"{target}?{query}" if query else target)

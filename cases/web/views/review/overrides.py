@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_project_for
@@ -101,7 +102,13 @@ def _save_override(request, form: OverrideForm) -> tuple[str, int]:
         )
     messages.success(
         request,
-        f"{period.dyad.code} {period.code} · {criterion.code} set to {row.value}.",
+        gettext("%(dyad)s %(period)s · %(criterion)s set to %(value)s.")
+        % {
+            "dyad": period.dyad.code,
+            "period": period.code,
+            "criterion": criterion.code,
+            "value": row.value,
+        },
     )
     return "", 200
 

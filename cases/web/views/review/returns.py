@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
@@ -24,7 +25,7 @@ def return_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .first()
     )
     if assignment is None:
-        messages.error(request, "Coder: choose a coder assigned to this item.")
+        messages.error(request, gettext("Coder: choose a coder assigned to this item."))
         return redirect("cases:review_item", slug=slug, pk=pk)
     try:
         return_assignment(
@@ -37,6 +38,8 @@ def return_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"{item.key} returned to {assignment.coder.username} with your comment."
+            request,
+            gettext("%(key)s returned to %(coder)s with your comment.")
+            % {"key": item.key, "coder": assignment.coder.username},
         )
     return redirect("cases:review_item", slug=slug, pk=pk)
