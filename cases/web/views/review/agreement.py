@@ -21,18 +21,23 @@ from cases.web.forms.review import ReviewFilterForm, filter_query
 DRAWS, SEED = 1000, 1  # the page's bootstrap: fast, and the same figures on every visit
 
 
+def _parts(dyad, pair, codebook_version: int | None) -> list[str]:
+    """What the page's figures depend on besides the project's data."""
+    return [
+        dyad.code if dyad else "-",
+        ",".join(pair) if pair else "-",
+        f"{DRAWS}-{SEED}",
+        FIGURES_VERSION,
+        f"codebook-{codebook_version or 'current'}",
+    ]
+
+
 def _figures(project, dyad, pair, codebook_version: int | None = None) -> dict:
     """Every figure of the agreement page, cached until anything they read changes."""
     return cached_for_project(
         "review-agreement",
         project,
-        [
-            dyad.code if dyad else "-",
-            ",".join(pair) if pair else "-",
-            f"{DRAWS}-{SEED}",
-            FIGURES_VERSION,
-            f"codebook-{codebook_version or 'current'}",
-        ],
+        _parts(dyad, pair, codebook_version),
         lambda: agreement_figures(
             project,
             dyad=dyad,
@@ -242,8 +247,16 @@ def chart(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="review")
     filters = ReviewFilterForm(request.GET, project=project).filters()
     version = _codebook_version(request, project)[0]
-    rows = _figures(project, filters["dyad"], filters["pair"], version)["rows"]
-    return HttpResponse(_chart(rows), content_type="image/svg+xml")
+    dyad, pair = filters["dyad"], filters["pair"]
+    # Drawing the chart takes matplotlib about a second for a long codebook: the drawing is
+    # kept with the figures it shows.
+    svg = cached_for_project(
+        "review-agreement-chart",
+        project,
+        _parts(dyad, pair, version),
+        lambda: _chart(_figures(project, dyad, pair, version)["rows"]),
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 def _chart(rows: list[dict]) -> bytes:
