@@ -45,6 +45,7 @@ PAGES = [
     REPORT + "stages.svg",
     "/p/small/reports/",
     "/p/small/review/agreement/",
+    "/p/small/review/agreement.svg",
     "/api/projects/small/reports/FRA-DEU/",
     # The consensus counts of the project home, the disagreement queues, the overrides'
     # derived values.

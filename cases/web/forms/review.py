@@ -19,12 +19,13 @@ from cases.models import Assignment, Criterion, Dyad, Period, PeriodOverride, Pr
 
 
 def coders_with_submissions(project: Project) -> list[str]:
-    return sorted(
-        set(
-            Assignment.objects.filter(
-                evidence__project=project, status=Assignment.Status.SUBMITTED
-            ).values_list("coder__username", flat=True)
-        )
+    # The database keeps the distinct names: a large project has tens of thousands of
+    # submitted assignments and a handful of coders.
+    return list(
+        Assignment.objects.filter(evidence__project=project, status=Assignment.Status.SUBMITTED)
+        .order_by("coder__username")
+        .values_list("coder__username", flat=True)
+        .distinct()
     )
 
 
