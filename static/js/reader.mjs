@@ -339,6 +339,9 @@ function readSelection() {
 }
 
 function take() {
+  // selectionchange arrives as a task of its own: a key pressed right after the last Shift+arrow
+  // may come before it, so the selection is read again here rather than trusted from the event.
+  taken = readSelection() || taken;
   if (!takeForm || !taken) return;
   for (const name of ["exact", "prefix", "suffix", "page", "start", "end"]) {
     takeForm.elements[name].value = String(taken[name]);

@@ -69,7 +69,8 @@ PROJECT_OF = {
     StageJudgment: "period__dyad__project",
 }
 SITE_WIDE = {"auth.User", "auth.Group", "authtoken.TokenProxy"}
-SITE_WIDE_APPS = {"axes"}
+# Operators only (model permissions no project role grants): login throttling, the task queue.
+SITE_WIDE_APPS = {"axes", "django_tasks_database"}
 
 # Records nobody writes in the admin: the coders' own, and assignments (added and removed only).
 READ_ONLY = {Coding, StageJudgment, Assignment, CodebookVersion}

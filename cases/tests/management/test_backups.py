@@ -276,6 +276,9 @@ def test_dumpdata_and_loaddata_bring_back_every_row(
     before, after = sqlite_tables(sqlite_with_history), sqlite_tables(restored)
     check_history_was_made(before)
     del before["django_migrations"], after["django_migrations"]  # migrate's own record
+    # The cache table holds figures recomputed on demand and the writes' notes for the
+    # background recomputation: no model, so dumpdata leaves it out by design.
+    del before["sccoder_cache"], after["sccoder_cache"]
     assert after.keys() == before.keys()
     for table in before:
         assert to_the_millisecond(after[table]) == to_the_millisecond(before[table]), table
