@@ -130,7 +130,7 @@ def test_check_quotes_names_the_tampered_item(tmp_path, cli_database, monkeypatc
         "from cases.documents.actions import attach_document; "
         "attach_document(source=Source.objects.get(key='doe2020'), "
         f"data=Path({str(pdf)!r}).read_bytes(), filename='doe.pdf', user=None, "
-            "background=False)",
+        "background=False)",
         database=cli_database,
         check=True,
     )
