@@ -83,3 +83,26 @@ def test_the_document_page_shows_the_reading_and_then_the_document(
     assert "300, numbered 1 to 300" in page.locator(".document-facts").inner_text()
     assert Document.objects.get().pages.count() == 300
     page.screenshot(path=str(shots / "extract-read.png"), full_page=True)
+
+
+def test_a_scan_is_refused_on_the_document_page(page, small_project, tmp_path):
+    from cases.tests.documents.pdfs import scanned_pdf
+
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(scanned_pdf())
+    set_passwords(["carl"])
+    sign_in(page, "carl", PASSWORD)
+    page.click("text=Small project")
+    page.click("nav.project >> text=Sources")
+    page.click("text=Attach a document")
+    page.set_input_files("input[type=file]", str(pdf))
+    page.click("button:has-text('Upload')")
+    alert = page.locator("section.document-card .alert").inner_text()
+    assert alert.startswith("Not attached: the PDF has no text layer (a scan?)")
+    assert page.locator("text=Read and take passages").count() == 0
+    shots = Path("/tmp/shots")
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / "extract-refused.png"), full_page=True)
+    page.click("button:has-text('Clear this message')")
+    assert page.locator("text=No document attached yet.").count() == 1
+    assert Document.objects.count() == 0

@@ -44,7 +44,9 @@ def source_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except DocumentRefused as refusal:
             form.add_error("file", f"Not attached: {refusal}. Nothing was stored.")
         else:
-            messages.success(request, attached_message(document, source))
+            refused = document.status == Document.Status.REFUSED
+            say = messages.error if refused else messages.success
+            say(request, attached_message(document, source))
             return redirect("cases:source_document", slug=project.slug, pk=source.pk)
     if request.method == "POST":
         status = 400
@@ -72,7 +74,7 @@ def attached_message(document: Document, source: Source) -> str:
     if document.is_ready:
         return f"{attached}: text read from {document.page_count} {noun}."
     if document.status == Document.Status.REFUSED:
-        return f"{attached}, but its text could not be read: {document.refusal}."
+        return f"{document.filename} was not attached to {source.key}: {document.refusal}."
     return f"{attached}: its {document.page_count} {noun} are being read in the background."
 
 
