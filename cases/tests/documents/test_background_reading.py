@@ -128,3 +128,28 @@ def test_a_document_removed_before_the_worker_reads_it_leaves_nothing(queued, me
     run_worker()
     assert Document.objects.count() == 0 and DocumentPage.objects.count() == 0
     assert stored_files(media_root) == []
+
+
+def test_the_task_records_the_pages_read_as_it_reads(small_project, monkeypatch):
+    """The bar's figures: while the task reads, the document says how many pages are read."""
+    from cases.documents import reading
+    from cases.documents.actions import attach_document
+
+    seen = []
+    original = reading.extract_pdf
+
+    def watched(data, max_pages, progress):
+        def record(done, total):
+            progress(done, total)
+            seen.append(Document.objects.values_list("status", "pages_read").get())
+
+        return original(data, max_pages, record)
+
+    monkeypatch.setattr(reading, "extract_pdf", watched)
+    monkeypatch.setattr(reading, "PROGRESS_SECONDS", 0)
+    source = Source.objects.get(project=small_project, key="doe2020")
+    pdf = matplotlib_pdf([f"Page {n}." for n in range(1, 6)])
+    document = attach_document(source=source, data=pdf, filename="a.pdf", user=None)
+    # Each page but the last is recorded as it is read; the last with the pages themselves.
+    assert seen == [("reading", 1), ("reading", 2), ("reading", 3), ("reading", 4), ("reading", 4)]
+    assert (document.status, document.pages_read, document.pages.count()) == ("ready", 5, 5)
