@@ -132,7 +132,7 @@ def build(env: dict) -> dict:
         data = pdf_of(pages)
         if name.startswith("article, 500"):
             data += b"\n%" + b"x" * number  # another file: another hash
-        attach_document(source=source, data=data, filename=filename, user=None)
+        attach_document(source=source, data=data, filename=filename, user=None, background=False)
         print(
             f"  {name}: {len(data) / 1e6:.1f} MB, built and read in "
             f"{time.perf_counter() - started:.1f} s",

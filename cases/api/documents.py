@@ -1,9 +1,11 @@
 """A source's document over the API: /api/projects/{slug}/sources/{id}/document/.
 
 GET reads what is attached (every member), PUT uploads a file as multipart form data under
-``file`` (admins, reviewers, coders), DELETE takes it away; …/document/download/ answers the
-file itself, after the same access check as every other read. ``cases.documents.actions``
-decides what is accepted, as it does for the source page.
+``file`` (admins, reviewers, coders), DELETE takes it away. A PDF's text is read in the
+background after the upload: ``status`` is ``pending`` or ``reading`` (with ``pages_read`` of
+``page_count``) until it is ``ready``, or ``refused`` with the reason in ``refusal``.
+…/document/download/ answers the file itself, after the same access check as every other
+read. ``cases.documents.actions`` decides what is accepted, as it does for the source page.
 """
 
 from django.shortcuts import get_object_or_404
@@ -40,6 +42,9 @@ class DocumentSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "page_count",
+            "status",
+            "pages_read",
+            "refusal",
             "labels_from_document",
             "page_labels",
             "uploaded_by",

@@ -137,7 +137,8 @@ def _export_sources(project: Project) -> list[dict]:
     """Each source, and the document it carries where it has one: the file's SHA-256 (a zip
     bundle carries the file as ``documents/<sha256>``), media type, name and page labels."""
     documents = {
-        d.source_id: d for d in Document.objects.filter(source__project=project).order_by("pk")
+        d.source_id: d
+        for d in Document.objects.readable().filter(source__project=project).order_by("pk")
     }
     labels: dict[int, list[str]] = {d.pk: [] for d in documents.values()}
     rows = (

@@ -1,10 +1,14 @@
 """Attaching a document to a source and taking it away: the one place these writes happen,
 for the source page and the API alike.
 
-The file is checked whole before anything is written (size, kind by content, text per page);
-then the file is stored under its SHA-256 and the rows are written in one transaction. If the
-rows cannot be written, a file stored for this upload is removed again: a refused upload
-leaves nothing behind.
+The file is checked before anything is written (size, kind by content; a PDF opens, is not
+encrypted and has no more pages than the limit); then the file is stored under its SHA-256 and
+the rows are written in one transaction. If the rows cannot be written, a file stored for this
+upload is removed again: a refused upload leaves nothing behind.
+
+A PDF's text is read page by page by a background task (``cases.documents.reading``), queued in
+the same transaction as the document's row: the upload answers at once, however long the book.
+Plain text, Markdown and HTML are one page, read with the upload.
 """
 
 import hashlib
@@ -15,8 +19,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from cases.documents.extract import Extracted, UnreadableDocument, extract
-from cases.documents.sniff import UnsupportedType, sniff
+from cases.documents.extract import Extracted, UnreadableDocument, extract, pdf_page_count
+from cases.documents.sniff import PDF, UnsupportedType, sniff
 from cases.lib import limits
 from cases.models import Document, DocumentPage, Source
 from cases.models.document import storage_name_of
@@ -46,17 +50,21 @@ def read_upload(upload) -> bytes:
 
 @dataclass(frozen=True)
 class PreparedDocument:
-    """A file checked whole and read, ready to be stored and written for a source."""
+    """A file checked, ready to be stored and written for a source; ``extracted`` is its text,
+    or None for a PDF whose text the background task reads."""
 
     data: bytes
     filename: str
     kind: str
-    extracted: Extracted
+    extracted: Extracted | None
     sha256: str
+    page_count: int
 
 
-def prepare_document(data: bytes, filename: str) -> PreparedDocument:
-    """Check and read the file (size, kind by content, text per page); writes nothing."""
+def prepare_document(data: bytes, filename: str, *, read_pdf: bool = True) -> PreparedDocument:
+    """Check the file (size, kind by content) and read its text per page; writes nothing.
+    With ``read_pdf=False`` a PDF gets the cheap checks only (it opens, is not encrypted, has
+    no more pages than the limit), and its text is left to the background task."""
     if len(data) > max_bytes():
         raise DocumentRefused(
             f"the file is {_megabytes(len(data))}; at most {_megabytes(max_bytes())} are accepted"
@@ -66,10 +74,15 @@ def prepare_document(data: bytes, filename: str) -> PreparedDocument:
     filename = _clean_filename(filename)
     try:
         kind = sniff(data, filename)
-        extracted = extract(data, kind, max_pages())
+        if kind == PDF and not read_pdf:
+            extracted, page_count = None, pdf_page_count(data, max_pages())
+        else:
+            extracted = extract(data, kind, max_pages())
+            page_count = len(extracted.pages)
     except (UnsupportedType, UnreadableDocument) as error:
         raise DocumentRefused(str(error)) from None
-    return PreparedDocument(data, filename, kind, extracted, hashlib.sha256(data).hexdigest())
+    sha256 = hashlib.sha256(data).hexdigest()
+    return PreparedDocument(data, filename, kind, extracted, sha256, page_count)
 
 
 def store_file(prepared: PreparedDocument) -> bool:
@@ -86,27 +99,44 @@ def store_file(prepared: PreparedDocument) -> bool:
 
 
 def write_document_rows(source: Source, prepared: PreparedDocument, user) -> Document:
-    """The document's rows for a source that has none, inside the caller's transaction."""
+    """The document's rows for a source that has none, inside the caller's transaction: with
+    its pages when its text is read, else waiting for the background task."""
+    extracted = prepared.extracted
     document = Document.objects.create(
         source=source,
         sha256=prepared.sha256,
         kind=prepared.kind,
         filename=prepared.filename,
         size=len(prepared.data),
-        page_count=len(prepared.extracted.pages),
-        labels_from_document=prepared.extracted.labels_from_document,
+        page_count=prepared.page_count,
+        labels_from_document=extracted.labels_from_document if extracted else False,
+        status=Document.Status.READY if extracted else Document.Status.PENDING,
+        pages_read=prepared.page_count if extracted else 0,
         uploaded_by=user,
     )
-    DocumentPage.objects.bulk_create(
-        DocumentPage(document=document, index=i, label=page.label[:60], text=page.text)
-        for i, page in enumerate(prepared.extracted.pages)
-    )
+    if extracted is not None:
+        write_pages(document, extracted)
     return document
 
 
-def attach_document(*, source: Source, data: bytes, filename: str, user) -> Document:
-    """Attach the file to the source, replacing the document it had."""
-    prepared = prepare_document(data, filename)
+def write_pages(document: Document, extracted: Extracted) -> None:
+    DocumentPage.objects.bulk_create(
+        (
+            DocumentPage(document=document, index=i, label=page.label[:60], text=page.text)
+            for i, page in enumerate(extracted.pages)
+        ),
+        batch_size=200,
+    )
+
+
+def attach_document(
+    *, source: Source, data: bytes, filename: str, user, background: bool = True
+) -> Document:
+    """Attach the file to the source, replacing the document it had. A PDF's text is read by
+    the background task (``background=False``: here, for the demo and benchmarks)."""
+    from cases.documents.reading import read_document  # the task imports this module
+
+    prepared = prepare_document(data, filename, read_pdf=not background)
     sha256 = prepared.sha256
     stored_now = store_file(prepared)
     try:
@@ -115,6 +145,9 @@ def attach_document(*, source: Source, data: bytes, filename: str, user) -> Docu
             if previous is not None:
                 previous.delete()
             document = write_document_rows(source, prepared, user)
+            if not document.is_ready:
+                # Queued in this transaction: the worker sees the task when the row is there.
+                read_document.enqueue(document.pk)
     except IntegrityError:  # another upload to the same source committed in between
         if stored_now:
             delete_file_if_unused(sha256)
@@ -127,6 +160,7 @@ def attach_document(*, source: Source, data: bytes, filename: str, user) -> Docu
         raise
     if previous is not None and previous.sha256 != sha256:
         delete_file_if_unused(previous.sha256)
+    document.refresh_from_db()  # a task run at once (the immediate backend) has read it
     return document
 
 
@@ -147,7 +181,9 @@ def forget_file_of_deleted_document(sender, instance: Document, **kwargs) -> Non
 
 
 def delete_file_if_unused(sha256: str) -> None:
-    if not Document.objects.filter(sha256=sha256).exists():
+    """Remove the file unless a document still uses it (a refused one keeps no file)."""
+    in_use = Document.objects.filter(sha256=sha256).exclude(status=Document.Status.REFUSED)
+    if not in_use.exists():
         default_storage.delete(storage_name_of(sha256))
 
 

@@ -78,7 +78,8 @@ def project_documents(project: Project) -> dict[int, CarriedDocument]:
             labels_from_document=row["labels_from_document"],
             pages=[],
         )
-        for row in Document.objects.filter(source__project=project)
+        for row in Document.objects.readable()
+        .filter(source__project=project)
         .order_by("source__key")
         .values(
             "pk", "source_id", "source__key", "sha256", "kind", "filename", "labels_from_document"

@@ -9,6 +9,7 @@ uploaded the file.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -45,7 +46,9 @@ def extract(data: bytes, kind: str, max_pages: int) -> Extracted:
     return Extracted([Page("", text)], labels_from_document=False)
 
 
-def extract_pdf(data: bytes, max_pages: int) -> Extracted:
+def open_pdf(data: bytes, max_pages: int) -> pypdfium2.PdfDocument:
+    """The PDF opened, refused when it is encrypted, damaged, empty or over ``max_pages``:
+    the checks cheap enough to make while the uploader waits. The caller closes it."""
     if b"/Encrypt" in data:
         raise UnreadableDocument(
             "the PDF is encrypted: save an unprotected copy (print to PDF) and upload that"
@@ -60,15 +63,35 @@ def extract_pdf(data: bytes, max_pages: int) -> Extracted:
         raise UnreadableDocument(
             "the PDF is damaged and cannot be read: download or export it again"
         ) from None
+    count = len(pdf)
+    if count == 0 or count > max_pages:
+        pdf.close()
+    if count == 0:
+        raise UnreadableDocument("the PDF has no pages")
+    if count > max_pages:
+        raise UnreadableDocument(
+            f"the PDF has {count:,} pages; at most {max_pages:,} are read: "
+            "upload the chapter or article the evidence quotes"
+        )
+    return pdf
+
+
+def pdf_page_count(data: bytes, max_pages: int) -> int:
+    """The PDF's pages, after the checks of ``open_pdf``; its text is not read."""
+    pdf = open_pdf(data, max_pages)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def extract_pdf(
+    data: bytes, max_pages: int, progress: Callable[[int, int], None] | None = None
+) -> Extracted:
+    """Every page's text; ``progress(pages_read, total)`` is told after each page."""
+    pdf = open_pdf(data, max_pages)
     try:
         count = len(pdf)
-        if count == 0:
-            raise UnreadableDocument("the PDF has no pages")
-        if count > max_pages:
-            raise UnreadableDocument(
-                f"the PDF has {count:,} pages; at most {max_pages:,} are read: "
-                "upload the chapter or article the evidence quotes"
-            )
         labels = [pdf.get_page_label(i) or "" for i in range(count)]
         declared = any(labels)
         pages = []
@@ -82,6 +105,8 @@ def extract_pdf(data: bytes, max_pages: int) -> Extracted:
                 page.close()
             text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
             pages.append(Page(labels[index] if declared else str(index + 1), text))
+            if progress is not None:
+                progress(index + 1, count)
     finally:
         pdf.close()
     if not any(page.text.strip() for page in pages):

@@ -22,6 +22,7 @@ CHECK_VERSION = 1
 class QuoteReport:
     matched: int = 0
     without_document: int = 0
+    not_read: int = 0  # items whose document's text is not read yet (or was refused)
     mismatches: list[str] = field(default_factory=list)  # "E7 (doe2020, p. 386): …"
     # The evidence item's key → what is wrong with its quote, for the pages' marks.
     problems: dict[str, str] = field(default_factory=dict)
@@ -39,10 +40,14 @@ def check_project_quotes(project: Project) -> QuoteReport:
         .order_by("key")
     )
     works = {item.via_source_id or item.source_id for item in items}
-    documents = {
-        document.source_id: document.pk
-        for document in Document.objects.filter(source_id__in=works).only("pk", "source_id")
-    }
+    documents, unread = {}, set()
+    for source_id, pk, status in Document.objects.filter(source_id__in=works).values_list(
+        "source_id", "pk", "status"
+    ):
+        if status == Document.Status.READY:
+            documents[source_id] = pk
+        else:
+            unread.add(source_id)
     pages = defaultdict(list)
     rows = (
         DocumentPage.objects.filter(document_id__in=documents.values())
@@ -58,6 +63,9 @@ def check_project_quotes(project: Project) -> QuoteReport:
         if item.via_source_id:
             work, locator = item.via_source, item.via_locator
         document_id = documents.get(work.pk)
+        if work.pk in unread:
+            report.not_read += 1
+            continue
         if document_id is None:
             report.without_document += 1
             continue
@@ -77,7 +85,7 @@ def documents_signature(project: Project) -> str:
     rows = (
         Document.objects.filter(source__project=project)
         .order_by("source_id")
-        .values_list("source_id", "pk", "sha256")
+        .values_list("source_id", "pk", "sha256", "status")
     )
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:32]
 
@@ -86,7 +94,7 @@ def quote_problems(project: Project) -> dict[str, str]:
     """The evidence item's key → what is wrong with its quote, for every item of the project
     whose quote does not stand in its source's document; kept until the evidence or the
     documents change."""
-    if not Document.objects.filter(source__project=project).exists():
+    if not Document.objects.readable().filter(source__project=project).exists():
         return {}
     return cached_for_project(
         "quote-problems",

@@ -41,6 +41,12 @@ def document_of(source: Source) -> Document:
         raise PassageRefused(
             "source", f"{source.key} has no document: a passage can only be taken from one."
         )
+    if not document.is_ready:
+        raise PassageRefused(
+            "source",
+            f"the text of {source.key}'s document is not read yet: take the passage once "
+            "its document page says it is read.",
+        )
     return document
 
 

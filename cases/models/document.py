@@ -7,9 +7,25 @@ from django.utils.translation import gettext_lazy
 from cases.models.source import Source
 
 
+class DocumentQuerySet(models.QuerySet):
+    def readable(self) -> "DocumentQuerySet":
+        """Documents whose text is read: the others have no text yet (or never will)."""
+        return self.filter(status=Document.Status.READY)
+
+
 class Document(models.Model):
     """The file one source carries. Stored under its SHA-256 (``storage_name``), so the same
-    file uploaded for two sources is stored once; the row, not the file, belongs to a source."""
+    file uploaded for two sources is stored once; the row, not the file, belongs to a source.
+
+    A PDF's text is read by a background task after the upload (``status``): until it is
+    ``ready`` the document has no pages, and a PDF found unreadable there (a scan without a
+    text layer) is ``refused`` with the reason, its file removed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be read"
+        READING = "reading", "Being read"
+        READY = "ready", "Read"
+        REFUSED = "refused", "Refused"
 
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
@@ -25,16 +41,31 @@ class Document(models.Model):
     page_count = models.PositiveIntegerField()
     # False: the PDF declares no page labels, so its pages are numbered 1..n.
     labels_from_document = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    pages_read = models.PositiveIntegerField(default=0)  # progress of the reading task
+    refusal = models.TextField(blank=True)  # why a refused document could not be read
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["sha256"], name="document_sha256")]
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def percent_read(self) -> int:
+        if self.is_ready:
+            return 100
+        return min(100, self.pages_read * 100 // self.page_count) if self.page_count else 0
 
     @property
     def storage_name(self) -> str:

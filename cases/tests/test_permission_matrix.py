@@ -122,11 +122,13 @@ EXPECTED: dict[str, Rule] = {
     "cases:source_new": html(EDITORS),
     "cases:source_import": html(EDITORS),
     "cases:source_edit": html(EDITORS, "source_pk"),
-    # A source's document (the sample source has one; its removal sorts after the reads):
+    # A source's document (the sample source has one; its removal sorts after the reads, and
+    # after the status its page polls while the text is read):
     # every member reads and downloads it.
     "cases:source_document": html(MEMBERS, "source_pk"),
     "cases:document_download": html(MEMBERS, "source_pk"),
     "cases:document_reader": html(MEMBERS, "source_pk"),
+    "cases:document_reading": html(MEMBERS, "source_pk"),
     "cases:document_remove": html(EDITORS, "source_pk", method="post"),
     "cases:queue": html(CODERS),
     "cases:code": html(CODERS, "pk"),

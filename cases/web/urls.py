@@ -63,6 +63,11 @@ urlpatterns = [
         name="document_reader",
     ),
     path(
+        project + "sources/<int:pk>/document/status/",
+        documents.document_status,
+        name="document_reading",
+    ),
+    path(
         project + "sources/<int:pk>/document/download/",
         documents.document_download,
         name="document_download",

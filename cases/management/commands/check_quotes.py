@@ -31,6 +31,11 @@ class Command(BaseCommand):
             f"{report.without_document} item{'' if report.without_document == 1 else 's'} "
             "without a document not checked."
         )
+        if report.not_read:
+            summary += (
+                f" {report.not_read} item{'' if report.not_read == 1 else 's'} not checked: "
+                "the document's text is not read yet (or was refused)."
+            )
         if not report.mismatches:
             self.stdout.write(summary)
             return

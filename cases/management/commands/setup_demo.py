@@ -43,7 +43,9 @@ def attach_demo_documents(project: Project) -> None:
     """Attach each demo document to its source: a JSON bundle names documents, not carries them."""
     for key, path in DEMO_DOCUMENTS.items():
         source = Source.objects.get(project=project, key=key)
-        attach_document(source=source, data=path.read_bytes(), filename=path.name, user=None)
+        attach_document(
+            source=source, data=path.read_bytes(), filename=path.name, user=None, background=False
+        )
 
 
 class Command(BaseCommand):

@@ -24,15 +24,17 @@ def project_db(tmp_path, cli_database, monkeypatch):
     return cli_database
 
 
-def attach(database, tmp_path, key: str, data: bytes) -> None:
-    """Attach a file to a source through the same action the pages use, in a real process."""
+def attach(database, tmp_path, key: str, data: bytes, background: bool = False) -> None:
+    """Attach a file to a source through the same action the pages use, in a real process:
+    its text read at once, or (``background``) queued for the worker as an upload is."""
     path = tmp_path / f"{key}.pdf"
     path.write_bytes(data)
     code = (
         "from pathlib import Path; from cases.models import Source; "
         "from cases.documents.actions import attach_document; "
         f"attach_document(source=Source.objects.get(key={key!r}), "
-        f"data=Path({str(path)!r}).read_bytes(), filename='doc.pdf', user=None)"
+        f"data=Path({str(path)!r}).read_bytes(), filename='doc.pdf', user=None, "
+        f"background={background})"
     )
     manage("shell", "-c", code, database=database, check=True)
 
@@ -60,6 +62,21 @@ def test_every_quote_on_its_page_exits_zero(project_db, tmp_path):
     attach(project_db, tmp_path, "doe2020", book())
     result = manage("check_quotes", "small", database=project_db)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == (
+        "3 of 3 quotes match their document; 0 items without a document not checked."
+    )
+
+
+def test_a_document_not_read_yet_is_named_and_checked_once_the_worker_read_it(project_db, tmp_path):
+    attach(project_db, tmp_path, "doe2020", book(), background=True)
+    result = manage("check_quotes", "small", database=project_db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == (
+        "0 of 0 quotes match their document; 0 items without a document not checked. "
+        "3 items not checked: the document's text is not read yet (or was refused)."
+    )
+    manage("worker", "--batch", "--no-startup-delay", database=project_db, check=True)
+    result = manage("check_quotes", "small", database=project_db)
     assert result.stdout.strip() == (
         "3 of 3 quotes match their document; 0 items without a document not checked."
     )

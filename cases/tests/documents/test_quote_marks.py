@@ -129,7 +129,8 @@ def test_check_quotes_names_the_tampered_item(tmp_path, cli_database, monkeypatc
         "from pathlib import Path; from cases.models import Source; "
         "from cases.documents.actions import attach_document; "
         "attach_document(source=Source.objects.get(key='doe2020'), "
-        f"data=Path({str(pdf)!r}).read_bytes(), filename='doe.pdf', user=None)",
+        f"data=Path({str(pdf)!r}).read_bytes(), filename='doe.pdf', user=None, "
+        "background=False)",
         database=cli_database,
         check=True,
     )

@@ -127,6 +127,22 @@ def test_a_source_of_another_project_or_without_document_is_not_found(doe, peopl
     assert response.status_code == 302
 
 
+def test_a_document_not_read_yet_has_no_passage_to_take(doe, people):
+    """Its text is read by the worker after the upload: until then there is nothing to find
+    the words in, and the evidence form and the API say so."""
+    doe.document.pages.all().delete()
+    type(doe.document).objects.filter(pk=doe.document.pk).update(status="pending", pages_read=0)
+    response = take(signed_in(people, "carl"), doe, "The treaty", page="0")
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("the text of doe2020's document is not read yet" in m for m in messages), messages
+    assert EvidencePassage.objects.count() == 0
+    body = api_body("The treaty", {"exact": "The treaty", "page": 0})
+    answer = signed_in(people, "rita", api=True).post(api_items(doe), body, format="json")
+    assert answer.status_code == 400
+    assert "not read yet" in json.dumps(answer.json())
+    assert not Evidence.objects.filter(key="E9").exists()
+
+
 # -- saving: the server reads the passage again ------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from a public media URL: the download runs the access check first."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -48,15 +48,9 @@ def source_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 gettext("Not attached: %(reason)s. Nothing was stored.") % {"reason": refusal},
             )
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "Attached %(filename)s to %(key)s: text read from %(count)d page.",
-                    "Attached %(filename)s to %(key)s: text read from %(count)d pages.",
-                    document.page_count,
-                )
-                % {"filename": document.filename, "key": source.key, "count": document.page_count},
-            )
+            refused = document.status == Document.Status.REFUSED
+            say = messages.error if refused else messages.success
+            say(request, attached_message(document, source))
             return redirect("cases:source_document", slug=project.slug, pk=source.pk)
     if request.method == "POST":
         status = 400
@@ -78,6 +72,51 @@ def source_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def attached_message(document: Document, source: Source) -> str:
+    names = {"filename": document.filename, "key": source.key, "count": document.page_count}
+    if document.is_ready:
+        return (
+            ngettext(
+                "Attached %(filename)s to %(key)s: text read from %(count)d page.",
+                "Attached %(filename)s to %(key)s: text read from %(count)d pages.",
+                document.page_count,
+            )
+            % names
+        )
+    if document.status == Document.Status.REFUSED:
+        return gettext("%(filename)s was not attached to %(key)s: %(refusal)s.") % {
+            **names,
+            "refusal": document.refusal,
+        }
+    return (
+        ngettext(
+            "Attached %(filename)s to %(key)s: its %(count)d page is being read in the background.",
+            "Attached %(filename)s to %(key)s: its %(count)d pages are being read in the "
+            "background.",
+            document.page_count,
+        )
+        % names
+    )
+
+
+def reading_status(document: Document) -> dict:
+    """What the document page polls while the text is read."""
+    return {
+        "status": document.status,
+        "pages_read": document.page_count if document.is_ready else document.pages_read,
+        "page_count": document.page_count,
+        "percent": document.percent_read,
+        "refusal": document.refusal,
+    }
+
+
+@login_required
+def document_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
+    project, _ = get_project_for(request.user, slug)
+    document = get_object_or_404(Document, source__project=project, source__pk=pk)
+    return JsonResponse(reading_status(document), headers={"Cache-Control": "private, no-store"})
+
+
 @login_required
 @require_POST
 def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -92,6 +131,8 @@ def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     project, _ = get_project_for(request.user, slug)
     document = get_object_or_404(Document, source__project=project, source__pk=pk)
+    if document.status == Document.Status.REFUSED:
+        raise Http404("This document was refused: its file was not kept.")
     return document_response(document)
 
 
@@ -104,6 +145,10 @@ def document_reader(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         Document.objects.select_related("source"), source__project=project, source__pk=pk
     )
     source = document.source
+    if not document.is_ready:
+        # No text yet: the document page shows how far the reading is, or why it was refused.
+        messages.info(request, _not_readable_message(document, source))
+        return redirect("cases:source_document", slug=project.slug, pk=source.pk)
     passages, legend = reader_passages(source, membership)
     pages = [] if document.kind == Document.Kind.PDF else list(document.pages.order_by("index"))
     reader = {
@@ -130,4 +175,13 @@ def document_reader(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "reader": reader,
             "passage_count": len(passages),
         },
+    )
+
+
+def _not_readable_message(document: Document, source: Source) -> str:
+    if document.status == Document.Status.REFUSED:
+        return f"The document of {source.key} has no text: {document.refusal}."
+    return (
+        f"The text of {source.key}'s document is not read yet: the reader opens once it is "
+        "(this page shows how far it is)."
     )

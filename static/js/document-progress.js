@@ -1,0 +1,33 @@
+// The page of a document whose text is being read in the background: ask how far the reading
+// is every second, move the bar, and reload the page once the text is read (or refused), so
+// that the reader's button and the page count appear.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const reading = document.getElementById("document-reading");
+  if (!reading) return;
+  const bar = document.getElementById("document-progress");
+  const state = document.getElementById("document-state");
+  async function ask() {
+    let status = null;
+    try {
+      const answer = await fetch(reading.dataset.statusUrl, { headers: { Accept: "application/json" } });
+      if (answer.ok) status = await answer.json();
+    } catch (error) {
+      // The server is unreachable for a moment: ask again.
+    }
+    if (status) {
+      if (status.status === "ready" || status.status === "refused") {
+        window.location.reload();
+        return;
+      }
+      bar.value = status.percent;
+      bar.textContent = status.percent + "%";
+      state.textContent = status.status === "reading"
+        ? "Reading the text: " + status.pages_read + " of " + status.page_count + " pages."
+        : "Waiting for a worker to read the text of its " + status.page_count + " pages.";
+    }
+    window.setTimeout(ask, 1000);
+  }
+  window.setTimeout(ask, 1000);
+});
