@@ -375,7 +375,7 @@ def _taken_from_reader(request, project, membership) -> HttpResponse:
             end=_number(post.get("end")),
         )
     except PassageRefused as refusal:
-        messages.error(request, f"Not taken: {refusal}")
+        messages.error(request, gettext("Not taken: %(refusal)s") % {"refusal": refusal})
         return redirect("cases:document_reader", slug=project.slug, pk=source.pk)
     initial = {"source": source.pk, "quote": tidy_quote(taken.selection.exact)}
     if taken.page:
