@@ -53,7 +53,10 @@ def _percent(value: float | None) -> str:
 
 def _takes_part(membership) -> None:
     if not (membership.can_code or membership.can_review):
-        raise PermissionDenied(f"Your role ({membership.role}) takes no part in coding rounds.")
+        raise PermissionDenied(
+            gettext("Your role (%(role)s) takes no part in coding rounds.")
+            % {"role": membership.get_role_display()}
+        )
 
 
 def _round_for(request, slug: str, pk: int, need: str = "read"):
