@@ -132,7 +132,11 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
             items = list(Evidence.objects.filter(project=project, key__in=data["item_keys"]))
             unknown = sorted(set(data["item_keys"]) - {item.key for item in items})
             if unknown:
-                form.add_error("items", f"No such item in the project: {', '.join(unknown)}.")
+                form.add_error(
+                    "items",
+                    gettext("No such item in the project: %(keys)s.")
+                    % {"keys": ", ".join(unknown)},
+                )
         if form.is_valid():
             try:
                 round_ = create_round(
