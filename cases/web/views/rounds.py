@@ -37,6 +37,7 @@ from cases.review.rounds.actions import (
     record_gold,
 )
 from cases.review.rounds.figures import coder_scores, round_agreement, rounds_trend
+from cases.web.chart_words import trend_chart_words
 from cases.web.collation import sorted_for_reader
 from cases.web.forms.rounds import NOT_CODED, GoldForm, RoundForm
 
@@ -107,7 +108,12 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
 def trend_chart(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = get_project_for(request.user, slug, need="review")
     every = list(Round.objects.filter(project=project).order_by("opened_at", "pk"))
-    svg = trend_chart_svg(rounds_trend(project, every), tentative=TENTATIVE, reliable=RELIABLE)
+    svg = trend_chart_svg(
+        rounds_trend(project, every),
+        tentative=TENTATIVE,
+        reliable=RELIABLE,
+        words=trend_chart_words(TENTATIVE, RELIABLE),
+    )
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
