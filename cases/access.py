@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext
 
 from cases.models import Membership, Notification, Project
 
@@ -38,7 +39,10 @@ def get_project_for(user, slug: str, need: str = "read") -> tuple[Project, Membe
     if membership is None:
         raise Http404("No such project.")
     if not NEEDS[need](membership):
-        raise PermissionDenied(f"Your role ({membership.role}) does not allow this.")
+        raise PermissionDenied(
+            gettext("Your role (%(role)s) does not allow this.")
+            % {"role": membership.get_role_display()}
+        )
     return membership.project, membership
 
 

@@ -10,12 +10,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from cases.documents.quotes import check_quote
 from cases.lib.cache import cached_for_project
 from cases.models import Document, DocumentPage, Evidence, Project
 
 # Raise when the check's wording or rules change, so that no page shows an older verdict.
-CHECK_VERSION = 1
+CHECK_VERSION = 2
 
 
 @dataclass
@@ -75,7 +77,7 @@ def check_project_quotes(project: Project) -> QuoteReport:
         else:
             where = f"{work.key}, p. {locator}" if locator else work.key
             report.mismatches.append(f"{item.key} ({where}): {problem}")
-            report.problems[item.key] = problem
+            report.problems[item.key] = problem.translated(gettext)
     return report
 
 

@@ -34,9 +34,36 @@ def normalised(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the interface's catalogue (``makemessages`` reads this name) without
+    importing Django here: the pages translate it when they show it (``Problem.translated``)."""
+    return message
+
+
+class Problem(str):
+    """What is wrong with a quote: a plain English sentence for reports and the command line,
+    which keeps its message and values so that a page can show it in its reader's language."""
+
+    def __new__(cls, message: str, **values):
+        problem = super().__new__(cls, message % values if values else message)
+        problem.message = message
+        problem.values = values
+        return problem
+
+    def __reduce__(self):
+        return (str, (str(self),))
+
+    def translated(self, gettext) -> str:
+        values = {
+            name: value.translated(gettext) if isinstance(value, Problem) else value
+            for name, value in self.values.items()
+        }
+        return gettext(self.message) % values if values else gettext(self.message)
+
+
 def check_quote(
     quote: str, locator: str, pages: list[tuple[str, str]], memo: dict | None = None
-) -> str | None:
+) -> Problem | None:
     """None when the quote is on the cited pages (a range or list of them, read as one text so
     that a quote may run across a page break), else what is wrong, for one line of a report.
 
@@ -52,13 +79,18 @@ def check_quote(
 
     wanted = normalised(quote)
     if not wanted:
-        return "the quote is empty"
+        return Problem(gettext_noop("the quote is empty"))
     whole = joined(0, len(pages) - 1)
     paged = any(label for label, _ in pages)
     if not paged or not locator.strip():
-        return None if wanted in whole else "the quote is not in the document"
+        return (
+            None if wanted in whole else Problem(gettext_noop("the quote is not in the document"))
+        )
     if not is_valid_locator(locator):
-        return f'the page "{locator}" is not a page, a range or a list of them'
+        return Problem(
+            gettext_noop('the page "%(locator)s" is not a page, a range or a list of them'),
+            locator=locator,
+        )
     spans = []
     for item in locator.split(","):
         span = _span(item.strip(), pages)
@@ -70,10 +102,19 @@ def check_quote(
             return None
     found = [label for i, (label, _) in enumerate(pages) if wanted in joined(i, i)]
     if found:
-        return f"the quote is on page {', '.join(found)}, not on {locator}"
+        return Problem(
+            gettext_noop("the quote is on page %(found)s, not on %(locator)s"),
+            found=", ".join(found),
+            locator=locator,
+        )
     if wanted in whole:
-        return f"the quote runs across pages other than {locator}"
-    return f"the quote is not on page {locator}, nor anywhere else in the document"
+        return Problem(
+            gettext_noop("the quote runs across pages other than %(locator)s"), locator=locator
+        )
+    return Problem(
+        gettext_noop("the quote is not on page %(locator)s, nor anywhere else in the document"),
+        locator=locator,
+    )
 
 
 def _span(item: str, pages: list[tuple[str, str]]) -> tuple[int, int] | str:
@@ -86,7 +127,11 @@ def _span(item: str, pages: list[tuple[str, str]]) -> tuple[int, int] | str:
     for label in (first, last):
         index = _index_of(label, pages)
         if index is None:
-            return f"the document has no page {label} ({_labels_shown(pages)})"
+            return Problem(
+                gettext_noop("the document has no page %(label)s (%(pages)s)"),
+                label=label,
+                pages=_labels_shown(pages),
+            )
         indexes.append(index)
     return (indexes[0], indexes[1]) if indexes[0] <= indexes[1] else (indexes[1], indexes[0])
 
@@ -98,8 +143,12 @@ def _index_of(label: str, pages: list[tuple[str, str]]) -> int | None:
     return None
 
 
-def _labels_shown(pages: list[tuple[str, str]]) -> str:
+def _labels_shown(pages: list[tuple[str, str]]) -> Problem:
     labels = [label for label, _ in pages]
     if len(labels) <= 3:
-        return "its pages are " + ", ".join(labels)
-    return f"its pages run from {labels[0]} to {labels[-1]}"
+        return Problem(gettext_noop("its pages are %(labels)s"), labels=", ".join(labels))
+    return Problem(
+        gettext_noop("its pages run from %(first)s to %(last)s"),
+        first=labels[0],
+        last=labels[-1],
+    )

@@ -9,6 +9,8 @@ passage says), then ``store_passage`` in the same transaction as the item.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from cases.documents.locate import locate, same_words, tidy_quote
 from cases.documents.passages import Selection, selection_at
 from cases.models import Document, EvidencePassage, Source
@@ -39,7 +41,9 @@ def document_of(source: Source) -> Document:
     document = Document.objects.filter(source=source).first()
     if document is None:
         raise PassageRefused(
-            "source", f"{source.key} has no document: a passage can only be taken from one."
+            "source",
+            gettext("%(key)s has no document: a passage can only be taken from one.")
+            % {"key": source.key},
         )
     if not document.is_ready:
         raise PassageRefused(
@@ -72,7 +76,8 @@ def find_passage(
         shown = exact if len(exact) <= 60 else exact[:59] + "…"
         raise PassageRefused(
             "passage",
-            f"The selected words “{shown}” are not in the text of {source.key}'s document.",
+            gettext("The selected words “%(words)s” are not in the text of %(key)s's document.")
+            % {"words": shown, "key": source.key},
         )
     return Taken(selection, document.sha256)
 
@@ -83,7 +88,9 @@ def passage_at(source: Source, start: int, end: int) -> Taken:
     try:
         selection = selection_at(document_pages(document), start, end)
     except ValueError as error:
-        raise PassageRefused("passage", f"The passage is not in the document: {error}.") from None
+        raise PassageRefused(
+            "passage", gettext("The passage is not in the document: %(error)s.") % {"error": error}
+        ) from None
     return Taken(selection, document.sha256)
 
 
@@ -106,12 +113,19 @@ def check_quote(quote: str, taken: Taken) -> None:
     """The quote may differ from the passage only in what the quote check forgives (spacing,
     hyphens at a line's end, typographic quotes, case): never in its words."""
     if not same_words(quote, taken.selection.exact):
-        where = f" on page {taken.page}" if taken.page else ""
+        if taken.page:
+            message = gettext(
+                "The quote no longer matches the passage taken from the document on page "
+                "%(page)s: “%(passage)s”. Put its words back, or take the passage again in the "
+                "reader."
+            )
+        else:
+            message = gettext(
+                "The quote no longer matches the passage taken from the document: “%(passage)s”. "
+                "Put its words back, or take the passage again in the reader."
+            )
         raise PassageRefused(
-            "quote",
-            "The quote no longer matches the passage taken from the document"
-            f"{where}: “{_shown(taken.selection.exact)}”. Put its words back, or take the "
-            "passage again in the reader.",
+            "quote", message % {"page": taken.page, "passage": _shown(taken.selection.exact)}
         )
 
 

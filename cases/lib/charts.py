@@ -101,14 +101,22 @@ def shade_readings(axes, start: float, tentative: float, reliable: float, *, alo
     line(reliable, color="#2f6b3a", linestyle="-", linewidth=0.8)
 
 
-def alpha_chart_svg(criteria: Sequence[Mapping], *, tentative: float, reliable: float) -> bytes:
+def alpha_chart_svg(
+    criteria: Sequence[Mapping],
+    *,
+    tentative: float,
+    reliable: float,
+    words: Mapping[str, str] | None = None,
+) -> bytes:
     """Alpha and its bootstrap interval per criterion, application and value, as an SVG.
 
     ``criteria`` in the order drawn from the top: each has its ``key`` (the label) and, for
     "application" and "value", a mapping with ``alpha``, ``ci_low`` and ``ci_high`` (None where
     undefined: an undefined alpha is left out, a missing interval drawn as none). Faint bands
-    mark Krippendorff's readings, with lines at ``tentative`` and ``reliable``.
+    mark Krippendorff's readings, with lines at ``tentative`` and ``reliable``. ``words``: the
+    legend's entry per measure and the axis's label, in the reader's language (English without).
     """
+    words = words or {}
     # matplotlib takes a second to import: only a chart pays for it, not every process start.
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -149,7 +157,7 @@ def alpha_chart_svg(criteria: Sequence[Mapping], *, tentative: float, reliable: 
                 markersize=3.5,
                 elinewidth=1,
                 capsize=1.5,
-                label=f"{measure} ({style['metric']} α)",
+                label=words.get(measure, f"{measure} ({style['metric']} α)"),
             )
         shade_readings(axes, left, tentative, reliable, along="x")
         axes.set_yticks(range(n))
@@ -157,8 +165,11 @@ def alpha_chart_svg(criteria: Sequence[Mapping], *, tentative: float, reliable: 
         axes.set_ylim(-0.7, n - 0.3)
         axes.set_xlim(left, 1.04)
         axes.set_xlabel(
-            "Krippendorff's α with 95% bootstrap interval; "
-            f"lines at {threshold_label(tentative)} and {threshold_label(reliable)}"
+            words.get(
+                "axis",
+                "Krippendorff's α with 95% bootstrap interval; "
+                f"lines at {threshold_label(tentative)} and {threshold_label(reliable)}",
+            )
         )
         axes.grid(axis="y", color="#eeeeee", linewidth=0.6)
         axes.set_axisbelow(True)

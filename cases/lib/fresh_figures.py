@@ -31,7 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from cases.lib.cache import CACHE_SECONDS, project_fingerprint
@@ -120,8 +120,12 @@ def figures_for(kind: str, project: Project, spec: dict) -> Figures:
     """The page's figures: current if computed for the data as they are, else the newest ever
     computed (not current, a recomputation requested), else computed now (a first view)."""
     _load_recipes()
+    # Figures are words too (a report's sentences, a chart's labels): a page is kept once per
+    # language, and the task recomputes it in the language it was read in.
+    language = translation.get_language()
+    spec = {**spec, "language": language}
     parts, compute = RECIPES[kind](project, spec)
-    page = page_id(kind, parts)
+    page = page_id(kind, [*parts, language])
     fingerprint = project_fingerprint(project)
     found = cache.get(_figures_key(project.pk, page, fingerprint))
     if found is not None:
@@ -184,12 +188,14 @@ def recompute(project_pk: int) -> int:
         if cache.get(_figures_key(project_pk, page, fingerprint)) is not None:
             continue
         try:
-            parts, compute = RECIPES[kind](project, spec)
-            if page_id(kind, parts) != page:
-                # What the page depends on changed (a reader's role, a rule): its reader will
-                # ask for it again under its new name.
-                continue
-            _store(project_pk, page, fingerprint, compute())
+            language = spec.get("language")
+            with translation.override(language):
+                parts, compute = RECIPES[kind](project, spec)
+                if page_id(kind, [*parts, language]) != page:
+                    # What the page depends on changed (a reader's role, a rule): its reader
+                    # will ask for it again under its new name.
+                    continue
+                _store(project_pk, page, fingerprint, compute())
             computed += 1
         except Exception:
             # A page that cannot be computed any more (its dyad or reader is gone) must not stop

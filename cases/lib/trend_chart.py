@@ -11,12 +11,21 @@ from collections.abc import Mapping, Sequence
 from cases.lib.charts import MEASURES, shade_readings, styles_as_attributes, threshold_label
 
 
-def trend_chart_svg(rounds: Sequence[Mapping], *, tentative: float, reliable: float) -> bytes:
+def trend_chart_svg(
+    rounds: Sequence[Mapping],
+    *,
+    tentative: float,
+    reliable: float,
+    words: Mapping[str, str] | None = None,
+) -> bytes:
     """Overall α (application and value) with its bootstrap interval, one column per round
     from left to right. Each round has a ``name``, a ``kind`` and, for "application" and
     "value", a mapping with ``alpha``, ``ci_low`` and ``ci_high`` or None (nothing to draw:
     fewer than two coders, or α undefined). Lines join consecutive rounds; faint bands mark
-    Krippendorff's readings, with lines at ``tentative`` and ``reliable``."""
+    Krippendorff's readings, with lines at ``tentative`` and ``reliable``. ``words``: the
+    legend's entry per measure, a round kind's label and the axis's label, in the reader's
+    language (English without)."""
+    words = words or {}
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
@@ -58,15 +67,17 @@ def trend_chart_svg(rounds: Sequence[Mapping], *, tentative: float, reliable: fl
                 linewidth=1,
                 elinewidth=1,
                 capsize=1.5,
-                label=f"{measure} ({style['metric']} α)",
+                label=words.get(measure, f"{measure} ({style['metric']} α)"),
             )
         shade_readings(axes, bottom, tentative, reliable, along="y")
         axes.set_xticks(range(n))
-        axes.set_xticklabels([f"{r['name']}\n{r['kind']}" for r in shown] or [""])
+        axes.set_xticklabels(
+            [f"{r['name']}\n{words.get(r['kind'], r['kind'])}" for r in shown] or [""]
+        )
         axes.set_xlim(-0.5, n - 0.5)
         axes.set_ylim(bottom, 1.04)
         lines = f"{threshold_label(tentative)}, {threshold_label(reliable)}"
-        axes.set_ylabel(f"overall α, 95% interval; lines at {lines}")
+        axes.set_ylabel(words.get("axis", f"overall α, 95% interval; lines at {lines}"))
         axes.grid(axis="x", color="#eeeeee", linewidth=0.6)
         axes.set_axisbelow(True)
         for side in ("top", "right"):

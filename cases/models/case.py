@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Greatest, Least, Length, Upper
 from django.db.models.lookups import Exact
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from simple_history.models import HistoricalRecords
 
 from cases.classification.rule import has_coupling
@@ -33,10 +33,14 @@ def state_list_problem(codes: list[str]) -> str:
     """What is wrong with a list of alpha-3 codes, or ""."""
     for code in codes:
         if not _ISO3.match(code):
-            return f'"{code}" is not an ISO 3166-1 alpha-3 code: three capital letters, e.g. SWE'
+            return gettext(
+                '"%(code)s" is not an ISO 3166-1 alpha-3 code: three capital letters, e.g. SWE'
+            ) % {"code": code}
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
-        return f"{', '.join(repeated)} is listed twice"
+        return ngettext(
+            "%(codes)s is listed twice", "%(codes)s are listed twice", len(repeated)
+        ) % {"codes": ", ".join(repeated)}
     return ""
 
 
@@ -464,8 +468,12 @@ class Evidence(models.Model):
         outside = [code for code in named if code not in members]
         if outside:
             return {
-                "states": f"{', '.join(outside)} is not a member of this case: choose among "
-                f"{', '.join(members)}"
+                "states": ngettext(
+                    "%(outside)s is not a member of this case: choose among %(members)s",
+                    "%(outside)s are not members of this case: choose among %(members)s",
+                    len(outside),
+                )
+                % {"outside": ", ".join(outside), "members": ", ".join(members)}
             }
         # Kept in member order, so the same states always read the same.
         self.states = " ".join(code for code in members if code in named)

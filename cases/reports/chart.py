@@ -24,14 +24,18 @@ def stage_chart_svg(
     periods: Sequence[Mapping[str, Any]],
     last_year: int,
     stages: Sequence[str] = RULE_V1.stage_names,
+    words: Mapping[str, str] | None = None,
 ) -> str:
     """A step chart of the stage over the years, as SVG text. Deterministic: the same periods
     give the same bytes (fixed hash salt, no date, text kept as text). Styled with presentation
     attributes, no CSS: the strict CSP applies where the chart is opened on its own.
 
     ``periods`` are dicts with code, start_year, end_year (None: open, drawn to ``last_year``),
-    stage and coupling.
+    stage and coupling. ``words`` names, in the reader's language, the stages, the couplings
+    ("loosely" -> "loosely coupled", drawn on two lines) and "year"; a word it lacks is drawn
+    as it is stored.
     """
+    words = words or {}
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
@@ -54,18 +58,17 @@ def stage_chart_svg(
             axes.axvspan(start, end, color=STAGE_COLOURS.get(p["stage"], "#eeeeee"), alpha=0.35)
             axes.text((start + end) / 2, len(stages) - 0.55, p["code"], ha="center", va="top")
             if p.get("coupling"):
-                axes.text(
-                    (start + end) / 2, y - 0.15, f"{p['coupling']}\ncoupled", ha="center", va="top"
-                )
+                coupled = words.get(p["coupling"], f"{p['coupling']} coupled").replace(" ", "\n", 1)
+                axes.text((start + end) / 2, y - 0.15, coupled, ha="center", va="top")
             xs += [start, end]
             ys += [y, y]
         axes.plot(xs, ys, color="#1d232b", linewidth=2, drawstyle="steps-post")
-        axes.set_yticks(range(len(stages)), list(stages))
+        axes.set_yticks(range(len(stages)), [words.get(name, name) for name in stages])
         axes.set_ylim(-0.6, len(stages) - 0.4)
         if xs:
             axes.set_xlim(min(xs), max(xs))
         axes.spines[["top", "right"]].set_visible(False)
-        axes.set_xlabel("year")
+        axes.set_xlabel(words.get("year", "year"))
         out = StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
     return styles_as_attributes(out.getvalue())

@@ -8,6 +8,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const bar = document.getElementById("export-progress");
   const state = document.getElementById("export-state");
   const download = document.getElementById("export-download");
+  // The sentences in the page's language, from the template's data attributes.
+  const words = job.dataset;
+  const say = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => String(values[name] ?? whole));
   async function ask() {
     let status = null;
     try {
@@ -20,17 +23,17 @@ document.addEventListener("DOMContentLoaded", () => {
       bar.value = status.percent;
       bar.textContent = status.percent + "%";
       if (status.status === "done") {
-        state.textContent = "Written: " + status.done + " rows.";
+        state.textContent = say(words.labelDone, { done: status.done });
         download.hidden = false;
         return;
       }
       if (status.status === "failed") {
-        state.textContent = "The export failed: " + status.error + ".";
+        state.textContent = say(words.labelFailed, { error: status.error });
         return;
       }
-      state.textContent = status.status === "running"
-        ? "Writing… " + status.done + (status.total ? " of " + status.total : "") + " rows."
-        : "Waiting for a worker to start it.";
+      if (status.status !== "running") state.textContent = words.labelWaiting;
+      else if (status.total) state.textContent = say(words.labelRunningOf, { done: status.done, total: status.total });
+      else state.textContent = say(words.labelRunning, { done: status.done });
     }
     window.setTimeout(ask, 2000);
   }

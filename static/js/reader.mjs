@@ -8,6 +8,9 @@ const pagesBox = document.getElementById("reader-pages");
 const takeForm = document.getElementById("reader-take");
 const takeButton = document.getElementById("reader-take-button");
 const status = document.getElementById("reader-status");
+// The visible words in the page's language, from the template ("{page}", "{error}": filled in here).
+const words = pagesBox.dataset;
+const say = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => String(values[name] ?? whole));
 const CONTEXT = 32; // characters of prefix and suffix, as the server keeps them
 const timings = (window.readerTimings = { start: performance.now() });
 
@@ -242,7 +245,7 @@ async function openPdf() {
     const section = document.createElement("section");
     section.className = "reader-page pdf-page";
     section.dataset.page = String(index);
-    section.setAttribute("aria-label", `Page ${data.labels[index] || index + 1}`);
+    section.setAttribute("aria-label", say(words.labelPage, { page: data.labels[index] || index + 1 }));
     section.style.setProperty("--scale-factor", String(scale));
     section.style.width = `${Math.floor(natural.width * scale)}px`;
     section.style.height = `${Math.floor(natural.height * scale)}px`;
@@ -429,10 +432,10 @@ async function findNext(query) {
     selection.addRange(rangeOf(pageInfo(index), span[0], span[1]));
     pages[index].section.scrollIntoView({ block: "center" });
     lastFound = { page: index, end: span[1], query };
-    status.textContent = `Found on page ${data.labels[index] || index + 1}.`;
+    status.textContent = say(words.labelFound, { page: data.labels[index] || index + 1 });
     return;
   }
-  status.textContent = "Not in the document.";
+  status.textContent = words.labelNotFound;
 }
 
 searchForm.addEventListener("submit", (event) => {
@@ -445,7 +448,7 @@ searchForm.addEventListener("submit", (event) => {
 
 if (data.kind === "pdf") {
   openPdf().catch((error) => {
-    status.textContent = `The PDF could not be shown: ${error.message}`;
+    status.textContent = say(words.labelPdfFailed, { error: error.message });
     pagesBox.dataset.failed = "1";
   });
 } else {

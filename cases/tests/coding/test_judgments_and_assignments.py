@@ -124,7 +124,7 @@ def test_asking_for_more_coders_than_chosen_is_an_error(client, people):
     client.force_login(people["ada"])
     response = client.post(url("assignments"), {"coders": ["carl"], "per_item": "2"})
     assert response.status_code == 200
-    assert "You chose 1 coder(s); ask for at most that." in response.content.decode()
+    assert "You chose 1 coder; ask for at most that." in response.content.decode()
 
 
 def test_the_admin_assigns_selected_items_to_every_coder(admin_client, small_project):

@@ -221,3 +221,35 @@ def test_the_evidence_form_names_the_states_field_when_a_state_is_not_a_member(
     form = EvidenceForm(data | {"states": "nor dnk"}, project=small_project)
     assert form.is_valid(), form.errors
     assert form.save().states == "DNK NOR"
+
+
+def test_the_states_refusals_speak_the_readers_language(small_project, nordic):
+    from django.utils import translation
+
+    data = {
+        "key": "N1",
+        "dyad": nordic.pk,
+        "date": "1952",
+        "evidence_type": "agreement",
+        "source": small_project.sources.get(key="doe2020").pk,
+        "quote": "The Nordic Council meets.",
+    }
+    with translation.override("tr"):
+        outside = EvidenceForm(data | {"states": "DNK FIN ISL"}, project=small_project)
+        assert not outside.is_valid()
+        twice = EvidenceForm(data | {"states": "DNK DNK"}, project=small_project)
+        assert not twice.is_valid()
+        wrong = EvidenceForm(data | {"states": "DK"}, project=small_project)
+        assert not wrong.is_valid()
+        assert outside.errors["states"] == [
+            "FIN, ISL bu vakanın üyesi değil: şunlar arasından seçin: DNK, NOR, SWE."
+        ]
+        assert twice.errors["states"] == ["DNK iki kez yazılmış."]
+        assert wrong.errors["states"] == [
+            '"DK" bir ISO 3166-1 alpha-3 kodu değil: üç büyük harf, ör. SWE.'
+        ]
+    english = EvidenceForm(data | {"states": "DNK FIN ISL"}, project=small_project)
+    assert not english.is_valid()
+    assert english.errors["states"] == [
+        "FIN, ISL are not members of this case: choose among DNK, NOR, SWE."
+    ]

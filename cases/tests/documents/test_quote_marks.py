@@ -6,9 +6,10 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cases.documents.actions import attach_document
-from cases.documents.quote_check import quote_problems
+from cases.documents.quote_check import check_project_quotes, quote_problems
 from cases.models import Evidence, Source
 from cases.tests.bundle_factory import small_bundle
 from cases.tests.cli import manage
@@ -137,3 +138,33 @@ def test_check_quotes_names_the_tampered_item(tmp_path, cli_database, monkeypatc
     result = manage("check_quotes", "small", database=cli_database)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [f"E3 (doe2020, p. 88): {E3_PROBLEM}"]
+
+
+@pytest.mark.django_db
+def test_the_mark_speaks_the_readers_language_and_the_command_english(documented, client, people):
+    """The comparison writes its finding once; the pages show it in the reader's language (a
+    missing page with the document's pages named inside it), the command line in English."""
+    tamper("E3", "Most distrust the neighbour.")
+    item = Evidence.objects.get(key="E1")
+    item.locator = "9"
+    item.save()
+    client.force_login(people["rita"])
+    client.cookies["sccoder_language"] = "tr"
+    listed = client.get(reverse("cases:evidence_list", args=["small"])).content.decode()
+    assert (
+        "Kaynağın belgesinde yok: alıntı ne 88 sayfasında ne de belgenin başka bir yerinde "
+        "geçiyor." in listed
+    )
+    assert "Kaynağın belgesinde yok: belgede 9 sayfası yok (sayfaları 10 ile 90 arasında)." in (
+        listed
+    )
+    report = client.get(reverse("cases:report", args=["small", "FRA-DEU"])).content.decode()
+    assert "alıntı ne 88 sayfasında" in report
+    client.cookies["sccoder_language"] = "en"
+    english = client.get(reverse("cases:evidence_list", args=["small"])).content.decode()
+    assert f"Not in the source's document: {E3_PROBLEM}." in english
+    assert "the document has no page 9 (its pages run from 10 to 90)" in english
+    # What check_quotes prints stays English whatever the language.
+    with translation.override("tr"):
+        lines = check_project_quotes(documented).mismatches
+    assert "E1 (doe2020, p. 9): the document has no page 9 (its pages run from 10 to 90)" in lines

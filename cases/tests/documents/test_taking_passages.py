@@ -375,3 +375,30 @@ def test_an_html_documents_scripts_are_shown_as_text(small_project, people):
     page = signed_in(people, "otto").get(reader_url(source)).content.decode()
     assert "&lt;script&gt;alert(2)&lt;/script&gt; is what the memo said." in page
     assert "<script>alert(2)" not in page
+
+
+def test_the_refusals_speak_the_readers_language(doe, people):
+    """Under Turkish the reader's refusal and the form's quote error are Turkish, the words
+    and the page they name unchanged."""
+    carl = signed_in(people, "carl")
+    carl.cookies["sccoder_language"] = "tr"
+    response = take(carl, doe, "The treaty was torn up", page="0")
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == [
+        "Alınmadı: Seçilen “The treaty was torn up” sözcükleri doe2020 kaynağının belgesinin "
+        "metninde yok."
+    ]
+    start = whole_text(doe).index("Trust grew")
+    data = item_data(
+        doe, "Trust grew quickly", passage_start=start, passage_end=start + 17, locator="213"
+    )
+    refused = carl.post(new_url(doe), data)
+    assert refused.status_code == 400
+    assert (
+        refused.context["form"]
+        .errors["quote"][0]
+        .startswith(
+            "Alıntı artık belgenin 213. sayfasından alınan pasajla örtüşmüyor: “Trust grew slowly”."
+        )
+    )
+    assert not Evidence.objects.filter(key="E9").exists()

@@ -102,3 +102,26 @@ def test_small_files_stay_in_the_request(large):
     )
     assert answer.status_code == 200
     assert ExportJob.objects.count() == 0
+
+
+def test_the_progress_page_and_the_exports_speak_the_readers_language(large):
+    """Under Turkish the progress page's state, and the sentences its script writes as the
+    export moves on (data attributes), are Turkish; so are the exports page's kinds."""
+    project = large
+    rita = client_of("rita")
+    rita.cookies["sccoder_language"] = "tr"
+    asked = rita.get(reverse("cases:export_file", args=[project.slug, "codings.csv"]))
+    page = rita.get(asked["Location"]).content.decode()
+    assert "Bir arka plan işleyicisinin onu başlatması bekleniyor." in page
+    assert 'data-label-done="Yazıldı: {done} satır."' in page
+    assert 'data-label-running-of="Yazılıyor… {total} satırın {done} satırı."' in page
+    assert "Waiting for a worker" not in page
+    call_command("worker", batch=True, startup_delay=False, verbosity=0)
+    done = rita.get(asked["Location"]).content.decode()
+    assert "Yazıldı: 3 satır." in done
+    assert "codings.csv indir" in done
+
+    exports = rita.get(reverse("cases:exports", args=[project.slug])).content.decode()
+    assert "Belgeleriyle proje paketi" in exports
+    assert "Web Annotation olarak pasajlar" in exports
+    assert "Project bundle with documents" not in exports

@@ -40,3 +40,20 @@ def test_agreement_figures_keep_a_decimal_point_in_both_languages(people, langua
         # No figure with a decimal comma, in a table cell or after "α =".
         assert not re.search(r'class="num"[^>]*>-?\d,\d', page), address
         assert not re.search(r"α = -?\d,\d", page), address
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_the_charts_draw_their_words_in_the_readers_language(people, language):
+    """The agreement chart's legend and axis, and the report's stage chart, follow the reader's
+    language; their figures keep a decimal point (the threshold lines at .667 and .800)."""
+    client = client_in(language, people)
+    agreement = client.get("/p/small/review/agreement.svg").content.decode()
+    stages = client.get("/p/small/reports/FRA-DEU/stages.svg").content.decode()
+    if language == "tr":
+        assert "uygulama (nominal α)" in agreement
+        assert "çizgiler .667 ve .800 değerlerinde" in agreement
+        assert ">yıl<" in stages and ">olgunluk<" in stages
+    else:
+        assert "application (nominal α)" in agreement
+        assert "lines at .667 and .800" in agreement
+        assert ">year<" in stages and ">mature<" in stages

@@ -91,3 +91,78 @@ def test_the_coding_page_switches_and_the_choice_follows_the_coder(page, small_p
     page.screenshot(path=str(SHOTS / "i18n-sign-in-tr.png"), full_page=True)
     sign_in(page, "carl", PASSWORD)
     assert page.locator("h1").inner_text() == "Projeleriniz"
+
+
+def test_the_document_reader_switches_with_its_script_words(page, small_project):
+    """The reader's page and the words its script writes (a page's label, the search's status)
+    follow the switch: the script reads them from the page, not from English in its code."""
+    from cases.documents.actions import attach_document
+    from cases.tests.documents.pdfs import matplotlib_pdf
+
+    source = small_project.sources.get()
+    pdf = matplotlib_pdf(["Chapter one.\nThe border stayed closed.", "Chapter two.\nA treaty."])
+    attach_document(source=source, data=pdf, filename="treaty.pdf", user=None)
+    set_passwords(["ada"])
+    sign_in(page, "ada", PASSWORD)
+    address = f"/p/small/sources/{source.pk}/document/read/"
+    page.goto(address)
+    assert page.locator(".reader-page").first.get_attribute("aria-label") == "Page 1"
+    switch(page, "tr")
+    assert page.url.endswith(address)
+    assert page.title().startswith("treaty.pdf okunuyor · Small project")
+    assert page.locator("#reader-take-button").inner_text() == "Kanıt olarak al"
+    assert page.locator("label[for=reader-find]").inner_text() == "Belgede ara"
+    assert (
+        page.locator(".reader-help")
+        .inner_text()
+        .strip()
+        .endswith("Henüz kanıt olarak alınan pasaj yok.")
+    )
+    page.wait_for_selector(".reader-page[data-page='0']")
+    assert page.locator(".reader-page").first.get_attribute("aria-label") == "Sayfa 1"
+    page.fill("#reader-find", "treaty")
+    page.press("#reader-find", "Enter")
+    page.wait_for_selector("#reader-status:has-text('Bulundu')")
+    assert page.locator("#reader-status").inner_text() == "Bulundu: sayfa 2."
+    page.fill("#reader-find", "armistice")
+    page.press("#reader-find", "Enter")
+    page.wait_for_selector("#reader-status:has-text('Belgede yok.')")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "i18n2-reader-tr.png"), full_page=True)
+    switch(page, "en")
+    assert page.title().startswith("Reading treaty.pdf · Small project")
+    assert page.locator("#reader-take-button").inner_text() == "Take as evidence"
+
+
+def test_a_community_report_switches_with_its_member_dyads(page):
+    """The Nordic demo's community report: its kicker, the lag sentence (one sentence with its
+    plural) and the member dyads' table, in Turkish and back."""
+    from cases.bundles import import_bundle, parse_bundle
+    from cases.tests.cli import REPO
+
+    import_bundle(parse_bundle((REPO / "fixtures" / "nordic-demo.json").read_bytes()))
+    set_passwords(["alice"])
+    sign_in(page, "alice", PASSWORD)
+    address = "/p/nordic-demo/reports/NORDIC/"
+    walk(page, "community-report", address, "· report", "· rapor")
+    switch(page, "tr")
+    assert page.locator(".kicker").text_content().startswith("Topluluk raporu · ")
+    assert page.locator(".community-members").inner_text() == (
+        "3 devletten oluşan bir topluluk: DNK, NOR, SWE."
+    )
+    note = page.locator("#verdicts .lag-note").inner_text()
+    assert note.startswith("P1 döneminde DNK-SWE ve NOR-SWE topluluğun gerisinde kalıyor")
+    assert page.locator("#member-dyads").inner_text() == "Topluluğun yanında üye ikililer"
+    assert page.locator("table.member-dyads thead th").first.inner_text() == "Vaka"
+    assert "(topluluk)" in page.locator("table.member-dyads .community-row th").inner_text()
+    lags = page.locator("table.member-dyads td.lags .tag")
+    assert lags.count() == 2
+    assert lags.all_inner_texts() == ["geride", "geride"]
+    page.locator("#verdicts").screenshot(path=str(SHOTS / "i18n2-community-report-tr.png"))
+    page.screenshot(path=str(SHOTS / "i18n2-community-report-page-tr.png"), full_page=True)
+    switch(page, "en")
+    assert (
+        page.locator("#verdicts .lag-note")
+        .inner_text()
+        .startswith("In P1 DNK-SWE and NOR-SWE lag the community")
+    )

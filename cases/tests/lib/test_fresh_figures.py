@@ -192,3 +192,28 @@ def test_the_reports_of_the_dyads_written_to_come_first(queued):
     assert order == ["agreement", "report-of-the-dyad", "report-of-another"]
     run_worker()
     assert cache.get(_affected_key(project.pk)) is None
+
+
+def test_figures_are_kept_and_recomputed_in_the_language_they_were_read_in(queued):
+    """A report read in English and in Turkish is two pages of figures: neither is shown in the
+    other's language, and the worker recomputes each in its own."""
+    project = queued
+    english, turkish = client_of("rita"), client_of("rita")
+    turkish.cookies["sccoder_language"] = "tr"
+    report = reverse("cases:report", args=[project.slug, "FRA-DEU"])
+    assert b"Verdicts by period" in english.get(report).content
+    first = turkish.get(report)
+    assert first.context["figures"].current
+    assert b"Verdicts by period" not in first.content
+    assert "Döneme göre hükümler" in first.content.decode()
+
+    agree_on_e1(project)
+    assert not turkish.get(report).context["figures"].current
+    run_worker()
+    fresh = turkish.get(report)
+    assert fresh.context["figures"].current
+    assert "Döneme göre hükümler" in fresh.content.decode()
+    again = english.get(report)
+    assert again.context["figures"].current
+    assert b"Verdicts by period" in again.content
+    assert "Döneme göre hükümler" not in again.content.decode()

@@ -36,3 +36,14 @@ def test_the_stage_chart_has_no_css_for_the_strict_csp_to_refuse():
     assert "#1d232b" in {e.get("stroke") for e in root.iter()}
     # The style sheet's rule for every element, inherited from the root now.
     assert (root.get("stroke-linejoin"), root.get("stroke-linecap")) == ("round", "butt")
+
+
+def test_the_chart_draws_the_words_it_is_given():
+    """The page gives the stages, couplings and "year" in the reader's language; the chart
+    draws them, the coupling on two lines, and keeps the stored value for a word it lacks."""
+    words = {"none": "yok", "nascent": "doğuş", "loosely": "gevşek bağlı", "year": "yıl"}
+    svg = stage_chart_svg(PERIODS, 2023, words=words)
+    assert ">yok<" in svg and ">doğuş<" in svg and ">yıl<" in svg
+    assert ">mature<" in svg  # not given: drawn as stored
+    assert ">year<" not in svg
+    assert "gevşek" in svg and "bağlı" in svg and "gevşek bağlı" not in svg

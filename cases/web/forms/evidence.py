@@ -277,8 +277,10 @@ class EvidenceForm(forms.ModelForm):
             if work is not None and work.pk != was:
                 self.add_error(
                     "source" if cleaned.get("via_source") is None else "via_source",
-                    "The quote is a passage of another source's document: keep that source, or "
-                    "take the passage from this source's document in its reader.",
+                    gettext(
+                        "The quote is a passage of another source's document: keep that source, "
+                        "or take the passage from this source's document in its reader."
+                    ),
                 )
         if "quote" in cleaned:
             try:

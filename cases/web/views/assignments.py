@@ -82,29 +82,43 @@ class AssignmentForm(forms.Form):
         )
         unknown = [k for k in keys if k not in found]
         if unknown:
-            raise forms.ValidationError(f"No such item in this project: {', '.join(unknown)}.")
+            raise forms.ValidationError(
+                gettext("No such item in this project: %(keys)s.") % {"keys": ", ".join(unknown)}
+            )
         return list(found.values())
 
     def clean(self):
         data = super().clean()
         per_item, chosen = data.get("per_item"), data.get("coders") or []
         if per_item and per_item > len(chosen):
-            self.add_error("per_item", f"You chose {len(chosen)} coder(s); ask for at most that.")
+            self.add_error(
+                "per_item",
+                ngettext(
+                    "You chose %(count)s coder; ask for at most that.",
+                    "You chose %(count)s coders; ask for at most that.",
+                    len(chosen),
+                )
+                % {"count": len(chosen)},
+            )
         dyad, period = (
             self.dyads.get(data.get("dyad") or ""),
             self.periods.get(data.get("period") or ""),
         )
         if dyad and period and period.dyad_id != dyad.pk:
             self.add_error(
-                "period", f"{period.code} is a period of {period.dyad.code}, not of {dyad.code}."
+                "period",
+                gettext("%(period)s is a period of %(its)s, not of %(dyad)s.")
+                % {"period": period.code, "its": period.dyad.code, "dyad": dyad.code},
             )
         data["dyad_obj"], data["period_obj"] = dyad, period
         if data.get("sample_size") and data.get("sample_share"):
-            self.add_error("sample_share", "Give a number of items or a share, not both.")
+            self.add_error("sample_share", gettext("Give a number of items or a share, not both."))
         if data.get("seed") is not None and not (
             data.get("sample_size") or data.get("sample_share")
         ):
-            self.add_error("seed", "A seed draws a random sample: give its size or share too.")
+            self.add_error(
+                "seed", gettext("A seed draws a random sample: give its size or share too.")
+            )
         return data
 
     def sample(self) -> Sample | None:

@@ -33,7 +33,7 @@ def item_memo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, membership = get_project_for(request.user, slug)
     item = get_object_or_404(Evidence, project=project, pk=pk)
     if not can_read_item_memos(membership, item):
-        raise PermissionDenied("You may not take part in this item's discussion yet.")
+        raise PermissionDenied(gettext("You may not take part in this item's discussion yet."))
     try:
         post_memo(membership=membership, evidence=item, body=request.POST.get("body", ""))
     except MemoRefused as exc:
@@ -49,7 +49,7 @@ def project_memo_page(request: HttpRequest, slug: str) -> HttpResponse:
     can_write = can_write_project_memos(membership)
     if request.method == "POST":
         if not can_write:
-            raise PermissionDenied("Your role does not write the project's memos.")
+            raise PermissionDenied(gettext("Your role does not write the project's memos."))
         try:
             post_memo(membership=membership, body=request.POST.get("body", ""))
         except MemoRefused as exc:

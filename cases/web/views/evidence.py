@@ -298,7 +298,10 @@ def evidence_new(request: HttpRequest, slug: str) -> HttpResponse:
             auto_assigned = auto_assign([item], project)
     except IntegrityError:
         # Someone took the key between our check and the insert.
-        form.add_error("key", f'The key "{item.key}" is already used in this project.')
+        form.add_error(
+            "key",
+            gettext('The key "%(key)s" is already used in this project.') % {"key": item.key},
+        )
         return _render_form(request, project, membership, form, status=400)
     messages.success(request, gettext("Added %(key)s.") % {"key": item.key})
     if auto_assigned:
@@ -327,7 +330,10 @@ def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         saved = _save_if_unchanged(item, form.cleaned_data["version"], form)
     except IntegrityError:
-        form.add_error("key", f'The key "{item.key}" is already used in this project.')
+        form.add_error(
+            "key",
+            gettext('The key "%(key)s" is already used in this project.') % {"key": item.key},
+        )
         return _render_form(request, project, membership, form, item, key=stored_key, status=400)
     if not saved:
         form.add_error(None, STALE_MESSAGE)
@@ -375,7 +381,7 @@ def _taken_from_reader(request, project, membership) -> HttpResponse:
             end=_number(post.get("end")),
         )
     except PassageRefused as refusal:
-        messages.error(request, f"Not taken: {refusal}")
+        messages.error(request, gettext("Not taken: %(refusal)s") % {"refusal": refusal})
         return redirect("cases:document_reader", slug=project.slug, pk=source.pk)
     initial = {"source": source.pk, "quote": tidy_quote(taken.selection.exact)}
     if taken.page:

@@ -22,6 +22,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
 from cases.access import get_project_for
 from cases.bundles import dump_bundle
@@ -91,7 +92,10 @@ def export_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         raise Http404("No such export.")
     scope = export_scope(membership)
     if not spec.allowed(scope):
-        raise PermissionDenied(f"Your role ({membership.role}) does not allow exporting {kind}.")
+        raise PermissionDenied(
+            gettext("Your role (%(role)s) does not allow exporting %(kind)s.")
+            % {"role": membership.get_role_display(), "kind": kind}
+        )
     filename = f"{project.slug}-{kind}"
     # ?raw=1: CSV text exactly as stored, for R and pandas (by default a cell a spreadsheet
     # would run as a formula is defused; docs/exports.md).

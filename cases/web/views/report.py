@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from cases.access import get_project_for
@@ -17,7 +18,7 @@ from cases.classification.inputs import UnknownDyad, classify_dyads, find_dyads
 from cases.classification.rule import VERSIONS
 from cases.lib.cache import cached_for_project
 from cases.lib.fresh_figures import figures_for
-from cases.models import Evidence
+from cases.models import Coupling, Evidence, Stage
 from cases.reports.build import cached_report
 from cases.reports.chart import stage_chart_svg
 from cases.reports.compare import compare_table
@@ -143,4 +144,9 @@ def _chart(project, dyad, visibility) -> str:
             for p in periods
         ],
         last_year,
+        words={
+            **{stage.value: str(stage.label) for stage in Stage},
+            **{coupling.value: str(coupling.label) for coupling in Coupling},
+            "year": gettext("year"),
+        },
     )

@@ -37,6 +37,7 @@ from cases.review.rounds.actions import (
     record_gold,
 )
 from cases.review.rounds.figures import coder_scores, round_agreement, rounds_trend
+from cases.web.chart_words import trend_chart_words
 from cases.web.collation import sorted_for_reader
 from cases.web.forms.rounds import NOT_CODED, GoldForm, RoundForm
 
@@ -53,7 +54,10 @@ def _percent(value: float | None) -> str:
 
 def _takes_part(membership) -> None:
     if not (membership.can_code or membership.can_review):
-        raise PermissionDenied(f"Your role ({membership.role}) takes no part in coding rounds.")
+        raise PermissionDenied(
+            gettext("Your role (%(role)s) takes no part in coding rounds.")
+            % {"role": membership.get_role_display()}
+        )
 
 
 def _round_for(request, slug: str, pk: int, need: str = "read"):
@@ -104,7 +108,12 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
 def trend_chart(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = get_project_for(request.user, slug, need="review")
     every = list(Round.objects.filter(project=project).order_by("opened_at", "pk"))
-    svg = trend_chart_svg(rounds_trend(project, every), tentative=TENTATIVE, reliable=RELIABLE)
+    svg = trend_chart_svg(
+        rounds_trend(project, every),
+        tentative=TENTATIVE,
+        reliable=RELIABLE,
+        words=trend_chart_words(TENTATIVE, RELIABLE),
+    )
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -129,7 +138,11 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
             items = list(Evidence.objects.filter(project=project, key__in=data["item_keys"]))
             unknown = sorted(set(data["item_keys"]) - {item.key for item in items})
             if unknown:
-                form.add_error("items", f"No such item in the project: {', '.join(unknown)}.")
+                form.add_error(
+                    "items",
+                    gettext("No such item in the project: %(keys)s.")
+                    % {"keys": ", ".join(unknown)},
+                )
         if form.is_valid():
             try:
                 round_ = create_round(

@@ -17,6 +17,7 @@ from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
 from cases.lib.fresh_figures import Figures, figures_for
 from cases.models import Criterion
 from cases.review.reliability import RELIABLE, TENTATIVE
+from cases.web.chart_words import alpha_chart_words
 from cases.web.forms.review import ReviewFilterForm, filter_query
 
 DRAWS, SEED = AGREEMENT_DRAWS, AGREEMENT_SEED
@@ -243,4 +244,9 @@ def chart(request: HttpRequest, slug: str) -> HttpResponse:
 def _chart(rows: list[dict]) -> bytes:
     """The chart of the page's figures rows: alpha and its interval per criterion."""
     criteria = [line for line in _paired(rows) if line["scope"] == "criterion"]
-    return alpha_chart_svg(criteria, tentative=TENTATIVE, reliable=RELIABLE)
+    return alpha_chart_svg(
+        criteria,
+        tentative=TENTATIVE,
+        reliable=RELIABLE,
+        words=alpha_chart_words(TENTATIVE, RELIABLE),
+    )
