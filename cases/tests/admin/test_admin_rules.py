@@ -144,7 +144,7 @@ def test_an_admin_form_opened_before_a_page_edit_is_refused_and_writes_nothing(s
     before = snapshot()
     response = staff.post(change_url(evidence), data)
     assert response.status_code == 200
-    assert STALE in errors_of(response)
+    assert str(STALE) in errors_of(response)
     assert snapshot() == before
     assert (item("E1").quote, item("E1").version) == ("Carl's reading.", 2)
 
