@@ -205,7 +205,7 @@ def measure(base_url: str, urls: dict, runs: int) -> dict:
                 page.goto("/accounts/login/")
                 page.fill("#id_username", "rita")
                 page.fill("#id_password", PASSWORD)
-                page.click("button[type=submit]")
+                page.click("main button[type=submit]")
                 page.wait_for_url(lambda u: "login" not in u)
                 page.goto(url)
                 page.wait_for_selector("#reader-pages[data-first-page]", timeout=60_000)
