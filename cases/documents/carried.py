@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 
-from cases.documents.passages import document_text, page_starts, selection_at
+from cases.documents.passages import (
+    document_text,
+    nearest_occurrence,
+    page_starts,
+    selection_at,
+)
 from cases.models import Document, DocumentPage, EvidencePassage, Project
 from cases.models.document import storage_name_of
 
@@ -123,7 +128,7 @@ def placed_passages(
             texts[document.source_id] = document.text
         whole = texts[document.source_id]
         if not (sha256 == document.sha256 and whole[start:end] == exact):
-            found = _nearest(whole, exact, start)
+            found = nearest_occurrence(whole, exact, start)
             if found is None:
                 continue
             start, end = found, found + len(exact)
@@ -141,14 +146,3 @@ def placed_passages(
             suffix=selection.suffix,
         )
     return placed
-
-
-def _nearest(text: str, exact: str, offset: int) -> int | None:
-    if not exact:
-        return None
-    best, at = None, text.find(exact)
-    while at >= 0:
-        if best is None or abs(at - offset) < abs(best - offset):
-            best = at
-        at = text.find(exact, at + 1)
-    return best

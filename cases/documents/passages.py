@@ -59,3 +59,16 @@ def selection_at(pages: list[tuple[str, str]], start: int, end: int) -> Selectio
         page_index=index,
         page_label=pages[index][0] if pages else "",
     )
+
+
+def nearest_occurrence(text: str, exact: str, offset: int) -> int | None:
+    """Where ``exact`` occurs in ``text`` closest to ``offset`` (a stored position that the
+    text may have drifted from), or None when it does not occur."""
+    if not exact:
+        return None
+    best, at = None, text.find(exact)
+    while at >= 0:
+        if best is None or abs(at - offset) < abs(best - offset):
+            best = at
+        at = text.find(exact, at + 1)
+    return best

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import pypdfium2
 import pypdfium2.raw as pdfium
 
+from cases.documents.passages import nearest_occurrence
+
 
 @dataclass(frozen=True)
 class Box:
@@ -80,7 +82,7 @@ def passage_boxes(data: bytes, passages: list[tuple[int, int, int, str]]) -> lis
             try:
                 text, indexes = _page_characters(textpage)
                 if text[start:end] != exact:
-                    found = _nearest(text, exact, start)
+                    found = nearest_occurrence(text, exact, start)
                     if found is None:
                         boxes.append(whole_page)
                         continue
@@ -93,14 +95,3 @@ def passage_boxes(data: bytes, passages: list[tuple[int, int, int, str]]) -> lis
     finally:
         pdf.close()
     return boxes
-
-
-def _nearest(text: str, exact: str, offset: int) -> int | None:
-    if not exact:
-        return None
-    best, at = None, text.find(exact)
-    while at >= 0:
-        if best is None or abs(at - offset) < abs(best - offset):
-            best = at
-        at = text.find(exact, at + 1)
-    return best

@@ -33,3 +33,13 @@ def test_selection_at_gives_quote_context_and_page():
 def test_selection_outside_the_document_is_refused(start, end):
     with pytest.raises(ValueError, match="outside the document"):
         selection_at(PAGES, start, end)
+
+
+def test_the_nearest_occurrence_is_the_one_closest_to_the_stored_offset():
+    from cases.documents.passages import nearest_occurrence
+
+    text = "the treaty … the treaty … the treaty"
+    assert nearest_occurrence(text, "the treaty", 14) == 13
+    assert nearest_occurrence(text, "the treaty", 100) == 26
+    assert nearest_occurrence(text, "a pact", 0) is None
+    assert nearest_occurrence(text, "", 0) is None
