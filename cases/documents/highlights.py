@@ -32,12 +32,14 @@ def reader_passages(source: Source, membership: Membership) -> tuple[list[dict],
     criteria = list(
         Criterion.objects.filter(codebook=membership.project.codebook).in_codebook_order()
     )
-    slot = {c.pk: index % PALETTE for index, c in enumerate(criteria)}
-    used = set()
+    used = {strongest.get(passage.evidence_id) for passage in passages}
+    # Colours go to the criteria this document shows, in the codebook's order, so that up to
+    # PALETTE of them never share one (numbering the whole codebook gave two criteria of one
+    # document neighbouring blues).
+    slot = {c.pk: index % PALETTE for index, c in enumerate(c for c in criteria if c.pk in used)}
     rows = []
     for passage in passages:
         criterion_id = strongest.get(passage.evidence_id)
-        used.add(criterion_id)
         rows.append(
             {
                 "item": passage.evidence.key,

@@ -13,6 +13,8 @@ const words = pagesBox.dataset;
 const say = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => String(values[name] ?? whole));
 const CONTEXT = 32; // characters of prefix and suffix, as the server keeps them
 const timings = (window.readerTimings = { start: performance.now() });
+// ?item=KEY (the evidence item's "open in the document" link): its passage is shown and marked.
+const focusItem = new URLSearchParams(window.location.search).get("item");
 
 // -- text as the quote check reads it (cases/documents/locate.py's squeezed) ------------------
 
@@ -176,7 +178,7 @@ function highlightPage(index) {
     for (const rect of rangeOf(info, span[0], span[1]).getClientRects()) {
       if (rect.width < 0.5 || rect.height < 0.5) continue;
       const mark = document.createElement("div");
-      mark.className = `hl ${colour}`;
+      mark.className = passage.item === focusItem ? `hl ${colour} hl-focus` : `hl ${colour}`;
       mark.dataset.item = passage.item;
       mark.title = title;
       mark.style.left = `${rect.left - origin.left}px`;
@@ -446,11 +448,25 @@ searchForm.addEventListener("submit", (event) => {
 
 // -- open --------------------------------------------------------------------------------------
 
+// The page of the item asked for, drawn and scrolled to, its marks in view.
+async function showFocusedItem() {
+  const passage = focusItem && data.passages.find((p) => p.item === focusItem);
+  if (!passage || !pages[passage.page]) return;
+  if (data.kind === "pdf") await renderPage(passage.page);
+  const page = pages[passage.page];
+  const mark = page.marks.querySelector(".hl-focus");
+  (mark || page.section).scrollIntoView({ block: "center" });
+  pagesBox.dataset.focused = focusItem;
+}
+
 if (data.kind === "pdf") {
-  openPdf().catch((error) => {
-    status.textContent = say(words.labelPdfFailed, { error: error.message });
-    pagesBox.dataset.failed = "1";
-  });
+  openPdf()
+    .then(showFocusedItem)
+    .catch((error) => {
+      status.textContent = say(words.labelPdfFailed, { error: error.message });
+      pagesBox.dataset.failed = "1";
+    });
 } else {
   openText();
+  showFocusedItem();
 }

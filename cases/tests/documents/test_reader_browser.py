@@ -115,6 +115,17 @@ def test_a_coder_takes_a_passage_and_a_reviewer_sees_it_highlighted(
     assert whole[passage.start : passage.end] == passage.exact
     assert " ".join(passage.exact.split()) == quote
 
+    # The item's page leads back to its passage: the reader opens at page 2, the passage marked.
+    page.click("a.open-passage")
+    page.wait_for_selector("#reader-pages[data-focused]")
+    focused = page.locator(".hl-focus")
+    assert focused.count() >= 1
+    assert all(m.get_attribute("data-item") == item.key for m in focused.all())
+    assert page.locator(".reader-page[data-page='1'] .hl-focus").count() == focused.count()
+    box = focused.first.bounding_box()
+    assert 0 <= box["y"] <= page.viewport_size["height"]
+    _shot(page, "focused-passage")
+
     # The coder codes the item on the coding page.
     Assignment.objects.get_or_create(evidence=item, coder=item.created_by)
     page.goto(f"/p/small/code/{item.pk}/")

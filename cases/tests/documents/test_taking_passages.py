@@ -12,8 +12,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cases.documents.actions import attach_document
+from cases.documents.highlights import reader_passages
 from cases.documents.passages import document_text
-from cases.models import Consensus, Criterion, Evidence, EvidencePassage, Source
+from cases.models import Consensus, Criterion, Evidence, EvidencePassage, Membership, Source
 from cases.tests.documents.pdfs import hand_pdf
 
 pytestmark = pytest.mark.django_db
@@ -353,6 +354,38 @@ def test_a_reviewer_sees_the_criterion_a_coder_only_the_passage(taken_item, doe,
     assert coder["passages"][0]["slot"] is None
     codes = Criterion.objects.values_list("code", flat=True)
     assert not any(code in coder_page.content.decode() for code in codes)
+
+
+def test_the_criteria_a_document_shows_get_colours_of_their_own(doe, people, small_project):
+    """The colours are numbered over the criteria the document shows, not the whole codebook:
+    two criteria eight places apart in the codebook used to share a colour."""
+    criteria = list(Criterion.objects.filter(codebook=small_project.codebook).order_by("order"))
+    whole = whole_text(doe)
+    shown = [criteria[0], criteria[-1]]
+    for n, criterion in enumerate(shown):
+        item = Evidence.objects.get(key="E1")  # a copy of it, under a key of its own
+        item.pk, item.key, item.source = None, f"COL-{n}", doe
+        item.save()
+        Consensus.objects.create(
+            evidence=item, criterion=criterion, value=2, method="adjudicated", rationale="r"
+        )
+        start = whole.index("The treaty was signed")
+        EvidencePassage.objects.create(
+            evidence=item,
+            document_sha256=doe.document.sha256,
+            page_index=0,
+            page_label="212",
+            exact="The treaty was signed",
+            start=start,
+            end=start + 21,
+        )
+    data = reader_data(signed_in(people, "rita").get(reader_url(doe)))
+    _, legend = reader_passages(doe, Membership.objects.get(user=people["rita"]))
+    assert {entry["code"]: entry["slot"] for entry in legend} == {
+        shown[0].code: 0,
+        shown[1].code: 1,
+    }
+    assert {p["item"]: p["slot"] for p in data["passages"]} == {"COL-0": 0, "COL-1": 1}
 
 
 def test_every_member_reads_outsiders_get_404(doe, people):

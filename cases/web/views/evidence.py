@@ -7,6 +7,7 @@ reviewers see the codings of an item on its page.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -30,7 +32,9 @@ from cases.models import (
     Assignment,
     Coding,
     Consensus,
+    Document,
     Evidence,
+    EvidencePassage,
     Membership,
     Project,
     Source,
@@ -235,6 +239,20 @@ def _consensus_cell(criterion, decision, consensus) -> ConsensusCell:
     return ConsensusCell("not_coded")
 
 
+def _reader_url(project, item) -> str | None:
+    """The reader at the item's passage, when the item was taken from a document that can be
+    read (the same file: a document replaced since has other words where the passage was)."""
+    passage = EvidencePassage.objects.filter(evidence=item).first()
+    if passage is None:
+        return None
+    holder = item.via_source or item.source
+    document = Document.objects.filter(source=holder).first()
+    if document is None or not document.is_ready or document.sha256 != passage.document_sha256:
+        return None
+    url = reverse("cases:document_reader", kwargs={"slug": project.slug, "pk": holder.pk})
+    return f"{url}?{urlencode({'item': item.key})}"
+
+
 @login_required
 def evidence_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project, membership = get_project_for(request.user, slug)
@@ -246,6 +264,7 @@ def evidence_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "item": item,
         "citation": citation,
     }
+    context["reader_url"] = _reader_url(project, item)
     if membership.can_code:
         # Only the coder's own assignment and codes: nothing about anyone else's.
         context["my_assignment"] = Assignment.objects.filter(
