@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.models import Criterion, Evidence
+from cases.models import Criterion, Evidence, Project
 from cases.tests.browser import sign_in
 from cases.tests.conftest import PASSWORD, set_passwords
 
@@ -147,6 +147,9 @@ def test_a_community_report_switches_with_its_member_dyads(page):
     walk(page, "community-report", address, "· report", "· rapor")
     switch(page, "tr")
     assert page.locator(".kicker").text_content().startswith("Topluluk raporu · ")
+    # The project's name is English: Turkish casing rules must not make its "i" an "İ".
+    name = Project.objects.get(slug="nordic-demo").name
+    assert name in page.locator(".kicker").inner_text()
     assert page.locator(".community-members").inner_text() == (
         "3 devletten oluşan bir topluluk: DNK, NOR, SWE."
     )
