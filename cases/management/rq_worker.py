@@ -33,6 +33,16 @@ class DjangoWorker(SimpleWorker):
         finally:
             close_old_connections()
 
+    def subscribe(self) -> None:
+        """RQ's own, with its listener for commands (``rq.command``) looking every second
+        instead of every minute: redis-py 8 waits for the look under way before the listener
+        stops, which made each exit of the worker (each ``--batch``) last a minute."""
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
     def request_stop(self, signum, frame) -> None:
         self.stopped_by_signal = True
         super().request_stop(signum, frame)
