@@ -146,6 +146,6 @@ class Command(DatabaseWorker):
         except RedisUnreachable as error:
             raise CommandError(f"Redis does not answer (REDIS_URL): {error}") from None
         if not (batch or max_tasks or outcome.stopped_by_signal):
-            # RQ leaves its loop when Redis goes away mid-way; a non-zero exit lets the
-            # service manager restart the worker (Restart=on-failure).
+            # RQ leaves its loop on an error it does not retry (it retries a lost Redis); a
+            # non-zero exit lets the service manager restart the worker (Restart=on-failure).
             raise CommandError("The RQ worker stopped unasked: see the log above.")
