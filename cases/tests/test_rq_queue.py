@@ -20,6 +20,7 @@ from cases.models import Coding, Document, DocumentPage, ExportJob, Project, Sou
 from cases.review.reliability import agreement_figures
 from cases.tests.bundle_factory import small_bundle
 from cases.tests.documents.pdfs import matplotlib_pdf
+from cases.tests.lib.test_shared_cache import settings_with
 from cases.tests.redis_db import claimed_redis_database
 
 User = get_user_model()
@@ -166,3 +167,21 @@ def test_the_worker_says_so_when_redis_does_not_answer(settings):
     rq_settings(settings, f"redis://127.0.0.1:{port}/0")  # nothing listens there
     with pytest.raises(CommandError, match="Redis does not answer"):
         run_worker()
+
+
+def test_redis_url_chooses_the_rq_queue_on_the_same_redis(monkeypatch):
+    embedded = settings_with(monkeypatch)
+    assert embedded.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert "django_rq" not in embedded.INSTALLED_APPS
+    assert not hasattr(embedded, "RQ_QUEUES")
+
+    read = settings_with(
+        monkeypatch, REDIS_URL="redis://cache.internal:6379/2", SCCODER_TASK_TIMEOUT="900"
+    )
+    assert read.TASKS == {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    }
+    assert read.RQ_QUEUES == {
+        "default": {"URL": "redis://cache.internal:6379/2", "DEFAULT_TIMEOUT": 900}
+    }
+    assert "django_rq" in read.INSTALLED_APPS
