@@ -1,7 +1,7 @@
 """sccoder settings: one module, configured from the environment.
 
 Environment (contract): DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
-REDIS_URL.
+REDIS_URL (the shared cache and the task queue in Redis).
 The helpers below fail loudly on malformed values instead of guessing.
 """
 
@@ -157,16 +157,22 @@ else:
     }
 
 # Background work (Django's tasks API, the django-tasks backport): the figures recomputed after
-# a write and the large exports. The queue is a table of the application's database, with or
-# without REDIS_URL: a task is enqueued in the same database as the write that asked for it, so
-# it survives a restart of Redis, and one command (`manage.py worker`) runs it everywhere.
-# (docs/deploy.md explains why the RQ backend is not used with Redis.)
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+# a write, the large exports and the reading of an uploaded PDF. Without REDIS_URL the queue is
+# a table of the application's database (django-tasks-db), so `make run` needs no other
+# service; with it, the queue is RQ on the same Redis (django-tasks-rq). One command,
+# `manage.py worker`, runs the tasks of either (cases/management/commands/worker.py).
+TASK_QUEUES = ["default"]
+# RQ stops a task running longer than this (the database worker has no limit): a large export or
+# a long book's reading takes minutes, so the limit is far above RQ's 3-minute default.
+SCCODER_TASK_TIMEOUT = envint("SCCODER_TASK_TIMEOUT", 3600)
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")  # the RQ backend needs it; its dashboard is in the admin
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": SCCODER_TASK_TIMEOUT} for name in TASK_QUEUES
     }
-}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

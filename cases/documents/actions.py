@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from cases.documents.extract import Extracted, UnreadableDocument, extract, pdf_page_count
 from cases.documents.sniff import PDF, UnsupportedType, sniff
 from cases.lib import limits
+from cases.lib.task_queue import enqueue_with_the_write
 from cases.models import Document, DocumentPage, Source
 from cases.models.document import storage_name_of
 
@@ -146,8 +147,8 @@ def attach_document(
                 previous.delete()
             document = write_document_rows(source, prepared, user)
             if not document.is_ready:
-                # Queued in this transaction: the worker sees the task when the row is there.
-                read_document.enqueue(document.pk)
+                # The worker sees the task only once the row is there (cases.lib.task_queue).
+                enqueue_with_the_write(read_document, document.pk)
     except IntegrityError:  # another upload to the same source committed in between
         if stored_now:
             delete_file_if_unused(sha256)

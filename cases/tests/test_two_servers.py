@@ -1,28 +1,31 @@
 """Beyond one machine: two application servers and one background worker, separate processes on
-loopback, sharing one database (PostgreSQL when DATABASE_URL names it, else an SQLite file)
-and one Redis. A coder writes through server A; a reviewer reading the agreement page through
-server B first sees the figures computed before the write, marked updating; once the worker has
-recomputed them, B shows them unmarked, and they are the figures computed from scratch.
+loopback, sharing one database (PostgreSQL when DATABASE_URL names it, else an SQLite file). A
+coder writes through server A; a reviewer reading the agreement page through server B first
+sees the figures computed before the write, marked updating; once the worker has recomputed
+them, B shows them unmarked, and they are the figures computed from scratch.
 
-Skipped when Redis is not reachable on 127.0.0.1:6379.
+Twice: with the embedded default (no REDIS_URL: the cache and the task queue are tables of the
+database) and with REDIS_URL (the cache and the RQ task queue in Redis, a database claimed for
+the test; skipped when Redis is not reachable on 127.0.0.1:6379).
 """
 
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import requests
 
 from cases.tests.bundle_factory import small_bundle
+from cases.tests.redis_db import claimed_redis_database
 
 REPO = Path(__file__).resolve().parents[2]
-REDIS = ("127.0.0.1", 6379)
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied by this test
 PASSWORD = "two-servers-pass-1"
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ?"|csrf-token" content=")[^"]+')
 
@@ -64,15 +67,17 @@ def database_url(tmp_path):
 
 
 class Deployment:
-    def __init__(self, database_url: str, folder: Path):
+    def __init__(self, database_url: str, folder: Path, redis_url: str | None):
         self.env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
             "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
             "DJANGO_DEBUG": "1",
             "SCCODER_LOGIN_THROTTLE": "0",
             "SCCODER_MEDIA_ROOT": str(folder / "media"),
         }
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        self.redis_url = redis_url
         self.folder = folder
         self.processes: list[subprocess.Popen] = []
 
@@ -120,30 +125,50 @@ class Deployment:
             except subprocess.TimeoutExpired:
                 process.kill()
 
+    def queued(self) -> int:
+        """How many tasks wait in the deployment's queue: RQ's list in Redis, or the database
+        table's ready rows."""
+        if self.redis_url:
+            import redis
 
-@pytest.fixture
-def deployment(database_url, tmp_path):
-    if not reachable(REDIS):
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
-    import redis
+            return redis.Redis.from_url(self.redis_url).llen("rq:queue:default")
+        return int(
+            self.manage(
+                "shell",
+                "-v0",
+                "-c",
+                "from django_tasks_db.models import DBTaskResult; "
+                "print(DBTaskResult.objects.ready().count())",
+            ).split()[-1]
+        )
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    found = Deployment(database_url, tmp_path)
-    found.manage("migrate", "--no-input", "-v0")
-    bundle = tmp_path / "small.json"
-    import json
+    def clear_cache(self) -> None:
+        self.manage("shell", "-v0", "-c", "from django.core.cache import cache; cache.clear()")
 
-    bundle.write_text(json.dumps(small_bundle()))
-    found.manage("import_bundle", str(bundle))
-    found.manage(
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model\n"
-        "for u in get_user_model().objects.filter(username__in=['rita', 'cleo']):\n"
-        f"    u.set_password('{PASSWORD}'); u.save()",
-    )
-    yield found
-    found.stop()
+
+@pytest.fixture(params=["database", "redis"])
+def deployment(request, database_url, tmp_path):
+    with ExitStack() as stack:
+        redis_url = (
+            stack.enter_context(claimed_redis_database()) if request.param == "redis" else None
+        )
+        found = Deployment(database_url, tmp_path, redis_url)
+        found.manage("migrate", "--no-input", "-v0")
+        bundle = tmp_path / "small.json"
+        bundle.write_text(json.dumps(small_bundle()))
+        found.manage("import_bundle", str(bundle))
+        found.manage(
+            "shell",
+            "-c",
+            "from django.contrib.auth import get_user_model\n"
+            "for u in get_user_model().objects.filter(username__in=['rita', 'cleo']):\n"
+            f"    u.set_password('{PASSWORD}'); u.save()",
+        )
+        found.manage("worker", "--batch", "-v0")  # what the import asked for
+        try:
+            yield found
+        finally:
+            found.stop()
 
 
 def signed_in(address: str, username: str) -> requests.Session:
@@ -199,7 +224,9 @@ def test_a_write_through_one_server_is_read_fresh_through_the_other(deployment):
     )
     assert saved.status_code == 200, saved.text[:500]
 
-    # No worker yet: B shows the figures it had, marked.
+    # No worker yet: the recomputation waits in the queue, and B shows the figures it had,
+    # marked.
+    assert deployment.queued() == 1
     stale = rita_b.get(f"{server_b}{agreement}", timeout=60)
     assert "Updating" in stale.text and "Figures as of" in stale.text
     status_url = re.search(r'data-figures-status="([^"]+)"', stale.text).group(1)
@@ -216,10 +243,10 @@ def test_a_write_through_one_server_is_read_fresh_through_the_other(deployment):
     assert "Updating" not in fresh.text
     assert figures_of(fresh.text) != figures_of(before.text)
 
-    # The same page computed from scratch, in the request, by the other server.
-    import redis
+    assert deployment.queued() == 0
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    # The same page computed from scratch, in the request, by the other server.
+    deployment.clear_cache()
     rita_a = signed_in(server_a, "rita")
     from_scratch = rita_a.get(f"{server_a}{agreement}", timeout=60)
     assert "Updating" not in from_scratch.text
