@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 
+from cases.classification.explain_words import explain_words
 from cases.classification.inputs import find_dyads
 from cases.classification.rule import VERSIONS
 from cases.documents.quote_check import quote_problems
@@ -68,7 +69,9 @@ def report(project: Project, spec: dict):
     parts = [*report_key(project, dyad, membership, visibility), sorted(problems.items())]
 
     def compute():
-        data = build_report(project, dyad, membership, visibility=visibility)
+        # The page speaks the reader's language (the article is kept per language); the
+        # report's JSON keeps the English words (build_report's default).
+        data = build_report(project, dyad, membership, visibility=visibility, words=explain_words())
         return report_article(project, data, problems)
 
     return parts, compute

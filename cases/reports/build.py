@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from cases.classification.community import lagging_dyads
-from cases.classification.explain import explain, verdict_text
+from cases.classification.explain import ENGLISH, Words, explain, verdict_text
 from cases.classification.inputs import (
     carry_forward_codes,
     classify_member_dyads,
@@ -74,10 +74,15 @@ def build_report(
     *,
     rule: Rule | None = None,
     visibility: Visibility | None = None,
+    words: Words = ENGLISH,
 ) -> dict[str, Any]:
     """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
     a member may see, i.e. a coder's view). Items the viewer still has to code count as not
-    coded everywhere, verdicts included, and are listed as hidden (``cases.visibility``)."""
+    coded everywhere, verdicts included, and are listed as hidden (``cases.visibility``).
+
+    ``words``: the explanations' words. English (the default) for the report's JSON, which
+    scripts read; the HTML page passes the reader's language
+    (``cases.classification.explain_words``)."""
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)
     rule = rule or project.rule
@@ -88,7 +93,7 @@ def build_report(
     inputs = gathered.inputs[dyad.pk]
     carry = carry_forward_codes(project)
     results = classify(inputs, carry_forward=carry, rule=rule)
-    other = _other_rule(inputs, results, carry, rule)
+    other = _other_rule(inputs, results, carry, rule, words)
 
     evidence = list(
         Evidence.objects.filter(project=project, dyad=dyad)
@@ -123,7 +128,7 @@ def build_report(
         "scale": [{"value": v, "label": label} for v, label in rule.scale.items()],
         "stages": list(rule.stage_names),
         "periods": _with_author_assessments(
-            _with_other_rule(_periods(results, periods, dyad, rule, gathered.hidden), other),
+            _with_other_rule(_periods(results, periods, dyad, rule, gathered.hidden, words), other),
             results,
             entries,
             rule,
@@ -140,11 +145,13 @@ def build_report(
         "bibliography": bibliography(project, evidence),
     }
     if dyad.is_community:
-        _with_member_dyads(report, project, dyad, results, rule, visibility)
+        _with_member_dyads(report, project, dyad, results, rule, visibility, words)
     return report
 
 
-def _with_member_dyads(report, project, community: Dyad, results, rule: Rule, visibility) -> None:
+def _with_member_dyads(
+    report, project, community: Dyad, results, rule: Rule, visibility, words: Words
+) -> None:
     """A community's report: its members, each member dyad's verdicts beside the community's
     (from the items naming both its states), and per period the member dyads that lag it."""
     members = classify_member_dyads(project, community, visibility=visibility, rule=rule)
@@ -161,7 +168,7 @@ def _with_member_dyads(report, project, community: Dyad, results, rule: Rule, vi
                     "coupling": r.coupling,
                     "lags": r.code in lagging and m.code in lagging[r.code],
                     "blocked_by": list(r.blocked_by),
-                    "explanation": explain(r, rule),
+                    "explanation": explain(r, rule, words),
                 }
                 for r in m.results
             ],
@@ -216,7 +223,9 @@ def _the_dyad(project: Project, dyad: Dyad | str) -> Dyad:
     return find_dyads(project, code)[0]
 
 
-def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dict[str, Any]]:
+def _periods(
+    results, periods, dyad: Dyad, rule: Rule, hidden: dict, words: Words
+) -> list[dict[str, Any]]:
     label_of = {p.code: p.label for p in periods}
     hidden_in = {p.code: hidden.get(p.pk, 0) for p in periods}
     who = {
@@ -236,7 +245,7 @@ def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dic
                 "span": span_text(r.start_year, r.end_year),
                 "stage": r.stage,
                 "coupling": r.coupling,
-                "explanation": explain(r, rule),
+                "explanation": explain(r, rule, words),
                 "blocked_by": list(r.blocked_by),
                 "loose_count": r.loose_count,
                 "tight_count": r.tight_count,
@@ -262,7 +271,7 @@ def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dic
     return out
 
 
-def _other_rule(inputs, results, carry, rule: Rule) -> dict[str, Any]:
+def _other_rule(inputs, results, carry, rule: Rule, words: Words) -> dict[str, Any]:
     """The verdicts under the other rule version, for the periods where they differ: a reader
     sees at once what the choice of rule decides (CODEBOOK.md §4b)."""
     other = RULE_V1 if rule.short_name != "v1" else VERSIONS["v2"]
@@ -277,7 +286,7 @@ def _other_rule(inputs, results, carry, rule: Rule) -> dict[str, Any]:
                     "stage": theirs.stage,
                     "coupling": theirs.coupling,
                     "blocked_by": list(theirs.blocked_by),
-                    "explanation": explain(theirs, other),
+                    "explanation": explain(theirs, other, words),
                 }
             )
     return {"rule": other.name, "rule_version": other.short_name, "periods": differing}
