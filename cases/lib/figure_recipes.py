@@ -15,6 +15,7 @@ from cases.lib.fresh_figures import recipe
 from cases.models import Dyad, Membership, Project
 from cases.reports.build import build_report, report_key
 from cases.reports.pages import compare_rows, report_article
+from cases.review.reading_words import reading_words
 from cases.review.reliability import FIGURES_VERSION, agreement_figures
 from cases.visibility import visibility_for
 
@@ -50,6 +51,8 @@ def agreement(project: Project, spec: dict):
             draws=AGREEMENT_DRAWS,
             seed=AGREEMENT_SEED,
             codebook_version=version,
+            # The page's reading notes in the reader's language (kept per language).
+            words=reading_words(),
         )
 
     return parts, compute
@@ -71,7 +74,14 @@ def report(project: Project, spec: dict):
     def compute():
         # The page speaks the reader's language (the article is kept per language); the
         # report's JSON keeps the English words (build_report's default).
-        data = build_report(project, dyad, membership, visibility=visibility, words=explain_words())
+        data = build_report(
+            project,
+            dyad,
+            membership,
+            visibility=visibility,
+            words=explain_words(),
+            reading_words=reading_words(),
+        )
         return report_article(project, data, problems)
 
     return parts, compute

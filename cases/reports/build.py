@@ -43,6 +43,7 @@ from cases.reports.robustness import (
     next_stage_gaps,
     robustness_entry,
 )
+from cases.review.agreement.reading import ENGLISH_READING, ReadingWords
 from cases.review.reliability import (
     FIGURES_VERSION,
     ROW_KEYS,
@@ -75,6 +76,7 @@ def build_report(
     rule: Rule | None = None,
     visibility: Visibility | None = None,
     words: Words = ENGLISH,
+    reading_words: ReadingWords = ENGLISH_READING,
 ) -> dict[str, Any]:
     """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
     a member may see, i.e. a coder's view). Items the viewer still has to code count as not
@@ -82,7 +84,8 @@ def build_report(
 
     ``words``: the explanations' words. English (the default) for the report's JSON, which
     scripts read; the HTML page passes the reader's language
-    (``cases.classification.explain_words``)."""
+    (``cases.classification.explain_words``). ``reading_words``: the agreement readings' notes,
+    likewise (``cases.review.reading_words``)."""
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)
     rule = rule or project.rule
@@ -139,7 +142,7 @@ def build_report(
             inputs, results, item_keys, items_by_period, entries, carry, rule
         ),
         "stage_judgments": _judgments(project, dyad, results, audience, entries),
-        "agreement": _agreement(project, dyad, audience),
+        "agreement": _agreement(project, dyad, audience, reading_words),
         "evidence": entries,
         "hidden_items": sum(e["hidden_until_submitted"] for e in entries),
         "bibliography": bibliography(project, evidence),
@@ -415,13 +418,15 @@ def _with_author_assessments(periods: list[dict], results, entries: list[dict], 
     return periods
 
 
-def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] | None:
+def _agreement(
+    project: Project, dyad: Dyad, audience: Audience, words: ReadingWords
+) -> list[dict] | None:
     """Inter-coder agreement on this dyad's items: one row per criterion, group and overall,
     pairing the two measures (application, value) of the review module."""
     if not audience.agreement:
         return None
     paired: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-    for row in agreement_rows(project, dyad=dyad):
+    for row in agreement_rows(project, dyad=dyad, words=words):
         # Groups are named within their framework: Deutsch's "Outcome" is not Adler &
         # Barnett's, so the framework is part of the key.
         key = (row["scope"], row["framework"], row["key"])
