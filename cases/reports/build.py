@@ -38,6 +38,8 @@ from cases.reports.beside import Judgment, author_beside_rule, judgments_beside_
 from cases.reports.citing import bibliography, cite_entries
 from cases.reports.grid import grid_rows
 from cases.reports.robustness import (
+    ENGLISH_ROBUSTNESS,
+    RobustnessWords,
     classify_leaving_out,
     leave_one_out,
     next_stage_gaps,
@@ -77,6 +79,7 @@ def build_report(
     visibility: Visibility | None = None,
     words: Words = ENGLISH,
     reading_words: ReadingWords = ENGLISH_READING,
+    robustness_words: RobustnessWords = ENGLISH_ROBUSTNESS,
 ) -> dict[str, Any]:
     """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
     a member may see, i.e. a coder's view). Items the viewer still has to code count as not
@@ -85,7 +88,8 @@ def build_report(
     ``words``: the explanations' words. English (the default) for the report's JSON, which
     scripts read; the HTML page passes the reader's language
     (``cases.classification.explain_words``). ``reading_words``: the agreement readings' notes,
-    likewise (``cases.review.reading_words``)."""
+    likewise (``cases.review.reading_words``); ``robustness_words``: the robustness paragraphs
+    (``cases.reports.robustness_words``)."""
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)
     rule = rule or project.rule
@@ -139,7 +143,7 @@ def build_report(
         "other_rule": other,
         "grid": grid_rows(criteria, results, items_by_period),
         "robustness": _robustness(
-            inputs, results, item_keys, items_by_period, entries, carry, rule
+            inputs, results, item_keys, items_by_period, entries, carry, rule, robustness_words
         ),
         "stage_judgments": _judgments(project, dyad, results, audience, entries),
         "agreement": _agreement(project, dyad, audience, reading_words),
@@ -343,7 +347,9 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
     return entries
 
 
-def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rule) -> list[dict]:
+def _robustness(
+    inputs, results, item_keys, items_by_period, entries, carry, rule, words: RobustnessWords
+) -> list[dict]:
     """Leave-one-out per item, and the rule re-run without the authors' own assessments."""
     hangs_on = leave_one_out(inputs, item_keys, carry_forward=carry, rule=rule)
     # The author assessments the rule reads: those coded on criteria. A bare stage verdict
@@ -366,6 +372,7 @@ def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rul
             next_stage_gaps(result, items_by_period.get(result.code, ()), rule),
             rule,
             assessments_here=sum(e["period"] == result.code for e in assessed),
+            words=words,
         )
         for result, changed in zip(results, without, strict=True)
     ]
