@@ -15,7 +15,7 @@ from cases.lib.fresh_figures import recipe
 from cases.models import Dyad, Membership, Project
 from cases.reports.build import build_report, report_key
 from cases.reports.pages import compare_rows, report_article
-from cases.reports.robustness_words import robustness_words
+from cases.reports.robustness_words import beside_words, robustness_words
 from cases.review.reading_words import reading_words
 from cases.review.reliability import FIGURES_VERSION, agreement_figures
 from cases.visibility import visibility_for
@@ -83,6 +83,7 @@ def report(project: Project, spec: dict):
             words=explain_words(),
             reading_words=reading_words(),
             robustness_words=robustness_words(),
+            beside_words=beside_words(),
         )
         return report_article(project, data, problems)
 

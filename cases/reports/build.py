@@ -34,7 +34,13 @@ from cases.models import (
     StageJudgment,
 )
 from cases.reports.audience import Audience, audience_for
-from cases.reports.beside import Judgment, author_beside_rule, judgments_beside_rule
+from cases.reports.beside import (
+    ENGLISH_BESIDE,
+    BesideWords,
+    Judgment,
+    author_beside_rule,
+    judgments_beside_rule,
+)
 from cases.reports.citing import bibliography, cite_entries
 from cases.reports.grid import grid_rows
 from cases.reports.robustness import (
@@ -80,6 +86,7 @@ def build_report(
     words: Words = ENGLISH,
     reading_words: ReadingWords = ENGLISH_READING,
     robustness_words: RobustnessWords = ENGLISH_ROBUSTNESS,
+    beside_words: BesideWords = ENGLISH_BESIDE,
 ) -> dict[str, Any]:
     """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
     a member may see, i.e. a coder's view). Items the viewer still has to code count as not
@@ -88,8 +95,9 @@ def build_report(
     ``words``: the explanations' words. English (the default) for the report's JSON, which
     scripts read; the HTML page passes the reader's language
     (``cases.classification.explain_words``). ``reading_words``: the agreement readings' notes,
-    likewise (``cases.review.reading_words``); ``robustness_words``: the robustness paragraphs
-    (``cases.reports.robustness_words``)."""
+    likewise (``cases.review.reading_words``); ``robustness_words`` and ``beside_words``: the
+    robustness paragraphs and the sentences beside the rule (``cases.reports.robustness_words``).
+    """
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)
     rule = rule or project.rule
@@ -139,13 +147,14 @@ def build_report(
             results,
             entries,
             rule,
+            beside_words,
         ),
         "other_rule": other,
         "grid": grid_rows(criteria, results, items_by_period),
         "robustness": _robustness(
             inputs, results, item_keys, items_by_period, entries, carry, rule, robustness_words
         ),
-        "stage_judgments": _judgments(project, dyad, results, audience, entries),
+        "stage_judgments": _judgments(project, dyad, results, audience, entries, beside_words),
         "agreement": _agreement(project, dyad, audience, reading_words),
         "evidence": entries,
         "hidden_items": sum(e["hidden_until_submitted"] for e in entries),
@@ -379,7 +388,12 @@ def _robustness(
 
 
 def _judgments(
-    project: Project, dyad: Dyad, results, audience: Audience, entries: list[dict]
+    project: Project,
+    dyad: Dyad,
+    results,
+    audience: Audience,
+    entries: list[dict],
+    words: BesideWords,
 ) -> dict | None:
     """The coders' holistic verdicts, as far as the reader may see them, with the author's own
     assessment of each period beside them. For coders nothing is even loaded: what is not read
@@ -390,7 +404,7 @@ def _judgments(
         Judgment(j.period.code, j.coder.username, j.stage, j.coupling, j.rationale)
         for j in StageJudgment.objects.filter(period__dyad=dyad).select_related("period", "coder")
     ]
-    rows = judgments_beside_rule(results, loaded, audience)
+    rows = judgments_beside_rule(results, loaded, audience, words)
     for row in rows:
         row["author"] = [
             {"key": e["key"], "verdict": verdict_text(e["assessed_stage"], e["assessed_coupling"])}
@@ -400,7 +414,9 @@ def _judgments(
     return {"periods": rows, "agreement": stage_judgment_agreement(project, dyad=dyad)}
 
 
-def _with_author_assessments(periods: list[dict], results, entries: list[dict], rule) -> list:
+def _with_author_assessments(
+    periods: list[dict], results, entries: list[dict], rule, words: BesideWords
+) -> list:
     """Each period's stage assessments by the source's author (CODEBOOK.md §4b), beside the
     rule's verdict: evidence, so every member sees them; where the verdicts differ, the codes
     that decide it."""
@@ -416,7 +432,11 @@ def _with_author_assessments(periods: list[dict], results, entries: list[dict], 
                 "citation": e["citation"],
                 "quote": e["quote"],
                 **author_beside_rule(
-                    result_of[period["code"]], e["assessed_stage"], e["assessed_coupling"], rule
+                    result_of[period["code"]],
+                    e["assessed_stage"],
+                    e["assessed_coupling"],
+                    rule,
+                    words,
                 ),
             }
             for e in entries

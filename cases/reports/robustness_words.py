@@ -1,12 +1,14 @@
-"""The report's robustness paragraph in the interface's language, for the report page
-(docs/i18n.md). ``cases.reports.robustness`` is pure and writes English by default, which the
-report's JSON and the replication package keep."""
+"""The report's robustness paragraphs and its sentences beside the rule (the coders' verdicts,
+the author's assessment) in the interface's language, for the report page (docs/i18n.md).
+``cases.reports.robustness`` and ``cases.reports.beside`` are pure and write English by
+default, which the report's JSON and the replication package keep."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext, ngettext
 
 from cases.classification.explain_words import explain_words
+from cases.reports.beside import BesideWords
 from cases.reports.robustness import RobustnessWords
 
 
@@ -54,4 +56,37 @@ def robustness_words() -> RobustnessWords:
             ": no item dated %(span)s codes it, and the rule never carries it from an earlier "
             "period"
         ),
+    )
+
+
+def _everyone(n: int) -> str:
+    if n == 1:
+        return gettext("The one coder")
+    if n == 2:
+        return gettext("Both coders")
+    return gettext("All %(n)s coders") % {"n": n}
+
+
+def beside_words() -> BesideWords:
+    """The sentences beside the rule (the coders' verdicts, the author's assessment) in the
+    active language (English: the same as the default)."""
+    return BesideWords(
+        explain=explain_words(),
+        everyone=_everyone,
+        no_judgment=gettext("No coder has judged this period."),
+        unanimous_as_rule=gettext("%(everyone)s judged it %(verdict)s, as the rule does."),
+        unanimous_not_rule=gettext(
+            "%(everyone)s judged it %(verdict)s; the rule gives %(rule)s: "
+            "the holistic reading and the coded evidence differ."
+        ),
+        split=gettext("The %(n)s coders judged it %(parts)s; the rule gives %(rule)s."),
+        count_part=gettext("%(count)s %(verdict)s"),
+        condition_count=gettext(
+            "%(have)s of %(total)s %(subject)s >= %(minimum)s (needs %(count)s)"
+        ),
+        condition=gettext("%(name)s = %(have)s (needs %(minimum)s)"),
+        short_of=gettext("short of %(target)s on %(deciding)s"),
+        every_condition=gettext("every condition of %(targets)s holds (%(deciding)s)"),
+        undocumented=gettext("; %(codes)s not documented in this period"),
+        author=gettext("The rule gives %(verdict)s where the author assesses %(author)s: %(why)s."),
     )

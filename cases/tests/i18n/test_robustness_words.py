@@ -1,11 +1,14 @@
-"""The report's robustness paragraph in Turkish on the page, and in English, unchanged, in the
-report's JSON and the replication package (the pure module's default)."""
+"""The report's robustness paragraphs and sentences beside the rule in Turkish on the page, and
+in English, unchanged, in the report's JSON and the replication package (the pure modules'
+default)."""
 
 from django.utils import translation
 
-from cases.classification.rule import classify
+from cases.classification.rule import RULE_V1, classify
+from cases.reports.audience import FULL
+from cases.reports.beside import ENGLISH_BESIDE, Judgment, author_beside_rule, judgments_beside_rule
 from cases.reports.robustness import ENGLISH_ROBUSTNESS, next_stage_gaps, robustness_entry
-from cases.reports.robustness_words import robustness_words
+from cases.reports.robustness_words import beside_words, robustness_words
 from cases.tests.reports.hand_made import ASCENDANT, by_period, period
 
 
@@ -50,3 +53,58 @@ def test_english_from_the_catalogue_is_the_pure_modules_english():
     assert entries(ENGLISH_ROBUSTNESS) == english
     with translation.override("en"):
         assert entries(robustness_words()) == english
+
+
+def beside(words=None):
+    """The coders' summaries (unanimous against the rule, split) and the author's sentences."""
+    extra = {} if words is None else {"words": words}
+    judgments = [
+        Judgment("P1", "carl", "ascendant", None, ""),
+        Judgment("P1", "cleo", "ascendant", None, ""),
+        Judgment("P2", "carl", "mature", "loosely", ""),
+        Judgment("P2", "cleo", "nascent", None, ""),
+        Judgment("P2", "cora", "nascent", None, ""),
+    ]
+    results = classify([period("P1", [], 1990), period("P2", [ASCENDANT], 2000)])
+    rows = judgments_beside_rule(results, judgments, FULL, **extra)
+    lower = author_beside_rule(results[0], "nascent", None, RULE_V1, **extra)
+    higher = author_beside_rule(results[1], "nascent", None, RULE_V1, **extra)
+    return [row["summary"] for row in rows] + [lower["sentence"], higher["sentence"]], (
+        rows,
+        lower["deciding"],
+    )
+
+
+def test_the_sentences_beside_the_rule_in_turkish():
+    with translation.override("tr"):
+        sentences, (rows, deciding) = beside(beside_words())
+    assert sentences == [
+        "İki kodlayıcı da yükseliş hükmünü verdi; kural yok veriyor: bütüncül okuma ile "
+        "kodlanmış kanıt ayrışıyor.",
+        "3 kodlayıcının hükümleri: doğuş (2) ve olgunluk, gevşek bağlı (1); kural yükseliş "
+        "veriyor.",
+        "Yazar doğuş olarak değerlendiriyor, kural ise yok veriyor: max(AB-T1-*) = 0 "
+        "(2 gerekir) ve max(AB-T2-TRANS, AB-T2-ORG) = 0 (2 gerekir) nedeniyle doğuş düzeyinin "
+        "altında.",
+        "Yazar doğuş olarak değerlendiriyor, kural ise yükseliş veriyor: yükseliş için her koşul "
+        "sağlanıyor (AB-T2-TRANS = 2 (2 gerekir), AB-T2-ORG = 2 (2 gerekir), AB-T2-LEARN = 2 "
+        "(2 gerekir), AB-T3-TRUST = 2 (2 gerekir) ve AB-T3-ID = 2 (2 gerekir)).",
+    ]
+    # The data beside the sentences stay as scripts read them.
+    assert rows[1]["counts"] == {"mature, loosely coupled": 1, "nascent": 2}
+    assert rows[1]["rule"] == "ascendant"
+    assert deciding[0].endswith("= 0 (needs 2)")
+
+
+def test_the_sentences_beside_the_rule_in_english_are_as_before():
+    english, data = beside()
+    assert english[0] == (
+        "Both coders judged it ascendant; the rule gives none: "
+        "the holistic reading and the coded evidence differ."
+    )
+    assert english[1] == (
+        "The 3 coders judged it 2 nascent and 1 mature, loosely coupled; the rule gives ascendant."
+    )
+    assert beside(ENGLISH_BESIDE) == (english, data)
+    with translation.override("en"):
+        assert beside(beside_words()) == (english, data)
