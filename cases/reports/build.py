@@ -67,7 +67,8 @@ REPORT_FORMAT = "sccoder-report"
 REPORT_VERSION = 1
 # What a report holds within its format (counted up when keys are added, e.g. the author's stage
 # assessments): part of the cache key, so a report cached by earlier code is not served.
-REPORT_CONTENTS = 3  # 3: a community's member dyads beside its verdicts
+# 3: a community's member dyads beside its verdicts; 4: the page's sentences in its language.
+REPORT_CONTENTS = 4
 
 
 def audience_of(membership: Membership | None) -> Audience:

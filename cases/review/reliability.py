@@ -55,8 +55,9 @@ from cases.review.submitted_codes import (
 )
 
 # The rules and keys of these figures: part of the key of every cache that holds them, so that
-# figures cached before a change of rules are not served after it.
-FIGURES_VERSION = 2
+# figures cached before a change of rules are not served after it. 3: the pages' reading notes
+# are in the reader's language.
+FIGURES_VERSION = 3
 STAGE_ORDER = [Stage.NONE.value, Stage.NASCENT.value, Stage.ASCENDANT.value, Stage.MATURE.value]
 
 ROW_KEYS = (
