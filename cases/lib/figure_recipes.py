@@ -14,8 +14,8 @@ from cases.documents.quote_check import quote_problems
 from cases.lib.fresh_figures import recipe
 from cases.models import Dyad, Membership, Project
 from cases.reports.build import build_report, report_key
+from cases.reports.page_words import beside_words, robustness_words
 from cases.reports.pages import compare_rows, report_article
-from cases.reports.robustness_words import beside_words, robustness_words
 from cases.review.reading_words import reading_words
 from cases.review.reliability import FIGURES_VERSION, agreement_figures
 from cases.visibility import visibility_for

@@ -3,7 +3,7 @@ readers who may see them), and the author's own assessment with the codes that d
 
 PURE: no Django; ``cases.reports.build`` loads the judgments and assessments. The sentences'
 words are a ``BesideWords``: English by default (the report's JSON); the report page passes the
-reader's (``cases.reports.robustness_words``). The data beside them (verdicts, counts, the
+reader's (``cases.reports.page_words``). The data beside them (verdicts, counts, the
 deciding conditions) stay English whatever the words.
 """
 

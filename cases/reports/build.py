@@ -97,7 +97,7 @@ def build_report(
     scripts read; the HTML page passes the reader's language
     (``cases.classification.explain_words``). ``reading_words``: the agreement readings' notes,
     likewise (``cases.review.reading_words``); ``robustness_words`` and ``beside_words``: the
-    robustness paragraphs and the sentences beside the rule (``cases.reports.robustness_words``).
+    robustness paragraphs and the sentences beside the rule (``cases.reports.page_words``).
     """
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)

@@ -3,7 +3,7 @@ verdict without the authors' own assessments, and what keeps a period from the n
 
 PURE: no Django; ``cases.reports.build`` and the replication package's tables call it. The
 paragraph's words are a ``RobustnessWords``: English by default (the report's JSON, the
-replication package); the report page passes the reader's (``cases.reports.robustness_words``).
+replication package); the report page passes the reader's (``cases.reports.page_words``).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from django.utils import translation
 from cases.classification.rule import RULE_V1, classify
 from cases.reports.audience import FULL
 from cases.reports.beside import ENGLISH_BESIDE, Judgment, author_beside_rule, judgments_beside_rule
+from cases.reports.page_words import beside_words, robustness_words
 from cases.reports.robustness import ENGLISH_ROBUSTNESS, next_stage_gaps, robustness_entry
-from cases.reports.robustness_words import beside_words, robustness_words
 from cases.tests.reports.hand_made import ASCENDANT, by_period, period
 
 
