@@ -2,6 +2,7 @@
 dyad report. Both are computed by their own modules; these views only authorise and serve."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -116,6 +117,10 @@ class ReportView(generics.GenericAPIView):
     def get(self, request, slug: str, code: str):
         try:
             report = cached_report(self.project, code, self.membership)
-        except UnknownDyad as exc:
-            raise Http404(str(exc)) from None
+        except UnknownDyad:
+            # The API answers in its request's language; the domain's message is English.
+            raise Http404(
+                gettext('project "%(project)s" has no dyad "%(dyad)s"')
+                % {"project": self.project.slug, "dyad": code}
+            ) from None
         return Response(report)

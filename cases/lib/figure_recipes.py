@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 
+from cases.classification.explain_words import explain_words
 from cases.classification.inputs import find_dyads
 from cases.classification.rule import VERSIONS
 from cases.documents.quote_check import quote_problems
 from cases.lib.fresh_figures import recipe
 from cases.models import Dyad, Membership, Project
 from cases.reports.build import build_report, report_key
+from cases.reports.page_words import beside_words, robustness_words
 from cases.reports.pages import compare_rows, report_article
+from cases.review.reading_words import reading_words
 from cases.review.reliability import FIGURES_VERSION, agreement_figures
 from cases.visibility import visibility_for
 
@@ -49,6 +52,8 @@ def agreement(project: Project, spec: dict):
             draws=AGREEMENT_DRAWS,
             seed=AGREEMENT_SEED,
             codebook_version=version,
+            # The page's reading notes in the reader's language (kept per language).
+            words=reading_words(),
         )
 
     return parts, compute
@@ -68,7 +73,18 @@ def report(project: Project, spec: dict):
     parts = [*report_key(project, dyad, membership, visibility), sorted(problems.items())]
 
     def compute():
-        data = build_report(project, dyad, membership, visibility=visibility)
+        # The page speaks the reader's language (the article is kept per language); the
+        # report's JSON keeps the English words (build_report's default).
+        data = build_report(
+            project,
+            dyad,
+            membership,
+            visibility=visibility,
+            words=explain_words(),
+            reading_words=reading_words(),
+            robustness_words=robustness_words(),
+            beside_words=beside_words(),
+        )
         return report_article(project, data, problems)
 
     return parts, compute

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from cases.classification.community import lagging_dyads
-from cases.classification.explain import explain, verdict_text
+from cases.classification.explain import ENGLISH, Words, explain, verdict_text
 from cases.classification.inputs import (
     carry_forward_codes,
     classify_member_dyads,
@@ -34,15 +34,24 @@ from cases.models import (
     StageJudgment,
 )
 from cases.reports.audience import Audience, audience_for
-from cases.reports.beside import Judgment, author_beside_rule, judgments_beside_rule
+from cases.reports.beside import (
+    ENGLISH_BESIDE,
+    BesideWords,
+    Judgment,
+    author_beside_rule,
+    judgments_beside_rule,
+)
 from cases.reports.citing import bibliography, cite_entries
 from cases.reports.grid import grid_rows
 from cases.reports.robustness import (
+    ENGLISH_ROBUSTNESS,
+    RobustnessWords,
     classify_leaving_out,
     leave_one_out,
     next_stage_gaps,
     robustness_entry,
 )
+from cases.review.agreement.reading import ENGLISH_READING, ReadingWords
 from cases.review.reliability import (
     FIGURES_VERSION,
     ROW_KEYS,
@@ -58,7 +67,8 @@ REPORT_FORMAT = "sccoder-report"
 REPORT_VERSION = 1
 # What a report holds within its format (counted up when keys are added, e.g. the author's stage
 # assessments): part of the cache key, so a report cached by earlier code is not served.
-REPORT_CONTENTS = 3  # 3: a community's member dyads beside its verdicts
+# 3: a community's member dyads beside its verdicts; 4: the page's sentences in its language.
+REPORT_CONTENTS = 4
 
 
 def audience_of(membership: Membership | None) -> Audience:
@@ -74,10 +84,21 @@ def build_report(
     *,
     rule: Rule | None = None,
     visibility: Visibility | None = None,
+    words: Words = ENGLISH,
+    reading_words: ReadingWords = ENGLISH_READING,
+    robustness_words: RobustnessWords = ENGLISH_ROBUSTNESS,
+    beside_words: BesideWords = ENGLISH_BESIDE,
 ) -> dict[str, Any]:
     """The report of one dyad as a JSON-ready dict, shaped for ``viewer`` (None: the least
     a member may see, i.e. a coder's view). Items the viewer still has to code count as not
-    coded everywhere, verdicts included, and are listed as hidden (``cases.visibility``)."""
+    coded everywhere, verdicts included, and are listed as hidden (``cases.visibility``).
+
+    ``words``: the explanations' words. English (the default) for the report's JSON, which
+    scripts read; the HTML page passes the reader's language
+    (``cases.classification.explain_words``). ``reading_words``: the agreement readings' notes,
+    likewise (``cases.review.reading_words``); ``robustness_words`` and ``beside_words``: the
+    robustness paragraphs and the sentences beside the rule (``cases.reports.page_words``).
+    """
     dyad = _the_dyad(project, dyad)
     audience = audience_of(viewer)
     rule = rule or project.rule
@@ -88,7 +109,7 @@ def build_report(
     inputs = gathered.inputs[dyad.pk]
     carry = carry_forward_codes(project)
     results = classify(inputs, carry_forward=carry, rule=rule)
-    other = _other_rule(inputs, results, carry, rule)
+    other = _other_rule(inputs, results, carry, rule, words)
 
     evidence = list(
         Evidence.objects.filter(project=project, dyad=dyad)
@@ -123,28 +144,31 @@ def build_report(
         "scale": [{"value": v, "label": label} for v, label in rule.scale.items()],
         "stages": list(rule.stage_names),
         "periods": _with_author_assessments(
-            _with_other_rule(_periods(results, periods, dyad, rule, gathered.hidden), other),
+            _with_other_rule(_periods(results, periods, dyad, rule, gathered.hidden, words), other),
             results,
             entries,
             rule,
+            beside_words,
         ),
         "other_rule": other,
         "grid": grid_rows(criteria, results, items_by_period),
         "robustness": _robustness(
-            inputs, results, item_keys, items_by_period, entries, carry, rule
+            inputs, results, item_keys, items_by_period, entries, carry, rule, robustness_words
         ),
-        "stage_judgments": _judgments(project, dyad, results, audience, entries),
-        "agreement": _agreement(project, dyad, audience),
+        "stage_judgments": _judgments(project, dyad, results, audience, entries, beside_words),
+        "agreement": _agreement(project, dyad, audience, reading_words),
         "evidence": entries,
         "hidden_items": sum(e["hidden_until_submitted"] for e in entries),
         "bibliography": bibliography(project, evidence),
     }
     if dyad.is_community:
-        _with_member_dyads(report, project, dyad, results, rule, visibility)
+        _with_member_dyads(report, project, dyad, results, rule, visibility, words)
     return report
 
 
-def _with_member_dyads(report, project, community: Dyad, results, rule: Rule, visibility) -> None:
+def _with_member_dyads(
+    report, project, community: Dyad, results, rule: Rule, visibility, words: Words
+) -> None:
     """A community's report: its members, each member dyad's verdicts beside the community's
     (from the items naming both its states), and per period the member dyads that lag it."""
     members = classify_member_dyads(project, community, visibility=visibility, rule=rule)
@@ -161,7 +185,7 @@ def _with_member_dyads(report, project, community: Dyad, results, rule: Rule, vi
                     "coupling": r.coupling,
                     "lags": r.code in lagging and m.code in lagging[r.code],
                     "blocked_by": list(r.blocked_by),
-                    "explanation": explain(r, rule),
+                    "explanation": explain(r, rule, words),
                 }
                 for r in m.results
             ],
@@ -216,7 +240,9 @@ def _the_dyad(project: Project, dyad: Dyad | str) -> Dyad:
     return find_dyads(project, code)[0]
 
 
-def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dict[str, Any]]:
+def _periods(
+    results, periods, dyad: Dyad, rule: Rule, hidden: dict, words: Words
+) -> list[dict[str, Any]]:
     label_of = {p.code: p.label for p in periods}
     hidden_in = {p.code: hidden.get(p.pk, 0) for p in periods}
     who = {
@@ -236,7 +262,7 @@ def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dic
                 "span": span_text(r.start_year, r.end_year),
                 "stage": r.stage,
                 "coupling": r.coupling,
-                "explanation": explain(r, rule),
+                "explanation": explain(r, rule, words),
                 "blocked_by": list(r.blocked_by),
                 "loose_count": r.loose_count,
                 "tight_count": r.tight_count,
@@ -262,7 +288,7 @@ def _periods(results, periods, dyad: Dyad, rule: Rule, hidden: dict) -> list[dic
     return out
 
 
-def _other_rule(inputs, results, carry, rule: Rule) -> dict[str, Any]:
+def _other_rule(inputs, results, carry, rule: Rule, words: Words) -> dict[str, Any]:
     """The verdicts under the other rule version, for the periods where they differ: a reader
     sees at once what the choice of rule decides (CODEBOOK.md §4b)."""
     other = RULE_V1 if rule.short_name != "v1" else VERSIONS["v2"]
@@ -277,7 +303,7 @@ def _other_rule(inputs, results, carry, rule: Rule) -> dict[str, Any]:
                     "stage": theirs.stage,
                     "coupling": theirs.coupling,
                     "blocked_by": list(theirs.blocked_by),
-                    "explanation": explain(theirs, other),
+                    "explanation": explain(theirs, other, words),
                 }
             )
     return {"rule": other.name, "rule_version": other.short_name, "periods": differing}
@@ -331,7 +357,9 @@ def _evidence_entries(evidence, consensus, code_of_period, periods, criteria) ->
     return entries
 
 
-def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rule) -> list[dict]:
+def _robustness(
+    inputs, results, item_keys, items_by_period, entries, carry, rule, words: RobustnessWords
+) -> list[dict]:
     """Leave-one-out per item, and the rule re-run without the authors' own assessments."""
     hangs_on = leave_one_out(inputs, item_keys, carry_forward=carry, rule=rule)
     # The author assessments the rule reads: those coded on criteria. A bare stage verdict
@@ -354,13 +382,19 @@ def _robustness(inputs, results, item_keys, items_by_period, entries, carry, rul
             next_stage_gaps(result, items_by_period.get(result.code, ()), rule),
             rule,
             assessments_here=sum(e["period"] == result.code for e in assessed),
+            words=words,
         )
         for result, changed in zip(results, without, strict=True)
     ]
 
 
 def _judgments(
-    project: Project, dyad: Dyad, results, audience: Audience, entries: list[dict]
+    project: Project,
+    dyad: Dyad,
+    results,
+    audience: Audience,
+    entries: list[dict],
+    words: BesideWords,
 ) -> dict | None:
     """The coders' holistic verdicts, as far as the reader may see them, with the author's own
     assessment of each period beside them. For coders nothing is even loaded: what is not read
@@ -371,7 +405,7 @@ def _judgments(
         Judgment(j.period.code, j.coder.username, j.stage, j.coupling, j.rationale)
         for j in StageJudgment.objects.filter(period__dyad=dyad).select_related("period", "coder")
     ]
-    rows = judgments_beside_rule(results, loaded, audience)
+    rows = judgments_beside_rule(results, loaded, audience, words)
     for row in rows:
         row["author"] = [
             {"key": e["key"], "verdict": verdict_text(e["assessed_stage"], e["assessed_coupling"])}
@@ -381,7 +415,9 @@ def _judgments(
     return {"periods": rows, "agreement": stage_judgment_agreement(project, dyad=dyad)}
 
 
-def _with_author_assessments(periods: list[dict], results, entries: list[dict], rule) -> list:
+def _with_author_assessments(
+    periods: list[dict], results, entries: list[dict], rule, words: BesideWords
+) -> list:
     """Each period's stage assessments by the source's author (CODEBOOK.md §4b), beside the
     rule's verdict: evidence, so every member sees them; where the verdicts differ, the codes
     that decide it."""
@@ -397,7 +433,11 @@ def _with_author_assessments(periods: list[dict], results, entries: list[dict], 
                 "citation": e["citation"],
                 "quote": e["quote"],
                 **author_beside_rule(
-                    result_of[period["code"]], e["assessed_stage"], e["assessed_coupling"], rule
+                    result_of[period["code"]],
+                    e["assessed_stage"],
+                    e["assessed_coupling"],
+                    rule,
+                    words,
                 ),
             }
             for e in entries
@@ -406,13 +446,15 @@ def _with_author_assessments(periods: list[dict], results, entries: list[dict], 
     return periods
 
 
-def _agreement(project: Project, dyad: Dyad, audience: Audience) -> list[dict] | None:
+def _agreement(
+    project: Project, dyad: Dyad, audience: Audience, words: ReadingWords
+) -> list[dict] | None:
     """Inter-coder agreement on this dyad's items: one row per criterion, group and overall,
     pairing the two measures (application, value) of the review module."""
     if not audience.agreement:
         return None
     paired: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-    for row in agreement_rows(project, dyad=dyad):
+    for row in agreement_rows(project, dyad=dyad, words=words):
         # Groups are named within their framework: Deutsch's "Outcome" is not Adler &
         # Barnett's, so the framework is part of the key.
         key = (row["scope"], row["framework"], row["key"])

@@ -1,16 +1,18 @@
 """The report's robustness checks: the single items a verdict hangs on (leave-one-out), the
 verdict without the authors' own assessments, and what keeps a period from the next stage up.
 
-PURE: no Django; ``cases.reports.build`` and the replication package's tables call it.
+PURE: no Django; ``cases.reports.build`` and the replication package's tables call it. The
+paragraph's words are a ``RobustnessWords``: English by default (the report's JSON, the
+replication package); the report page passes the reader's (``cases.reports.page_words``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from cases.classification.explain import joined, verdict_text
+from cases.classification.explain import ENGLISH, Words
 from cases.classification.rule import (
     RULE_V1,
     PeriodInput,
@@ -26,8 +28,61 @@ from cases.lib.dates import span_text
 from cases.reports.grid import Item
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+def _assessments(n: int) -> str:
+    return (
+        "the dyad's %(n)d author-assessment item (%(here)s in this period)"
+        if n == 1
+        else "the dyad's %(n)d author-assessment items (%(here)s in this period)"
+    )
+
+
+def _pending(n: int) -> str:
+    return (
+        "%(n)d item awaits adjudication and is left out; settling them may change the verdict."
+        if n == 1
+        else "%(n)d items await adjudication and are left out; settling them may change the "
+        "verdict."
+    )
+
+
+@dataclass(frozen=True)
+class RobustnessWords:
+    """The robustness paragraph's sentences as %-format strings with named placeholders, and
+    the explanation's ``Words`` for the verdicts, the rule's labels and lists."""
+
+    explain: Words = ENGLISH
+    assessments: Callable[[int], str] = _assessments
+    pending: Callable[[int], str] = _pending
+    hangs_on: str = "The %(verdict)s verdict hangs on single items: %(without)s."
+    holds: str = "No single item's removal changes the %(verdict)s verdict."
+    no_assessments: str = "The dyad has no author-assessment items to leave out."
+    without_changed: str = "Without %(which)s it would be %(verdict)s."
+    without_stays: str = "Without %(which)s it stays %(verdict)s."
+    why_not: str = "Not %(target)s because %(reasons)s."
+    would_be: str = "without %(which)s it would be %(verdict)s"
+    any_one_of: str = "any one of %(names)s"
+    last_of_or_list: str = "%(rest)s or %(last)s"
+    item_of_period: str = "%(key)s (%(period)s)"
+    gap_count: str = (
+        "only %(value)s of %(of)s %(label)s (%(code)s) are at least %(level)s (needs %(needs)s)"
+    )
+    gap: str = "%(label)s (%(code)s) is %(value)s (needs %(needs)s)"
+    never_carried_shown: str = (
+        ": no item dated %(span)s shows it at %(needs)s or more, and the rule never carries it "
+        "from an earlier period"
+    )
+    never_carried_none: str = (
+        ": no item dated %(span)s codes it, and the rule never carries it from an earlier period"
+    )
+
+    def or_list(self, parts: Sequence[str]) -> str:
+        """ "a", "a or b", "a, b or c"."""
+        if len(parts) <= 1:
+            return "".join(parts)
+        return self.last_of_or_list % {"rest": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+ENGLISH_ROBUSTNESS = RobustnessWords()
 
 
 def _could_change_values(items: Sequence[Mapping[str, int]], index: int) -> bool:
@@ -148,36 +203,48 @@ def next_stage_gaps(
     return gaps
 
 
-def _gap_sentence(gap: Mapping[str, Any], span: str, rule: Rule) -> str:
+def _gap_sentence(gap: Mapping[str, Any], span: str, rule: Rule, words: RobustnessWords) -> str:
+    term = words.explain.term
+    named = {
+        "value": gap["value"],
+        "label": term(gap["label"]),
+        "code": gap["code"],
+        "needs": gap["needs"],
+    }
     if gap["of"] is not None:
-        level = rule.scale.get(gap["at_least"], str(gap["at_least"]))
-        return (
-            f"only {gap['value']} of {gap['of']} {gap['label']} ({gap['code']}) are at least "
-            f"{level} (needs {gap['needs']})"
-        )
-    text = f"{gap['label']} ({gap['code']}) is {gap['value']} (needs {gap['needs']})"
+        level = term(rule.scale.get(gap["at_least"], str(gap["at_least"])))
+        return words.gap_count % {**named, "of": gap["of"], "level": level}
+    text = words.gap % named
     if gap["never_carried"]:
-        shown = (
-            "shows it at {} or more".format(gap["needs"]) if gap["items_coding_it"] else "codes it"
-        )
-        text += (
-            f": no item dated {span} {shown}, and the rule never carries it from an earlier period"
-        )
+        never = words.never_carried_shown if gap["items_coding_it"] else words.never_carried_none
+        text += never % {"span": span, "needs": gap["needs"]}
     return text
 
 
-def _hangs_on_text(hangs_on: Sequence[Mapping[str, Any]], period: str) -> str:
+def _target(target: str, rule: Rule, words: RobustnessWords) -> str:
+    """The next step's name (``step_above``'s) in the reader's words."""
+    if target == f"{rule.coupling.name} coupled":
+        return words.explain.coupled(rule.coupling.name)
+    return words.explain.term(target)
+
+
+def _hangs_on_text(
+    hangs_on: Sequence[Mapping[str, Any]], period: str, words: RobustnessWords
+) -> str:
     """ "without KAR-064 it would be ascendant; without any one of A or B it would be none"."""
     by_verdict: dict[str, list[str]] = {}
     for h in hangs_on:
-        name = h["key"] if h["item_period"] == period else f"{h['key']} ({h['item_period']})"
-        by_verdict.setdefault(verdict_text(h["stage"], h["coupling"]), []).append(name)
+        name = (
+            h["key"]
+            if h["item_period"] == period
+            else words.item_of_period % {"key": h["key"], "period": h["item_period"]}
+        )
+        verdict = words.explain.verdict_text(h["stage"], h["coupling"])
+        by_verdict.setdefault(verdict, []).append(name)
     parts = []
     for verdict, names in by_verdict.items():
-        which = (
-            names[0] if len(names) == 1 else f"any one of {joined(names).replace(' and ', ' or ')}"
-        )
-        parts.append(f"without {which} it would be {verdict}")
+        which = names[0] if len(names) == 1 else words.any_one_of % {"names": words.or_list(names)}
+        parts.append(words.would_be % {"which": which, "verdict": verdict})
     return "; ".join(parts)
 
 
@@ -189,47 +256,46 @@ def robustness_entry(
     gaps: Sequence[Mapping[str, Any]],
     rule: Rule = RULE_V1,
     assessments_here: int = 0,
+    words: RobustnessWords = ENGLISH_ROBUSTNESS,
 ) -> dict[str, Any]:
-    """One period's robustness, as data and as one paragraph a reader can quote.
+    """One period's robustness, as data and as one paragraph a reader can quote (in
+    ``words``, English by default).
 
     The author-assessment items are left out of every period at once (an earlier period's
     assessment can matter later through carry-forward); ``assessments_here`` counts this
     period's own."""
     span = span_text(result.start_year, result.end_year)
-    verdict = verdict_text(result.stage, result.coupling)
+    verdict = words.explain.verdict_text(result.stage, result.coupling)
     changed = (without_assessments.stage, without_assessments.coupling) != (
         result.stage,
         result.coupling,
     )
     sentences = []
     if hangs_on:
-        sentences.append(
-            f"The {verdict} verdict hangs on single items: {_hangs_on_text(hangs_on, result.code)}."
-        )
+        without = _hangs_on_text(hangs_on, result.code, words)
+        sentences.append(words.hangs_on % {"verdict": verdict, "without": without})
     else:
-        sentences.append(f"No single item's removal changes the {verdict} verdict.")
+        sentences.append(words.holds % {"verdict": verdict})
     if assessments_left_out == 0:
-        sentences.append("The dyad has no author-assessment items to leave out.")
+        sentences.append(words.no_assessments)
     else:
-        which = (
-            f"the dyad's {_plural(assessments_left_out, 'author-assessment item')} "
-            f"({assessments_here} in this period)"
-        )
+        which = words.assessments(assessments_left_out) % {
+            "n": assessments_left_out,
+            "here": assessments_here,
+        }
         if changed:
-            now = verdict_text(without_assessments.stage, without_assessments.coupling)
-            sentences.append(f"Without {which} it would be {now}.")
+            now = words.explain.verdict_text(
+                without_assessments.stage, without_assessments.coupling
+            )
+            sentences.append(words.without_changed % {"which": which, "verdict": now})
         else:
-            sentences.append(f"Without {which} it stays {verdict}.")
+            sentences.append(words.without_stays % {"which": which, "verdict": verdict})
     if gaps:
-        reasons = joined([_gap_sentence(g, span, rule) for g in gaps])
-        sentences.append(f"Not {gaps[0]['target']} because {reasons}.")
+        reasons = words.explain.joined([_gap_sentence(g, span, rule, words) for g in gaps])
+        target = _target(gaps[0]["target"], rule, words)
+        sentences.append(words.why_not % {"target": target, "reasons": reasons})
     if result.pending_items:
-        sentences.append(
-            f"{_plural(result.pending_items, 'item')} "
-            f"{'awaits' if result.pending_items == 1 else 'await'} adjudication and "
-            f"{'is' if result.pending_items == 1 else 'are'} left out; "
-            "settling them may change the verdict."
-        )
+        sentences.append(words.pending(result.pending_items) % {"n": result.pending_items})
     return {
         "period": result.code,
         "stage": result.stage,

@@ -37,7 +37,13 @@ import numpy as np
 
 from cases.models import Dyad, Project, Stage, StageJudgment
 from cases.review.agreement import alpha_coefficient, alpha_figures, cohen_kappa_table
-from cases.review.agreement.reading import RELIABLE, TENTATIVE, krippendorff_band
+from cases.review.agreement.reading import (
+    ENGLISH_READING,
+    RELIABLE,
+    TENTATIVE,
+    ReadingWords,
+    krippendorff_band,
+)
 from cases.review.coding_units import NOT_CODED, UnitPools, pair_table
 from cases.review.diagnostics import against_consensus_of, left_out_of, submitted_consensus_of
 from cases.review.submitted_codes import (
@@ -49,8 +55,9 @@ from cases.review.submitted_codes import (
 )
 
 # The rules and keys of these figures: part of the key of every cache that holds them, so that
-# figures cached before a change of rules are not served after it.
-FIGURES_VERSION = 2
+# figures cached before a change of rules are not served after it. 3: the pages' reading notes
+# are in the reader's language.
+FIGURES_VERSION = 3
 STAGE_ORDER = [Stage.NONE.value, Stage.NASCENT.value, Stage.ASCENDANT.value, Stage.MATURE.value]
 
 ROW_KEYS = (
@@ -71,7 +78,6 @@ ROW_KEYS = (
     "undefined_reason",
     "reading_note",
 )
-APPLICATION_LABELS = {0: "not applied", 1: "applied"}
 
 
 def reading(alpha: float | None) -> str:
@@ -99,10 +105,18 @@ def _undefined_row(n_units: int, reason: str) -> dict[str, Any]:
 
 
 def _figures(
-    matrix: np.ndarray, *, level: str, categories: list, draws: int, seed: int, empty: str
+    matrix: np.ndarray,
+    *,
+    level: str,
+    categories: list,
+    draws: int,
+    seed: int,
+    empty: str,
+    words: ReadingWords,
 ) -> dict[str, Any]:
     """alpha, its interval and reading, percent agreement (and AC1 for application) of one
-    coders x units matrix; ``empty`` is the reason given when it has no unit."""
+    coders x units matrix; ``empty`` is the reason given when it has no unit; ``words``: the
+    reading notes' words."""
     n_units = int(matrix.shape[1])
     if n_units == 0:
         return _undefined_row(0, empty)
@@ -110,9 +124,11 @@ def _figures(
     alpha, interval = found.alpha, found.interval
     figures = _undefined_row(n_units, alpha.reason or "")
     figures["percent_agreement"] = found.percent_agreement.value
-    read = found.reading(
-        APPLICATION_LABELS if level == "nominal" else {c: f"value {c}" for c in categories}
-    )
+    if level == "nominal":
+        labels = {0: words.not_applied, 1: words.applied}
+    else:
+        labels = {c: words.value % {"value": c} for c in categories}
+    read = found.reading(labels, words)
     figures["reading_note"] = read.note
     if level == "nominal":
         figures["ac1"] = found.ac1.value
@@ -139,28 +155,32 @@ def agreement_rows(
     draws: int = 1000,
     seed: int = 1,
     codebook_version: int | None = None,
+    words: ReadingWords = ENGLISH_READING,
 ) -> list[dict[str, Any]]:
     """One dict per (scope, key, measure): every criterion, then every framework group, then
     the whole codebook ("overall"), each with its application and its value row.
 
     ``coders``: usernames (or users) whose agreement to measure, at least two; default every
     coder with a submitted item. ``codebook_version``: as ``load_submitted_codes``. Keys: see
-    ``ROW_KEYS``.
+    ``ROW_KEYS``. ``words``: the reading notes' words, English (the exports, the API) unless a
+    page passes its reader's (``cases.review.reading_words``).
     """
     data = load_submitted_codes(
         project, resolve_dyad(project, dyad), codebook_version=codebook_version
     )
-    return _rows_of(data, coders, draws=draws, seed=seed)
+    return _rows_of(data, coders, draws=draws, seed=seed, words=words)
 
 
 def agreement_rows_of(
     data: SubmittedCodes, *, coders=None, draws: int = 1000, seed: int = 1
 ) -> list[dict[str, Any]]:
     """``agreement_rows`` of codes already loaded (a coding round's items, say)."""
-    return _rows_of(data, coders, draws=draws, seed=seed)
+    return _rows_of(data, coders, draws=draws, seed=seed, words=ENGLISH_READING)
 
 
-def _rows_of(data: SubmittedCodes, coders, *, draws: int, seed: int) -> list[dict[str, Any]]:
+def _rows_of(
+    data: SubmittedCodes, coders, *, draws: int, seed: int, words: ReadingWords
+) -> list[dict[str, Any]]:
     listed = listed_coders(data, coders)
     items = data.common_items(listed if len(listed) >= 2 else [])
     pools = UnitPools(data.value_cube(listed, items))
@@ -176,6 +196,7 @@ def _rows_of(data: SubmittedCodes, coders, *, draws: int, seed: int) -> list[dic
             draws=draws,
             seed=seed,
             empty=no_items,
+            words=words,
         )
         value = _figures(
             pools.values(columns),
@@ -184,6 +205,7 @@ def _rows_of(data: SubmittedCodes, coders, *, draws: int, seed: int) -> list[dic
             draws=draws,
             seed=seed,
             empty=no_items if items.size == 0 else "no item on which two coders applied it",
+            words=words,
         )
         return [
             {**shared, "measure": "application", "level": "nominal", **application},
@@ -266,15 +288,16 @@ def agreement_figures(
     draws: int = 1000,
     seed: int = 1,
     codebook_version: int | None = None,
+    words: ReadingWords = ENGLISH_READING,
 ) -> dict[str, Any]:
     """Everything the agreement page shows, reading the codings once: ``rows`` as
-    ``agreement_rows``, ``kappas`` as ``coder_pair_kappas``, ``stages`` as
-    ``stage_judgment_agreement``, ``left_out`` as ``leave_one_coder_out`` and
-    ``against_consensus`` as ``coders_against_consensus``."""
+    ``agreement_rows`` (their reading notes in ``words``), ``kappas`` as
+    ``coder_pair_kappas``, ``stages`` as ``stage_judgment_agreement``, ``left_out`` as
+    ``leave_one_coder_out`` and ``against_consensus`` as ``coders_against_consensus``."""
     chosen = resolve_dyad(project, dyad)
     data = load_submitted_codes(project, chosen, codebook_version=codebook_version)
     return {
-        "rows": _rows_of(data, coders, draws=draws, seed=seed),
+        "rows": _rows_of(data, coders, draws=draws, seed=seed, words=words),
         "kappas": _kappas_of(data),
         "stages": stage_judgment_agreement(project, dyad=chosen),
         "left_out": left_out_of(data, coders),

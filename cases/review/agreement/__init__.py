@@ -41,7 +41,13 @@ from cases.review.agreement.kappas import (
     scott_pi_from,
     weight_matrix,
 )
-from cases.review.agreement.reading import Prevalent, Reading, read_alpha
+from cases.review.agreement.reading import (
+    ENGLISH_READING,
+    Prevalent,
+    Reading,
+    ReadingWords,
+    read_alpha,
+)
 from cases.review.agreement.unit_stats import UnitStats, collect_unit_stats
 
 __all__ = [
@@ -187,8 +193,11 @@ class AlphaFigures:
     n_pairable_units: int = 0
     prevalent: Prevalent | None = None
 
-    def reading(self, labels: Mapping[Any, str] | None = None) -> Reading:
-        """What these figures let a reader conclude (``cases.review.agreement.reading``)."""
+    def reading(
+        self, labels: Mapping[Any, str] | None = None, words: ReadingWords = ENGLISH_READING
+    ) -> Reading:
+        """What these figures let a reader conclude (``cases.review.agreement.reading``), its
+        notes in ``words`` (default: English)."""
         return read_alpha(
             self.alpha.value,
             n_units=self.n_pairable_units,
@@ -196,6 +205,7 @@ class AlphaFigures:
             percent_agreement=self.percent_agreement.value,
             prevalent=self.prevalent,
             labels=labels,
+            words=words,
         )
 
 

@@ -22,6 +22,10 @@ makes up at least 90% of the values alpha reads, expected agreement by chance is
 total, so alpha rests on a handful of other values and cannot tell agreement from chance.
 The note names that value and its share; the reading stays what the rules above give. Below 10
 units the few units are the explanation, and the note is left out.
+
+The notes' words come from a ``ReadingWords``: English by default, which the exports, the API
+and the command line keep; the pages pass the reader's language
+(``cases.review.reading_words``).
 """
 
 from __future__ import annotations
@@ -44,6 +48,33 @@ TENTATIVE_LABEL = "tentative"
 NOT_RELIABLE_LABEL = "not reliable"
 NOT_CONCLUSIVE_LABEL = "not conclusive"
 UNDEFINED_LABEL = "undefined"
+
+
+@dataclass(frozen=True)
+class ReadingWords:
+    """The notes of a reading as %-format strings with named placeholders (each a whole
+    clause, so a language may order it its own way), and how a share is written as a percent.
+    The figures themselves keep a decimal point in every language (docs/i18n.md)."""
+
+    too_few: str = "too few units (n = %(n)s)"
+    too_wide: str = "interval too wide (%(low)s–%(high)s)"
+    low_agreement: str = "percent agreement below 70%% (%(shown)s)"
+    all_same: str = (
+        "every value is the same (%(name)s: %(count)s of %(total)s values): "
+        "α cannot tell agreement from chance here"
+    )
+    almost_same: str = (
+        "almost every value is the same (%(name)s: %(count)s of %(total)s values, %(share)s): "
+        "α cannot tell agreement from chance here"
+    )
+    percent: str = "%(number)s%%"
+    # How the paradox note names the value most coders gave (the application or a value).
+    applied: str = "applied"
+    not_applied: str = "not applied"
+    value: str = "value %(value)s"
+
+
+ENGLISH_READING = ReadingWords()
 
 
 @dataclass(frozen=True)
@@ -91,30 +122,33 @@ def read_alpha(
     percent_agreement: float | None = None,
     prevalent: Prevalent | None = None,
     labels: Mapping[Any, str] | None = None,
+    words: ReadingWords = ENGLISH_READING,
 ) -> Reading:
     """The reading of one alpha (see the module docstring for the rules).
 
     ``n_units``: the pairable units alpha reads; ``interval``: its 95% bootstrap interval (None
     when not computed: then only the other rules apply); ``prevalent``: the most frequent of
-    the values alpha reads; ``labels``: how to name a value in the note (default: the value).
+    the values alpha reads; ``labels``: how to name a value in the note (default: the value);
+    ``words``: the notes' words (default: English).
     """
     notes = []
     band = krippendorff_band(alpha)
     if alpha is not None:
         if n_units < MIN_UNITS:
-            notes.append(f"too few units (n = {n_units})")
+            notes.append(words.too_few % {"n": n_units})
         if interval is not None and interval[1] - interval[0] > MAX_INTERVAL + _EPSILON:
             # Three decimals: at two, an interval of 0.347-0.849 would look exactly 0.5 wide.
-            notes.append(f"interval too wide ({interval[0]:.3f}–{interval[1]:.3f})")
+            low, high = f"{interval[0]:.3f}", f"{interval[1]:.3f}"
+            notes.append(words.too_wide % {"low": low, "high": high})
         if (
             band in (RELIABLE_LABEL, TENTATIVE_LABEL)
             and percent_agreement is not None
             and percent_agreement < MIN_PERCENT_AGREEMENT - _EPSILON
         ):
-            shown = _percent(percent_agreement, below=100 * MIN_PERCENT_AGREEMENT)
-            notes.append(f"percent agreement below 70% ({shown})")
+            shown = _percent(percent_agreement, below=100 * MIN_PERCENT_AGREEMENT, words=words)
+            notes.append(words.low_agreement % {"shown": shown})
     label = NOT_CONCLUSIVE_LABEL if notes else band
-    paradox = _paradox_note(alpha, n_units, percent_agreement, prevalent, labels or {})
+    paradox = _paradox_note(alpha, n_units, percent_agreement, prevalent, labels or {}, words)
     if paradox:
         notes.append(paradox)
     return Reading(label=label, notes=tuple(notes))
@@ -126,6 +160,7 @@ def _paradox_note(
     percent_agreement: float | None,
     prevalent: Prevalent | None,
     labels: Mapping[Any, str],
+    words: ReadingWords,
 ) -> str | None:
     """The high-agreement, low-alpha explanation, or None when it does not apply."""
     if (alpha is not None and alpha >= TENTATIVE) or n_units < MIN_UNITS:
@@ -135,28 +170,24 @@ def _paradox_note(
     if prevalent is None or prevalent.total == 0 or prevalent.share < SKEWED - _EPSILON:
         return None
     name = labels.get(prevalent.category, str(prevalent.category))
+    counted = {"name": name, "count": prevalent.count, "total": prevalent.total}
     if prevalent.count == prevalent.total:
-        return (
-            f"every value is the same ({name}: {prevalent.count} of {prevalent.total} values): "
-            "α cannot tell agreement from chance here"
-        )
-    share = _percent(prevalent.share, below=100.0)
-    return (
-        f"almost every value is the same ({name}: {prevalent.count} of {prevalent.total} "
-        f"values, {share}): α cannot tell agreement from chance here"
-    )
+        return words.all_same % counted
+    share = _percent(prevalent.share, below=100.0, words=words)
+    return words.almost_same % {**counted, "share": share}
 
 
-def _percent(fraction: float, *, below: float) -> str:
+def _percent(fraction: float, *, below: float, words: ReadingWords = ENGLISH_READING) -> str:
     """A share as a percentage to one decimal that never reaches ``below`` (in percent) when
     the share itself is under it: 0.69996 is "69.9%", not "70.0%"."""
     shown = round(100 * fraction, 1)
     if shown >= below and 100 * fraction < below:
         shown = math.floor(1000 * fraction) / 10
-    return f"{shown:.1f}%"
+    return words.percent % {"number": f"{shown:.1f}"}
 
 
 __all__ = [
+    "ENGLISH_READING",
     "MAX_INTERVAL",
     "MIN_PERCENT_AGREEMENT",
     "MIN_UNITS",
@@ -165,6 +196,7 @@ __all__ = [
     "TENTATIVE",
     "Prevalent",
     "Reading",
+    "ReadingWords",
     "krippendorff_band",
     "read_alpha",
 ]

@@ -40,3 +40,14 @@ def test_the_frameworks_own_texts_follow_it_too(db):
     assert english.json()["detail"] == "Authentication credentials were not provided."
     assert turkish.json()["detail"] != english.json()["detail"]
     assert turkish["Content-Language"] == "tr"
+
+
+def test_a_dyad_the_project_lacks_is_named_in_the_requests_language(people):
+    client = Client()
+    client.force_login(people["ada"])
+    english = client.get("/api/projects/small/reports/ITA-ESP/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404
+    assert english.json() == {"detail": 'project "small" has no dyad "ITA-ESP"'}
+    turkish = client.get("/api/projects/small/reports/ITA-ESP/", HTTP_ACCEPT_LANGUAGE="tr")
+    assert turkish.status_code == 404
+    assert turkish.json() == {"detail": '"small" projesinde "ITA-ESP" ikilisi yok'}

@@ -169,3 +169,21 @@ def test_a_community_report_switches_with_its_member_dyads(page):
         .inner_text()
         .startswith("In P1 DNK-SWE and NOR-SWE lag the community")
     )
+
+
+def test_the_reports_verdicts_are_explained_in_turkish(page, small_project):
+    """The explanation under each verdict follows the switch; the report's data stay English."""
+    from cases.tests.i18n.test_explanation_words import P2_ENGLISH, P2_TURKISH
+
+    set_passwords(["ada"])
+    sign_in(page, "ada", PASSWORD)
+    page.goto("/p/small/reports/FRA-DEU/")
+    assert page.locator("#explain-P2").inner_text() == f"P2 {P2_ENGLISH}"
+    switch(page, "tr")
+    assert page.locator("#explain-P2").inner_text() == f"P2 {P2_TURKISH}"
+    assert page.locator("#explain-P1").inner_text().startswith("P1 1945–1962: yok — henüz")
+    page.screenshot(path=str(SHOTS / "i18n-report-explanation-tr.png"), full_page=True)
+    data = page.request.get("/p/small/reports/FRA-DEU/report.json").json()
+    assert data["periods"][1]["explanation"] == P2_ENGLISH
+    switch(page, "en")
+    assert page.locator("#explain-P2").inner_text() == f"P2 {P2_ENGLISH}"
