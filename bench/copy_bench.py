@@ -9,12 +9,15 @@ with `make_synthetic` when it is missing, then measures in this process, best of
   both writers give the same bytes;
 - fingerprint: ``project_fingerprint`` of the synthetic project, and with --against REV the
   fingerprint of that git revision's cases/lib/cache.py in the same run (first look with the
-  cache emptied, later looks, and looks after a write). Bulk-inserted
+  cache emptied, later looks, and looks after a write), and the COPY writer of that revision
+  (cases/exports/codings_copy.py) alternating with this one's, with their bare COPYs: the
+  same bytes, best of N each, and the ratio now / before; --copy-only runs just that
+  comparison (no row writer, no fingerprint). Bulk-inserted
   synthetic data have no history rows, which the fingerprint reads: --history first writes
   one history row per coding, consensus and assignment, as the application's saves do.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/copy_bench.py \
-        [--slug synthetic] [--repeats 3] [--history] [--against REV]
+        [--slug synthetic] [--repeats 3] [--history] [--against REV] [--copy-only]
 """
 
 import argparse
@@ -57,17 +60,77 @@ def write_history(models) -> None:
         print(f"history: {model.__name__}, {model.objects.count():,} rows")
 
 
-def old_fingerprint(revision: str):
+def old_module(revision: str, path: str) -> types.ModuleType:
+    """The module at ``path`` as it was at git ``revision`` (its imports from this tree)."""
     text = subprocess.run(
-        ["git", "show", f"{revision}:cases/lib/cache.py"],
+        ["git", "show", f"{revision}:{path}"],
         cwd=REPO,
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    module = types.ModuleType("old_cache")
-    exec(compile(text, f"{revision}:cases/lib/cache.py", "exec"), module.__dict__)
-    return module.project_fingerprint
+    module = types.ModuleType(f"old_{Path(path).stem}")
+    exec(compile(text, f"{revision}:{path}", "exec"), module.__dict__)
+    return module
+
+
+def old_fingerprint(revision: str):
+    return old_module(revision, "cases/lib/cache.py").project_fingerprint
+
+
+def bare_copy(module, project, scope_sql: str) -> int:
+    """Bytes of ``module``'s COPY of a reviewer's codings, citations formatted beforehand."""
+    from django.db import connection, transaction
+
+    cites = module._cites(project)
+    query = module.codings_query(raw=False, scope=scope_sql)
+    params = {"slug": project.slug, "project": project.pk, "missing": module.MISSING, **cites}
+    size = 0
+    with transaction.atomic(), connection.cursor() as wrapper:
+        if hasattr(module, "SETTINGS"):
+            wrapper.execute(module.SETTINGS)
+        else:  # revisions before the settings statement
+            wrapper.execute("SELECT set_config('work_mem', %s, true)", [module.SORT_MEMORY])
+        with wrapper.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for data in copy:
+                size += len(data)
+    return size
+
+
+def copy_against(revision: str, project, scope, repeats: int) -> None:
+    """This COPY writer and ``revision``'s, alternating in this process, best of ``repeats``."""
+    from cases.exports import codings_copy
+
+    former = old_module(revision, "cases/exports/codings_copy.py")
+    where = "a.status = 'submitted'"
+    runs = {
+        "COPY writer, before": lambda: "".join(former.codings_copy_chunks(project, scope)),
+        "COPY writer, now": lambda: "".join(codings_copy.codings_copy_chunks(project, scope)),
+        "bare COPY, before": lambda: bare_copy(former, project, where),
+        "bare COPY, now": lambda: bare_copy(codings_copy, project, where),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    outputs: dict[str, object] = {}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            outputs[name] = run()
+            times[name].append(time.perf_counter() - start)
+    before, now = outputs["COPY writer, before"], outputs["COPY writer, now"]
+    assert before == now, "the two COPY writers differ"
+    rows = now.count("\n") - 1
+    fastest = {name: min(seconds) for name, seconds in times.items()}
+    print(f"\ncodings CSV against {revision}, {rows:,} rows, identical: yes, best of {repeats}")
+    print(f"{'writer':<22}{'s':>8}{'rows/s':>12}  all runs (s)")
+    for name, seconds in times.items():
+        runs_text = " ".join(f"{s:.2f}" for s in seconds)
+        print(f"{name:<22}{fastest[name]:8.2f}{rows / fastest[name]:12,.0f}  {runs_text}")
+    writer = fastest["COPY writer, before"] / fastest["COPY writer, now"]
+    bare = fastest["bare COPY, before"] / fastest["bare COPY, now"]
+    print(f"now / before: COPY writer {writer:.2f}×, bare COPY {bare:.2f}×")
+    for when in ("before", "now"):
+        share = fastest[f"bare COPY, {when}"] / fastest[f"COPY writer, {when}"]
+        print(f"writer at {share:.0%} of its bare COPY ({when})")
 
 
 def main() -> None:
@@ -75,7 +138,12 @@ def main() -> None:
     parser.add_argument("--slug", default="synthetic")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--history", action="store_true")
-    parser.add_argument("--against", help="a git revision whose fingerprint to time too")
+    parser.add_argument(
+        "--against", help="a git revision whose fingerprint and COPY writer to time too"
+    )
+    parser.add_argument(
+        "--copy-only", action="store_true", help="with --against: only the COPY writers"
+    )
     options = parser.parse_args()
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a migrated PostgreSQL database.")
@@ -85,7 +153,6 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
 
     from cases.exports import codings_copy
     from cases.exports.csv_exports import csv_chunks
@@ -100,6 +167,9 @@ def main() -> None:
     reviewer = Membership.objects.filter(project=project, role="reviewer").first()
     scope = export_scope(reviewer)
 
+    if options.copy_only and options.against:
+        copy_against(options.against, project, scope, options.repeats)
+        return
     # --- export
     old_time, old = best(
         options.repeats, lambda: "".join(csv_chunks(codings_table(project, scope)))
@@ -109,22 +179,9 @@ def main() -> None:
     )
     rows = old.count("\n") - 1
     assert old == new, "the two writers differ"
-    cites = codings_copy._cites(project)
-    query = codings_copy.codings_query(raw=False, scope="a.status = 'submitted'")
-    params = {"slug": project.slug, "project": project.pk, "missing": codings_copy.MISSING}
-
-    def bare_copy() -> int:
-        size = 0
-        with transaction.atomic(), connection.cursor() as wrapper:
-            wrapper.execute("SELECT set_config('work_mem', %s, true)", [codings_copy.SORT_MEMORY])
-            with wrapper.cursor.copy(
-                f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", {**params, **cites}
-            ) as copy:
-                for data in copy:
-                    size += len(data)
-        return size
-
-    copy_time, _ = best(options.repeats, bare_copy)
+    copy_time, _ = best(
+        options.repeats, lambda: bare_copy(codings_copy, project, "a.status = 'submitted'")
+    )
     cite_time, _ = best(options.repeats, lambda: codings_copy._cites(project))
     print(f"\ncodings CSV, {rows:,} rows, {len(old.encode()):,} bytes, identical: yes")
     print(f"{'writer':<34}{'s':>8}{'rows/s':>12}{'vs row writer':>15}")
@@ -136,6 +193,8 @@ def main() -> None:
     ):
         rate = f"{rows / seconds:,.0f}" if name != "citations alone" else ""
         print(f"{name:<34}{seconds:8.2f}{rate:>12}{old_time / seconds:14.1f}×")
+    if options.against:
+        copy_against(options.against, project, scope, options.repeats)
 
     # --- fingerprint
     if options.history:

@@ -66,3 +66,11 @@ def memberships_of(user):
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("project").order_by("project__name")
+
+
+def may_read_again(membership: Membership, document) -> bool:
+    """Whether the member may queue a stalled document's reading again: an admin of its
+    project, or its uploader while they may still edit evidence."""
+    if membership.can_manage:
+        return True
+    return membership.can_edit_evidence and document.uploaded_by_id == membership.user_id

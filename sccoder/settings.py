@@ -264,6 +264,12 @@ SCCODER_MAX_UPLOAD_BYTES = envint("SCCODER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # Django itself must let such a request through, or it answers a bare 400 before our message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, SCCODER_MAX_UPLOAD_BYTES + 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Files of finished background exports are deleted, with their records, after this many days
+# (`manage.py prune_exports`, also run by the worker).
+SCCODER_EXPORT_RETENTION_DAYS = envint("SCCODER_EXPORT_RETENTION_DAYS", 7)
+# A document "being read" whose reading recorded no progress for this many seconds has lost its
+# worker: it is shown as stopped, can be read again, and a starting worker queues it again.
+SCCODER_DOCUMENT_STALL_SECONDS = envint("SCCODER_DOCUMENT_STALL_SECONDS", 600)
 
 # --- Security ----------------------------------------------------------------------------------
 # With debug off, cookies travel over HTTPS only, HTTP is redirected and HSTS is sent.

@@ -24,6 +24,7 @@ from django_tasks import task
 
 from cases.exports.bundle_export import write_bundle_zip_for
 from cases.exports.csv_exports import codings_csv_chunks
+from cases.exports.pruning import prune_exports
 from cases.exports.refiqda import write_qdpx
 from cases.exports.replication import write_replication_package
 from cases.exports.scope import Codings, ExportRefused, export_scope
@@ -65,7 +66,12 @@ def start_export(project: Project, user, kind: str, *, raw: bool = False) -> Exp
 
 @task()
 def write_export(job_id: str) -> str:
-    """The background task: write the export, store the file, record the outcome."""
+    """The background task: write the export, store the file, record the outcome; first
+    delete the expired exports' files (a deployment needs no timer for it)."""
+    try:
+        prune_exports()
+    except Exception:  # never a reason not to write this export
+        logger.warning("Pruning old exports failed", exc_info=True)
     job = ExportJob.objects.select_related("project").get(pk=job_id)
     job.status = ExportJob.Status.RUNNING
     job.save(update_fields=["status"])

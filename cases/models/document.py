@@ -1,7 +1,10 @@
 """A source's document and its text, page by page (cases.documents stores and reads them)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cases.models.source import Source
@@ -11,6 +14,13 @@ class DocumentQuerySet(models.QuerySet):
     def readable(self) -> "DocumentQuerySet":
         """Documents whose text is read: the others have no text yet (or never will)."""
         return self.filter(status=Document.Status.READY)
+
+    def stalled(self) -> "DocumentQuerySet":
+        """Documents being read whose reading gave no sign of life for longer than
+        ``settings.SCCODER_DOCUMENT_STALL_SECONDS``: the worker reading them died."""
+        return self.filter(status=Document.Status.READING).filter(
+            models.Q(read_progress_at__isnull=True) | models.Q(read_progress_at__lt=stall_cutoff())
+        )
 
 
 class Document(models.Model):
@@ -44,6 +54,11 @@ class Document(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
     pages_read = models.PositiveIntegerField(default=0)  # progress of the reading task
     refusal = models.TextField(blank=True)  # why a refused document could not be read
+    # The reading task's claim (also its token: a reading claimed again later makes an earlier
+    # task's writes miss), its last sign of life, and how many times it was claimed.
+    read_claimed_at = models.DateTimeField(null=True, blank=True)
+    read_progress_at = models.DateTimeField(null=True, blank=True)
+    read_attempts = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -62,6 +77,13 @@ class Document(models.Model):
         return self.status == self.Status.READY
 
     @property
+    def is_stalled(self) -> bool:
+        """Being read, but without progress for longer than the limit (``stalled()``)."""
+        if self.status != self.Status.READING:
+            return False
+        return self.read_progress_at is None or self.read_progress_at < stall_cutoff()
+
+    @property
     def percent_read(self) -> int:
         if self.is_ready:
             return 100
@@ -70,6 +92,13 @@ class Document(models.Model):
     @property
     def storage_name(self) -> str:
         return storage_name_of(self.sha256)
+
+
+def stall_cutoff():
+    """Readings without progress since this moment are stalled. A live reading records its
+    progress at least every page (cases.documents.reading), so minutes without any mean its
+    worker is gone."""
+    return timezone.now() - timedelta(seconds=settings.SCCODER_DOCUMENT_STALL_SECONDS)
 
 
 def storage_name_of(sha256: str) -> str:

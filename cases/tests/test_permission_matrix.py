@@ -130,6 +130,8 @@ EXPECTED: dict[str, Rule] = {
     "cases:document_reader": html(MEMBERS, "source_pk"),
     "cases:document_reading": html(MEMBERS, "source_pk"),
     "cases:document_remove": html(EDITORS, "source_pk", method="post"),
+    # A stalled reading is queued again by an admin or the uploader (here: nobody's upload).
+    "cases:document_read_again": html(ADMINS, "source_pk", method="post"),
     "cases:queue": html(CODERS),
     "cases:code": html(CODERS, "pk"),
     "cases:save_coding": html(CODERS, "pk", "code=criterion", method="post"),

@@ -63,6 +63,11 @@ urlpatterns = [
         name="document_reader",
     ),
     path(
+        project + "sources/<int:pk>/document/read-again/",
+        documents.document_read_again,
+        name="document_read_again",
+    ),
+    path(
         project + "sources/<int:pk>/document/status/",
         documents.document_status,
         name="document_reading",

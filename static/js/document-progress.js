@@ -1,6 +1,7 @@
 // The page of a document whose text is being read in the background: ask how far the reading
 // is every second, move the bar, and reload the page once the text is read (or refused), so
-// that the reader's button and the page count appear.
+// that the reader's button and the page count appear, or once the reading stalled (its worker
+// died), so that the page says so and offers to read it again.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -17,7 +18,7 @@ document.addEventListener("DOMContentLoaded", () => {
       // The server is unreachable for a moment: ask again.
     }
     if (status) {
-      if (status.status === "ready" || status.status === "refused") {
+      if (["ready", "refused", "stalled"].includes(status.status)) {
         window.location.reload();
         return;
       }

@@ -14,8 +14,13 @@ One command for either queue of ``settings.TASKS``:
 Either way it never reloads itself on code changes, so the process that started it (``make
 run``, a service manager) is the one that stops it; SIGINT or SIGTERM lets the task at hand
 finish first.
+
+When it starts, it first tidies what a worker that died left behind: documents whose reading
+stalled are queued again (cases.documents.reading), and expired export files are deleted
+(cases.exports.pruning).
 """
 
+import logging
 import sys
 from argparse import ArgumentParser
 
@@ -30,6 +35,11 @@ from django_tasks_db.management.commands.db_worker import (
     valid_max_tasks,
     validate_worker_id,
 )
+
+from cases.documents.reading import queue_stalled_readings
+from cases.exports.pruning import prune_exports
+
+logger = logging.getLogger(__name__)
 
 
 def _is_rq(backend) -> bool:
@@ -100,6 +110,9 @@ class Command(DatabaseWorker):
         except InvalidTaskBackendError as error:
             raise CommandError(error.args[0]) from None
         worker_id = options.pop("worker_id") or get_random_string(32)
+        requeued, pruned = queue_stalled_readings(), prune_exports()
+        if requeued or pruned:
+            logger.info("Queued %s stalled readings again, deleted %s exports", requeued, pruned)
         if isinstance(backend, DatabaseBackend):
             super().handle(backend_name=backend_name, reload=False, worker_id=worker_id, **options)
         elif _is_rq(backend):

@@ -4,6 +4,7 @@ upload, and find its pages and labels; an observer then sees it without the uplo
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Document
 from cases.tests.browser import ARTEFACTS, sign_in
@@ -70,7 +71,7 @@ def test_the_document_page_shows_the_reading_and_then_the_document(
     assert page.locator("text=Read and take passages").count() == 0
 
     # The worker records its progress as it reads; the page asks and moves the bar.
-    Document.objects.update(status="reading", pages_read=120)
+    Document.objects.update(status="reading", pages_read=120, read_progress_at=timezone.now())
     page.locator("#document-state", has_text="120 of 300 pages").wait_for()
     assert page.locator("#document-progress").get_attribute("value") == "40"
     shots = Path("/tmp/shots")

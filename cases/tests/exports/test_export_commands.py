@@ -152,8 +152,9 @@ def test_the_commands_need_no_more_queries_for_the_demo_than_for_a_tiny_project(
 ):
     import_bundle(small_bundle())
     import_bundle(parse_bundle(DEMO.read_bytes()))
-    # On PostgreSQL the codings' COPY sorts with its own work_mem, set for that statement only
-    # (a savepoint, set_config and its release): a fixed cost, the same for both projects.
+    # On PostgreSQL the codings' COPY sorts with its own work_mem and without JIT, set for that
+    # statement only (a savepoint, one set_config statement and its release): a fixed cost,
+    # the same for both projects.
     limit = {"export_codings": 7, "export_consensus": 9, "export_periods": 10, "export_xlsx": 22}
     for slug in ["small", "turkiye-azerbaijan"]:
         out = tmp_path / f"{slug}.out"

@@ -5,6 +5,7 @@ from a public media URL: the download runs the access check first."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from cases.access import get_project_for
+from cases.access import get_project_for, may_read_again
 from cases.documents.actions import (
     DocumentRefused,
     attach_document,
@@ -23,6 +24,7 @@ from cases.documents.actions import (
 )
 from cases.documents.download import document_response
 from cases.documents.highlights import reader_passages
+from cases.documents.reading import read_again
 from cases.models import Document, Source
 from cases.web.forms.documents import DocumentForm
 from cases.web.views.sources import formatted_entries
@@ -67,6 +69,7 @@ def source_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "max_megabytes": max_bytes() // (1024 * 1024),
             "max_pages": max_pages(),
+            "may_read_again": document is not None and may_read_again(membership, document),
         },
         status=status,
     )
@@ -100,9 +103,10 @@ def attached_message(document: Document, source: Source) -> str:
 
 
 def reading_status(document: Document) -> dict:
-    """What the document page polls while the text is read."""
+    """What the document page polls while the text is read; a reading whose worker died is
+    ``stalled`` (the page then says so and offers to read it again)."""
     return {
-        "status": document.status,
+        "status": "stalled" if document.is_stalled else document.status,
         "pages_read": document.page_count if document.is_ready else document.pages_read,
         "page_count": document.page_count,
         "percent": document.percent_read,
@@ -125,6 +129,24 @@ def document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if remove_document(source):
         messages.success(request, gettext("Removed the document of %(key)s.") % {"key": source.key})
     return redirect("cases:source_document", slug=project.slug, pk=source.pk)
+
+
+@login_required
+@require_POST
+def document_read_again(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Queue the reading of a document whose reading stopped (its worker died) again."""
+    project, membership = get_project_for(request.user, slug)
+    document = get_object_or_404(Document, source__project=project, source__pk=pk)
+    if not may_read_again(membership, document):
+        raise PermissionDenied(gettext("Only its uploader or an admin may read it again."))
+    key = {"key": document.source.key}
+    if read_again(document):
+        messages.success(
+            request, gettext("The text of %(key)s's document will be read again.") % key
+        )
+    else:  # read, or moving again, since the page was shown
+        messages.info(request, gettext("The reading of %(key)s's document had not stopped.") % key)
+    return redirect("cases:source_document", slug=project.slug, pk=pk)
 
 
 @login_required
