@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -32,9 +33,7 @@ from cases.models import (
     Assignment,
     Coding,
     Consensus,
-    Document,
     Evidence,
-    EvidencePassage,
     Membership,
     Project,
     Source,
@@ -160,7 +159,14 @@ def evidence_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _project_item(project: Project, pk: int) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.select_related("dyad", "period", "source", "via_source", "created_by"),
+        Evidence.objects.select_related(
+            "dyad",
+            "period",
+            "source__document",
+            "via_source__document",
+            "created_by",
+            "passage",
+        ),
         pk=pk,
         project=project,
     )
@@ -241,13 +247,15 @@ def _consensus_cell(criterion, decision, consensus) -> ConsensusCell:
 
 def _reader_url(project, item) -> str | None:
     """The reader at the item's passage, when the item was taken from a document that can be
-    read (the same file: a document replaced since has other words where the passage was)."""
-    passage = EvidencePassage.objects.filter(evidence=item).first()
-    if passage is None:
+    read (the same file: a document replaced since has other words where the passage was).
+    The item comes with its passage and documents (``_project_item``): no query here."""
+    try:
+        passage = item.passage
+        holder = item.via_source or item.source
+        document = holder.document
+    except ObjectDoesNotExist:
         return None
-    holder = item.via_source or item.source
-    document = Document.objects.filter(source=holder).first()
-    if document is None or not document.is_ready or document.sha256 != passage.document_sha256:
+    if not document.is_ready or document.sha256 != passage.document_sha256:
         return None
     url = reverse("cases:document_reader", kwargs={"slug": project.slug, "pk": holder.pk})
     return f"{url}?{urlencode({'item': item.key})}"
