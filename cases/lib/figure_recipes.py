@@ -11,9 +11,10 @@ from cases.classification.inputs import find_dyads
 from cases.classification.rule import VERSIONS
 from cases.documents.quote_check import quote_problems
 from cases.lib.fresh_figures import recipe
-from cases.models import Dyad, Membership, Project
+from cases.models import Dyad, Membership, Period, Project
 from cases.reports.build import build_report, report_key
 from cases.reports.pages import compare_rows, report_article
+from cases.review.queue import disagreement_ids
 from cases.review.reliability import FIGURES_VERSION, agreement_figures
 from cases.visibility import visibility_for
 
@@ -84,3 +85,26 @@ def comparison(project: Project, spec: dict):
     shown = list(page.object_list)
     parts = [spec["per_page"], page.number, visibility.cache_part, rule.name]
     return parts, lambda: compare_rows(project, shown, visibility, rule)
+
+
+@recipe("disagreement-ids")
+def disagreements(project: Project, spec: dict):
+    """spec: dyad and period (pks or None), criterion (a code or None), pair (two usernames or
+    None). The queue's ids only: its pages read their own 25 items as they are now. The queue
+    is for admins and reviewers, who read every coder's codes: one audience, no reader in the
+    key."""
+    narrowing = [spec.get("dyad"), spec.get("period"), spec.get("criterion"), spec.get("pair")]
+
+    def compute():
+        dyad = Dyad.objects.get(pk=spec["dyad"], project=project) if spec.get("dyad") else None
+        period = (
+            Period.objects.get(pk=spec["period"], dyad__project=project)
+            if spec.get("period")
+            else None
+        )
+        pair = tuple(spec["pair"]) if spec.get("pair") else None
+        return disagreement_ids(
+            project, dyad=dyad, period=period, criterion=spec.get("criterion"), pair=pair
+        )
+
+    return narrowing, compute
