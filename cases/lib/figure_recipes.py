@@ -12,8 +12,10 @@ from cases.classification.rule import VERSIONS
 from cases.documents.quote_check import quote_problems
 from cases.lib.fresh_figures import recipe
 from cases.models import Dyad, Membership, Period, Project
+from cases.projects.progress import every_coders_progress
 from cases.reports.build import build_report, report_key
 from cases.reports.pages import compare_rows, report_article
+from cases.review.overrides import derived_values
 from cases.review.queue import disagreement_ids
 from cases.review.reliability import FIGURES_VERSION, agreement_figures
 from cases.visibility import visibility_for
@@ -108,3 +110,17 @@ def disagreements(project: Project, spec: dict):
         )
 
     return narrowing, compute
+
+
+@recipe("project-progress")
+def progress(project: Project, spec: dict):
+    """spec: nothing. Every coder's work and the consensus counts of the project home, which
+    admins and reviewers read alike (coders read their own numbers, computed as they are)."""
+    return ["every-coder"], lambda: every_coders_progress(project)
+
+
+@recipe("override-derived")
+def override_derived(project: Project, spec: dict):
+    """spec: nothing. The values the rule derives under the project's period overrides, for
+    the overrides page (admins and reviewers: the consensus as everyone may see it)."""
+    return ["every-override"], lambda: derived_values(project)
