@@ -140,12 +140,26 @@ def page_plan(slug: str) -> list[dict]:
             "url": f"{base}reports/",
             "cold": "write",
         },
+        # The other pages with figures kept under the project's fingerprint, read first after
+        # a write the same way: the disagreement queue's ids, the project home's every-coder
+        # figures, the overrides' derived values (none here: the project has no override) and
+        # the assignments page's coverage and progress.
+        *(
+            {"name": f"{name} (after a write)", "user": user, "url": base + path, "cold": "write"}
+            for name, user, path in (
+                ("disagreements", reviewer, "review/disagreements/"),
+                ("project home", reviewer, ""),
+                ("overrides", reviewer, "review/overrides/"),
+                ("assignments", admin, "assignments/"),
+            )
+        ),
     ] + [
         # Every other page a member reads, warm.
         {"name": name, "user": user, "url": path if path.startswith("/") else base + path}
         for name, user, path in (
             ("projects (home)", coder, "/"),
             ("project home", reviewer, ""),
+            ("project home (coder)", coder, ""),
             ("queue (coder)", coder, "queue/"),
             ("queue, all (coder)", coder, "queue/?show=all"),
             ("codebook", coder, "codebook/"),

@@ -6,9 +6,11 @@ key and computes them. The pages and the background task both go through these.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.utils import timezone
 
 from cases.classification.inputs import find_dyads
 from cases.classification.rule import VERSIONS
+from cases.coding.assignments import coverage_for, progress_for
 from cases.documents.quote_check import quote_problems
 from cases.lib.fresh_figures import recipe
 from cases.models import Dyad, Membership, Period, Project
@@ -124,3 +126,12 @@ def override_derived(project: Project, spec: dict):
     """spec: nothing. The values the rule derives under the project's period overrides, for
     the overrides page (admins and reviewers: the consensus as everyone may see it)."""
     return ["every-override"], lambda: derived_values(project)
+
+
+@recipe("assignment-progress")
+def assignment_progress(project: Project, spec: dict):
+    """spec: nothing. The assignments page's coverage warnings and each coder's progress, for
+    admins. The project's coders per item is not in its fingerprint, and the last days'
+    throughput counts from today: both name the figures."""
+    parts = [project.coders_per_item, str(timezone.localdate())]
+    return parts, lambda: {"progress": progress_for(project), "coverage": coverage_for(project)}
