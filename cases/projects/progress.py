@@ -44,7 +44,7 @@ def project_progress(project: Project, membership: Membership) -> Progress:
     progress = Progress(items=Evidence.objects.filter(project=project).count())
     if membership.can_code:
         # A coder's own numbers, as they are now (they just submitted): their assignments only.
-        mine = Assignment.objects.filter(evidence__project=project, coder=membership.user)
+        mine = Assignment.objects.filter(evidence__project=project, coder_id=membership.user_id)
         progress.by_dyad = _rows(mine, "evidence__dyad__name")
         progress.mine = Row(
             "you",
