@@ -64,6 +64,16 @@ def place_in_queue(project, coder, evidence_id: int, position: int | None = None
     return QueuePlace(position, total, around.get(position - 1), around.get(position + 1))
 
 
+def numbered_queue(project, coder):
+    """The coder's assignments in the project ordered by their stored positions, made current
+    first if the queue changed: the queue order, read along the (coder, position) index rather
+    than by sorting every assignment of the coder."""
+    _numbered_queue(project, coder)
+    return Assignment.objects.filter(evidence__project=project, coder=coder).order_by(
+        "queue_position"
+    )
+
+
 def _numbered_queue(project, coder) -> tuple[int, bool]:
     """Make the stored positions of the coder's queue current; returns the queue's length and
     whether it was renumbered."""

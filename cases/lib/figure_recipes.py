@@ -6,16 +6,21 @@ key and computes them. The pages and the background task both go through these.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.utils import timezone
 
 from cases.classification.explain_words import explain_words
 from cases.classification.inputs import find_dyads
 from cases.classification.rule import VERSIONS
+from cases.coding.assignments import coverage_for, progress_for
 from cases.documents.quote_check import quote_problems
 from cases.lib.fresh_figures import recipe
-from cases.models import Dyad, Membership, Project
+from cases.models import Dyad, Membership, Period, Project
+from cases.projects.progress import every_coders_progress
 from cases.reports.build import build_report, report_key
 from cases.reports.page_words import beside_words, robustness_words
 from cases.reports.pages import compare_rows, report_article
+from cases.review.overrides import derived_values
+from cases.review.queue import disagreement_ids
 from cases.review.reading_words import reading_words
 from cases.review.reliability import FIGURES_VERSION, agreement_figures
 from cases.visibility import visibility_for
@@ -100,3 +105,49 @@ def comparison(project: Project, spec: dict):
     shown = list(page.object_list)
     parts = [spec["per_page"], page.number, visibility.cache_part, rule.name]
     return parts, lambda: compare_rows(project, shown, visibility, rule)
+
+
+@recipe("disagreement-ids")
+def disagreements(project: Project, spec: dict):
+    """spec: dyad and period (pks or None), criterion (a code or None), pair (two usernames or
+    None). The queue's ids only: its pages read their own 25 items as they are now. The queue
+    is for admins and reviewers, who read every coder's codes: one audience, no reader in the
+    key."""
+    narrowing = [spec.get("dyad"), spec.get("period"), spec.get("criterion"), spec.get("pair")]
+
+    def compute():
+        dyad = Dyad.objects.get(pk=spec["dyad"], project=project) if spec.get("dyad") else None
+        period = (
+            Period.objects.get(pk=spec["period"], dyad__project=project)
+            if spec.get("period")
+            else None
+        )
+        pair = tuple(spec["pair"]) if spec.get("pair") else None
+        return disagreement_ids(
+            project, dyad=dyad, period=period, criterion=spec.get("criterion"), pair=pair
+        )
+
+    return narrowing, compute
+
+
+@recipe("project-progress")
+def progress(project: Project, spec: dict):
+    """spec: nothing. Every coder's work and the consensus counts of the project home, which
+    admins and reviewers read alike (coders read their own numbers, computed as they are)."""
+    return ["every-coder"], lambda: every_coders_progress(project)
+
+
+@recipe("override-derived")
+def override_derived(project: Project, spec: dict):
+    """spec: nothing. The values the rule derives under the project's period overrides, for
+    the overrides page (admins and reviewers: the consensus as everyone may see it)."""
+    return ["every-override"], lambda: derived_values(project)
+
+
+@recipe("assignment-progress")
+def assignment_progress(project: Project, spec: dict):
+    """spec: nothing. The assignments page's coverage warnings and each coder's progress, for
+    admins. The project's coders per item is not in its fingerprint, and the last days'
+    throughput counts from today: both name the figures."""
+    parts = [project.coders_per_item, str(timezone.localdate())]
+    return parts, lambda: {"progress": progress_for(project), "coverage": coverage_for(project)}

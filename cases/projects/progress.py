@@ -1,10 +1,11 @@
 """Progress figures for the project home, shaped by what the viewer's role may know."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db.models import Count, Q
 
-from cases.lib.cache import cached_for_project
+from cases.lib.fresh_figures import figures_for
 from cases.models import Assignment, Evidence, Membership, Project
 from cases.review.consensus import consensus_for
 
@@ -28,43 +29,62 @@ class Progress:
     by_dyad: list[Row] = field(default_factory=list)
     awaiting_adjudication: int | None = None  # reviewers and admins only
     agreed: int | None = None
+    # Reviewers and admins: their figures are background figures (``cases.lib.fresh_figures``),
+    # possibly computed before the latest write, and then marked as such on the page.
+    figures: Any = None
 
 
 def project_progress(project: Project, membership: Membership) -> Progress:
-    progress = Progress(items=Evidence.objects.filter(project=project).count())
-    assignments = Assignment.objects.filter(evidence__project=project)
-    submitted = Q(status=Assignment.Status.SUBMITTED)
-    if membership.can_code:
-        assignments = assignments.filter(coder=membership.user)
-        totals = assignments.aggregate(
-            assigned=Count("id"), submitted=Count("id", filter=submitted)
-        )
-        progress.mine = Row("you", totals["assigned"], totals["submitted"])
-    if membership.can_code or membership.can_read_all_codings:
-        progress.by_dyad = [
-            Row(r["evidence__dyad__name"], r["assigned"], r["submitted"])
-            for r in assignments.values("evidence__dyad__name")
-            .annotate(assigned=Count("id"), submitted=Count("id", filter=submitted))
-            .order_by("evidence__dyad__name")
-        ]
     if membership.can_read_all_codings:
-        progress.by_coder = [
-            Row(r["coder__username"], r["assigned"], r["submitted"])
-            for r in assignments.values("coder__username")
-            .annotate(assigned=Count("id"), submitted=Count("id", filter=submitted))
-            .order_by("coder__username")
-        ]
-        progress.awaiting_adjudication, progress.agreed = cached_for_project(
-            "consensus-counts", project, [], lambda: _consensus_counts(project)
+        # Every coder's work and every item's consensus: aggregates over every assignment and
+        # submitted code of the project, kept as background figures. Reviewers and admins read
+        # the same figures (neither codes); no coder ever reads them.
+        fresh = figures_for("project-progress", project, {})
+        return replace(fresh.value, figures=fresh)
+    progress = Progress(items=Evidence.objects.filter(project=project).count())
+    if membership.can_code:
+        # A coder's own numbers, as they are now (they just submitted): their assignments only.
+        mine = Assignment.objects.filter(evidence__project=project, coder_id=membership.user_id)
+        progress.by_dyad = _rows(mine, "evidence__dyad__name")
+        progress.mine = Row(
+            "you",
+            sum(row.assigned for row in progress.by_dyad),
+            sum(row.submitted for row in progress.by_dyad),
         )
     return progress
 
 
+def every_coders_progress(project: Project) -> Progress:
+    """What reviewers and admins read on the project home: every coder's work by coder and by
+    dyad, and the items awaiting adjudication and with a consensus."""
+    assignments = Assignment.objects.filter(evidence__project=project)
+    awaiting, agreed = _consensus_counts(project)
+    return Progress(
+        items=Evidence.objects.filter(project=project).count(),
+        by_dyad=_rows(assignments, "evidence__dyad__name"),
+        by_coder=_rows(assignments, "coder__username"),
+        awaiting_adjudication=awaiting,
+        agreed=agreed,
+    )
+
+
+def _rows(assignments, label: str) -> list[Row]:
+    """Assigned and submitted counts of ``assignments`` per ``label``, in its order."""
+    submitted = Q(status=Assignment.Status.SUBMITTED)
+    return [
+        Row(r[label], r["assigned"], r["submitted"])
+        for r in assignments.values(label)
+        .annotate(assigned=Count("id"), submitted=Count("id", filter=submitted))
+        .order_by(label)
+    ]
+
+
 def _consensus_counts(project: Project) -> tuple[int, int]:
     """(items awaiting adjudication, items with a consensus): every item's consensus, derived
-    from every submitted code, so kept until the project's data change."""
+    from every submitted code."""
+    items = Evidence.objects.filter(project=project).order_by()
     states = consensus_for(
-        Evidence.objects.filter(project=project).values_list("id", flat=True)
+        items.values_list("id", flat=True), among=items.values_list("id", flat=True)
     ).values()
     awaiting = sum(1 for s in states if s.awaits_adjudication)
     return awaiting, sum(1 for s in states if s.is_coded and not s.awaits_adjudication)

@@ -8,8 +8,9 @@ history (django-simple-history), so no entry point can do what another refuses.
 
 from django.db import transaction
 
+from cases.classification.inputs import classify_dyads, find_dyads
 from cases.lib.versioning import write_versioned
-from cases.models import Criterion, Period, PeriodOverride
+from cases.models import Criterion, Period, PeriodOverride, Project
 from cases.review.adjudication import AdjudicationRefused
 
 
@@ -45,3 +46,25 @@ def set_period_override(
             change={"value": value, "decided_by": reviewer, "rationale": rationale.strip()},
             touched=("decided_at",),
         )
+
+
+def derived_values(project: Project) -> dict[tuple[int, str], int]:
+    """What the project's rule derives for each overridden (period, criterion), before the
+    override: the value its report and exports show as derived. Only the dyads with an override
+    are classified (a dyad's classification reads its own items only); none when there is no
+    override."""
+    dyad_ids = set(
+        PeriodOverride.objects.filter(period__dyad__project=project).values_list(
+            "period__dyad_id", flat=True
+        )
+    )
+    if not dyad_ids:
+        return {}
+    derived = {}
+    dyads = [dyad for dyad in find_dyads(project) if dyad.pk in dyad_ids]
+    for classified in classify_dyads(project, dyads):
+        period_ids = {p.code: p.pk for p in classified.dyad.periods.all()}
+        for result in classified.results:
+            for applied in result.overrides:
+                derived[(period_ids[result.code], applied.code)] = applied.derived
+    return derived

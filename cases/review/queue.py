@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from cases.lib.cache import cached_for_project
 from cases.models import Assignment, Coding, Consensus, Criterion, Dyad, Evidence, Period, Project
 
 ADJUDICATED = Consensus.Method.ADJUDICATED
@@ -88,74 +87,126 @@ def disagreement_queues(
     pair: tuple[str, str] | None = None,
 ) -> dict[str, list[QueueItem]]:
     """Both lists of ``disagreement_queue`` ("awaiting", "decided"), in dyad, date and key
-    order, read in five queries whatever the project's size, and kept until the project's data
-    change (reading every submitted code of a large project takes seconds)."""
-    narrowing = [getattr(dyad, "pk", None), getattr(period, "pk", None), criterion, pair]
-    return cached_for_project(
-        "disagreements",
-        project,
-        narrowing,
-        lambda: _disagreement_queues(project, dyad, period, criterion, pair),
-    )
+    order, every item read: for small projects and tests. The review pages read the ids
+    (``disagreement_ids``) and only the items of the page shown (``queue_items``)."""
+    ids = disagreement_ids(project, dyad=dyad, period=period, criterion=criterion, pair=pair)
+    return {name: queue_items(project, listed) for name, listed in ids.items()}
 
 
-def _disagreement_queues(project, dyad, period, criterion, pair) -> dict[str, list[QueueItem]]:
+def disagreement_ids(
+    project: Project,
+    *,
+    dyad: Dyad | None = None,
+    period: Period | None = None,
+    criterion: str | None = None,
+    pair: tuple[str, str] | None = None,
+) -> dict[str, list[int]]:
+    """The ids of both lists ("awaiting", "decided"), in dyad, date and key order, read in four
+    queries whatever the project's size. This reads every submitted code of the items (seconds
+    on a large project): the pages keep it as background figures (``cases.lib.figure_recipes``)
+    and keep ids only, so a page reads back a few kilobytes and then its own 25 items."""
     evidence = Evidence.objects.filter(project=project)
     if dyad is not None:
         evidence = evidence.filter(dyad=dyad)
     if period is not None:
         evidence = evidence.filter(period=period)
-    rows = list(
-        evidence.order_by("dyad__code", "date_start", "key").values_list(
-            "pk", "key", "dyad__code", "period__code", "period_id", "date", "quote"
-        )
-    )
-    ids = [row[0] for row in rows]
-    sets = _submitted_sets(ids)
-    adjudicated: dict[int, set[str]] = defaultdict(set)
-    for item_id, code in Consensus.objects.filter(
-        evidence_id__in=ids, method=ADJUDICATED
-    ).values_list("evidence_id", "criterion__code"):
-        adjudicated[item_id].add(code)
-    order = dict(
-        Criterion.objects.filter(codebook_id=project.codebook_id).values_list("code", "order")
-    )
-    queues: dict[str, list[QueueItem]] = {"awaiting": [], "decided": []}
-    for pk, key, dyad_code, period_code, period_id, date, quote in rows:
-        item_sets = sets.get(pk, {})
-        item = QueueItem(
-            pk=pk,
-            key=key,
-            dyad=dyad_code,
-            period=period_code,
-            period_id=period_id,
-            date=date,
-            quote=quote,
-            coders=sorted(item_sets),
-            disputed=disputed_codes(item_sets, order),
-            decided=sorted(adjudicated[pk], key=lambda c: order.get(c, 0)),
-        )
-        if pair and not _pair_differs(item_sets, pair, criterion):
+    ids = list(evidence.order_by("dyad__code", "date_start", "key").values_list("pk", flat=True))
+    # The ids go to the database as a subquery: tens of thousands of them in the SQL text
+    # would cost more than the lists.
+    among = evidence.order_by().values("pk")
+    sets = _submitted_sets(among)
+    adjudicated = _adjudicated(among)
+    order = _criterion_order(project)
+    queues: dict[str, list[int]] = {"awaiting": [], "decided": []}
+    for pk in ids:
+        item_sets = sets.get(pk)
+        if item_sets is None and pk not in adjudicated:
+            continue  # nobody submitted it and nothing was decided: in neither list
+        item = _queue_item(pk, item_sets or {}, adjudicated.get(pk, set()), order)
+        if pair and not _pair_differs(item_sets or {}, pair, criterion):
             continue
         if item.awaits_adjudication and (not criterion or criterion in item.pending):
-            queues["awaiting"].append(item)
+            queues["awaiting"].append(pk)
         if item.decided and (not criterion or criterion in item.decided):
-            queues["decided"].append(item)
+            queues["decided"].append(pk)
     return queues
 
 
-def _submitted_sets(ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
-    """item id -> submitted coder -> {criterion code: value}; drafts left out."""
-    submitted = Assignment.objects.filter(
-        evidence_id__in=ids, status=Assignment.Status.SUBMITTED
-    ).values_list("evidence_id", "coder_id", "coder__username")
+def queue_items(project: Project, ids: list[int]) -> list[QueueItem]:
+    """The queue's items of ``ids`` (one page of them), in the order given, as they are now:
+    four queries whatever the project's size. Ids of items deleted since are left out."""
+    rows = {
+        row[0]: row
+        for row in Evidence.objects.filter(project=project, pk__in=ids).values_list(
+            "pk", "key", "dyad__code", "period__code", "period_id", "date", "quote"
+        )
+    }
+    sets = _submitted_sets(ids)
+    adjudicated = _adjudicated(ids)
+    order = _criterion_order(project)
+    items = []
+    for pk in ids:
+        if pk not in rows:
+            continue
+        _, key, dyad_code, period_code, period_id, date, quote = rows[pk]
+        item = _queue_item(pk, sets.get(pk, {}), adjudicated.get(pk, set()), order)
+        item.key, item.dyad, item.period = key, dyad_code, period_code
+        item.period_id, item.date, item.quote = period_id, date, quote
+        items.append(item)
+    return items
+
+
+def _queue_item(pk: int, item_sets: dict, adjudicated: set[str], order: dict) -> QueueItem:
+    """An item's coders, disputed and decided codes; what it shows (key, quote) left empty."""
+    return QueueItem(
+        pk=pk,
+        key="",
+        dyad="",
+        period="",
+        period_id=0,
+        date="",
+        quote="",
+        coders=sorted(item_sets),
+        disputed=disputed_codes(item_sets, order),
+        decided=sorted(adjudicated, key=lambda c: order.get(c, 0)),
+    )
+
+
+def _adjudicated(among) -> dict[int, set[str]]:
+    """item id -> the codes with an adjudicated decision."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for item_id, code in (
+        Consensus.objects.filter(evidence_id__in=among, method=ADJUDICATED)
+        .order_by()
+        .values_list("evidence_id", "criterion__code")
+    ):
+        found[item_id].add(code)
+    return found
+
+
+def _criterion_order(project: Project) -> dict[str, int]:
+    return dict(
+        Criterion.objects.filter(codebook_id=project.codebook_id).values_list("code", "order")
+    )
+
+
+def _submitted_sets(among) -> dict[int, dict[str, dict[str, int]]]:
+    """item id -> submitted coder -> {criterion code: value}; drafts left out. ``among``: the
+    item ids, or a query selecting them."""
+    submitted = (
+        Assignment.objects.filter(evidence_id__in=among, status=Assignment.Status.SUBMITTED)
+        .order_by()
+        .values_list("evidence_id", "coder_id", "coder__username")
+    )
     names = {}
     sets: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
     for item_id, coder_id, username in submitted:
         names[(item_id, coder_id)] = username
         sets[item_id][username] = {}
-    for item_id, coder_id, code, value in Coding.objects.filter(evidence_id__in=ids).values_list(
-        "evidence_id", "coder_id", "criterion__code", "value"
+    for item_id, coder_id, code, value in (
+        Coding.objects.filter(evidence_id__in=among)
+        .order_by()
+        .values_list("evidence_id", "coder_id", "criterion__code", "value")
     ):
         username = names.get((item_id, coder_id))
         if username is not None:
@@ -165,10 +216,14 @@ def _submitted_sets(ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
 
 def next_in_queue(queue: list[QueueItem], after_pk: int) -> QueueItem | None:
     """The item after ``after_pk`` in queue order, else the first other one (the queue wraps)."""
-    others = [item for item in queue if item.pk != after_pk]
-    pks = [item.pk for item in queue]
-    if after_pk in pks:
-        later = queue[pks.index(after_pk) + 1 :]
+    following = next_id([item.pk for item in queue], after_pk)
+    return next((item for item in queue if item.pk == following), None)
+
+
+def next_id(ids: list[int], after_pk: int) -> int | None:
+    """The id after ``after_pk`` in ``ids``, else the first other one (the queue wraps)."""
+    if after_pk in ids:
+        later = ids[ids.index(after_pk) + 1 :]
         if later:
             return later[0]
-    return others[0] if others else None
+    return next((pk for pk in ids if pk != after_pk), None)

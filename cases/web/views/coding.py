@@ -25,7 +25,7 @@ from cases.coding.actions import (
 )
 from cases.coding.actions import save_coding as save_coding_value
 from cases.coding.comparison import comparison_for
-from cases.coding.queue_order import QUEUE_ORDER, place_in_queue
+from cases.coding.queue_order import QUEUE_ORDER, numbered_queue, place_in_queue
 from cases.lib import limits
 from cases.models import Assignment, Coding, Criterion
 from cases.sources.citations import format_item_citation
@@ -53,14 +53,18 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     show = request.GET.get("show", "todo")
     if show not in QUEUE_FILTERS:
         show = "todo"
-    assignments = _my_assignments(project, request.user).select_related("returned_by")
-    counts = assignments.aggregate(
+    assignments = numbered_queue(project, request.user).select_related(
+        "evidence", "evidence__period", "evidence__dyad", "returned_by"
+    )
+    counts = assignments.order_by().aggregate(
         todo=Count("id", filter=QUEUE_FILTERS["todo"]),
         returned=Count("id", filter=QUEUE_FILTERS["returned"]),
         submitted=Count("id", filter=QUEUE_FILTERS["submitted"]),
         all=Count("id"),
     )
-    page = Paginator(assignments.filter(QUEUE_FILTERS[show]), 25).get_page(request.GET.get("page"))
+    paginator = Paginator(assignments.filter(QUEUE_FILTERS[show]), 25)
+    paginator.count = counts[show]  # counted above: no second count of the coder's queue
+    page = paginator.get_page(request.GET.get("page"))
     # The coder's codes on the page's items only (counting them for the whole queue before
     # taking a page of it read every coding of a large project). Codes on retired criteria
     # stay in history, not in the count of the item's codes.

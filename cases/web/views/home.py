@@ -25,5 +25,10 @@ def project_home(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "cases/projects/home.html",
-        {"project": project, "membership": membership, "progress": progress},
+        {
+            "project": project,
+            "membership": membership,
+            "progress": progress,
+            "figures": progress.figures,
+        },
     )

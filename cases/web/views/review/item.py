@@ -22,10 +22,11 @@ from cases.lib.versioning import StaleWrite
 from cases.models import Assignment, Coding, Consensus, Criterion, Evidence
 from cases.review import adjudication
 from cases.review.adjudication import AdjudicationRefused
-from cases.review.queue import disagreement_queues, next_in_queue
+from cases.review.queue import next_id
 from cases.sources.citations import format_item_citation
 from cases.web.collation import sorted_for_reader
 from cases.web.forms.review import DecisionForm, QueueFilterForm, filter_query
+from cases.web.views.review.disagreements import queue_ids
 
 STALE_DECISION = gettext_lazy(
     "Someone changed this item's consensus since this page loaded, so your decision was not "
@@ -161,7 +162,7 @@ def adjudicate_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # decision takes the item out of it, so the next one is the one after this item.
     queue_filters = QueueFilterForm(request.GET, project=project)
     filters = queue_filters.filters()
-    queue = disagreement_queues(project, **queue_filters.narrowing())[filters["show"]]
+    queue = queue_ids(project, queue_filters.narrowing()).value[filters["show"]]
     try:
         adjudication.adjudicate_item(
             evidence=item,
@@ -174,7 +175,8 @@ def adjudicate_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return page(posted=kept, error=STALE_DECISION, status=409)
     except AdjudicationRefused as exc:
         return page(posted=posted, error=str(exc), status=422)
-    following = next_in_queue(queue, item.pk)
+    following_pk = next_id(queue, item.pk)
+    following = Evidence.objects.filter(project=project, pk=following_pk).first()
     query = filter_query(filters)
     if following is None:
         messages.success(

@@ -13,30 +13,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from cases.access import get_project_for
-from cases.classification.inputs import classify_dyads
-from cases.lib.cache import cached_for_project
+from cases.lib.fresh_figures import figures_for
 from cases.lib.versioning import StaleWrite
 from cases.models import Criterion, Period, PeriodOverride, codebook_order
 from cases.review.adjudication import AdjudicationRefused
 from cases.review.overrides import set_period_override
 from cases.web.forms.review import EditOverrideForm, OverrideForm
-
-
-def _derived_values(project) -> dict[tuple[int, str], int]:
-    """What the project's rule derives for each overridden (period, criterion), before the
-    override: the value its report and exports show as derived. Classifying every dyad takes
-    seconds on a large project: kept until the project's data change."""
-    return cached_for_project("override-derived", project, [], lambda: _derive(project))
-
-
-def _derive(project) -> dict[tuple[int, str], int]:
-    derived = {}
-    for classified in classify_dyads(project):
-        period_ids = {p.code: p.pk for p in classified.dyad.periods.all()}
-        for result in classified.results:
-            for applied in result.overrides:
-                derived[(period_ids[result.code], applied.code)] = applied.derived
-    return derived
 
 
 def _form_values(request, project, form: OverrideForm | None, *, refresh: bool) -> dict:
@@ -128,7 +110,11 @@ def overrides(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("period", "period__dyad", "criterion", "decided_by")
         .order_by("period__dyad__code", "period__start_year", *codebook_order(via="criterion__"))
     )
-    derived = _derived_values(project)
+    # What the rule derives classifies the overridden dyads (seconds on a large project): kept
+    # as background figures, shown at once after a write, marked updating. No override, no
+    # figures.
+    fresh = figures_for("override-derived", project, {}) if rows else None
+    derived = fresh.value if fresh else {}
     for row in rows:
         row.derived = derived.get((row.period_id, row.criterion.code))
     return render(
@@ -147,6 +133,7 @@ def overrides(request: HttpRequest, slug: str) -> HttpResponse:
             ).in_codebook_order(),
             "scale": list(project.codebook.scale.all()),
             "error": error,
+            "figures": fresh,
         },
         status=status,
     )
