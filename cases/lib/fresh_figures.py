@@ -26,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,6 +63,21 @@ class Figures:
 # kind -> recipe(project, spec) -> (parts of the cache key, computation)
 Recipe = Callable[[Project, dict], tuple[list, Callable[[], Any]]]
 RECIPES: dict[str, Recipe] = {}
+
+
+# While a page's figures are computed: its project and the fingerprint they will be kept under.
+# A recipe deriving its figures from another page's (``figures_now``) reads that page's for the
+# same data, and the fingerprint is not read again.
+_COMPUTING: ContextVar[tuple[int, str] | None] = ContextVar("figures_computing", default=None)
+
+
+@contextmanager
+def _computing(project_pk: int, fingerprint: str):
+    token = _COMPUTING.set((project_pk, fingerprint))
+    try:
+        yield
+    finally:
+        _COMPUTING.reset(token)
 
 
 def recipe(kind: str):
@@ -140,10 +157,33 @@ def figures_for(kind: str, project: Project, spec: dict) -> Figures:
         if found is not None:
             return Figures(found[1], found[0], True, page)
         return Figures(stale[1], stale[0], False, page)
-    value = compute()
+    with _computing(project.pk, fingerprint):
+        value = compute()
     at = _store(project.pk, page, fingerprint, value)
     _want(project.pk, page, kind, spec)
     return Figures(value, at, True, page)
+
+
+def figures_now(kind: str, project: Project, spec: dict) -> Any:
+    """Another page's figures for the data as they are now, for a recipe that derives its own
+    from them (a chart from its page's figures): those kept if computed, else computed and kept,
+    so the page itself is current too. Never the figures of older data."""
+    _load_recipes()
+    language = translation.get_language()
+    parts, compute = RECIPES[kind](project, {**spec, "language": language})
+    page = page_id(kind, [*parts, language])
+    computing = _COMPUTING.get()
+    if computing is not None and computing[0] == project.pk:
+        fingerprint = computing[1]
+    else:
+        fingerprint = project_fingerprint(project)
+    found = cache.get(_figures_key(project.pk, page, fingerprint))
+    if found is not None:
+        return found[1]
+    with _computing(project.pk, fingerprint):
+        value = compute()
+    _store(project.pk, page, fingerprint, value)
+    return value
 
 
 def is_current(project: Project, page: str) -> bool:
@@ -195,7 +235,9 @@ def recompute(project_pk: int) -> int:
                     # What the page depends on changed (a reader's role, a rule): its reader
                     # will ask for it again under its new name.
                     continue
-                _store(project_pk, page, fingerprint, compute())
+                with _computing(project_pk, fingerprint):
+                    value = compute()
+                _store(project_pk, page, fingerprint, value)
             computed += 1
         except Exception:
             # A page that cannot be computed any more (its dyad or reader is gone) must not stop

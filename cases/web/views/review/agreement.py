@@ -12,13 +12,12 @@ from django.shortcuts import render
 
 from cases.access import get_project_for
 from cases.codebooks.snapshots import versions_of
-from cases.lib.charts import alpha_chart_svg
 from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
 from cases.lib.fresh_figures import Figures, figures_for
 from cases.models import Criterion
-from cases.review.reliability import RELIABLE, TENTATIVE
-from cases.web.chart_words import alpha_chart_words
+from cases.review.reliability import TENTATIVE
 from cases.web.forms.review import ReviewFilterForm, filter_query
+from cases.web.views.figures import figures_image
 
 DRAWS, SEED = AGREEMENT_DRAWS, AGREEMENT_SEED
 
@@ -26,15 +25,16 @@ DRAWS, SEED = AGREEMENT_DRAWS, AGREEMENT_SEED
 def _figures(project, dyad, pair, codebook_version: int | None = None) -> Figures:
     """Every figure of the agreement page: current, or the newest computed while a background
     task brings them up to date (``cases.lib.fresh_figures``)."""
-    return figures_for(
-        "review-agreement",
-        project,
-        {
-            "dyad": dyad.code if dyad else None,
-            "pair": list(pair) if pair else None,
-            "codebook_version": codebook_version,
-        },
-    )
+    return figures_for("review-agreement", project, _spec(dyad, pair, codebook_version))
+
+
+def _spec(dyad, pair, codebook_version: int | None) -> dict:
+    """The recipe's spec of the page's figures and of its chart."""
+    return {
+        "dyad": dyad.code if dyad else None,
+        "pair": list(pair) if pair else None,
+        "codebook_version": codebook_version,
+    }
 
 
 def _codebook_version(request: HttpRequest, project) -> tuple[int | None, list[int], str]:
@@ -234,19 +234,13 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def chart(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chart of the page's figures, drawn once per version of them: current, or the newest
+    drawn while the figures are brought up to date (its headers say which)."""
     project, membership = get_project_for(request.user, slug, need="review")
     filters = ReviewFilterForm(request.GET, project=project).filters()
     version = _codebook_version(request, project)[0]
-    rows = _figures(project, filters["dyad"], filters["pair"], version).value["rows"]
-    return HttpResponse(_chart(rows), content_type="image/svg+xml")
-
-
-def _chart(rows: list[dict]) -> bytes:
-    """The chart of the page's figures rows: alpha and its interval per criterion."""
-    criteria = [line for line in _paired(rows) if line["scope"] == "criterion"]
-    return alpha_chart_svg(
-        criteria,
-        tentative=TENTATIVE,
-        reliable=RELIABLE,
-        words=alpha_chart_words(TENTATIVE, RELIABLE),
+    return figures_image(
+        figures_for(
+            "review-agreement-chart", project, _spec(filters["dyad"], filters["pair"], version)
+        )
     )
