@@ -94,6 +94,19 @@ class SubmittedCodes:
         return [row.get(name) for name in coders]
 
 
+def coders_with_submissions(project: Project) -> list[str]:
+    """The usernames of the coders with a submitted item in the project, sorted: the review
+    pages' coder pairs."""
+    # The database keeps the distinct names: a large project has tens of thousands of
+    # submitted assignments and a handful of coders.
+    return list(
+        Assignment.objects.filter(evidence__project=project, status=Assignment.Status.SUBMITTED)
+        .order_by("coder__username")
+        .values_list("coder__username", flat=True)
+        .distinct()
+    )
+
+
 def resolve_dyad(project: Project, dyad: Dyad | str | None) -> Dyad | None:
     """Accept a Dyad of the project, its code (either order of the states), or None."""
     if dyad is None or isinstance(dyad, Dyad):

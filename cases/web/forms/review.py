@@ -13,20 +13,10 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from cases.lib import limits
-from cases.models import Assignment, Criterion, Dyad, Period, PeriodOverride, Project
+from cases.models import Criterion, Dyad, Period, PeriodOverride, Project
+from cases.review.submitted_codes import coders_with_submissions
 
 # --- the filter bar ------------------------------------------------------------------------
-
-
-def coders_with_submissions(project: Project) -> list[str]:
-    # The database keeps the distinct names: a large project has tens of thousands of
-    # submitted assignments and a handful of coders.
-    return list(
-        Assignment.objects.filter(evidence__project=project, status=Assignment.Status.SUBMITTED)
-        .order_by("coder__username")
-        .values_list("coder__username", flat=True)
-        .distinct()
-    )
 
 
 class ReviewFilterForm(forms.Form):
@@ -48,10 +38,13 @@ class ReviewFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, data, *, project: Project):
+    def __init__(self, data, *, project: Project, coders: list[str] | None = None):
+        """``coders``: the coders with submitted items, when the caller has them (kept as
+        figures: the agreement page's); read here otherwise."""
         super().__init__(data)
         self.dyads = list(Dyad.objects.filter(project=project).order_by("code"))
-        coders = coders_with_submissions(project)
+        if coders is None:
+            coders = coders_with_submissions(project)
         self.pairs = [
             (f"{a},{b}", f"{a} & {b}") for i, a in enumerate(coders) for b in coders[i + 1 :]
         ]

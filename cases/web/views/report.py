@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from cases.access import get_project_for
 from cases.classification.inputs import UnknownDyad, find_dyads
 from cases.classification.rule import VERSIONS
+from cases.lib.cache import fingerprint_once
 from cases.lib.fresh_figures import figures_for
 from cases.reports.compare import compare_table
 from cases.web.views.figures import as_of, figures_image
@@ -30,6 +31,7 @@ def _dyad(project, code: str):
 
 @login_required
 @require_GET
+@fingerprint_once
 def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="read")
     dyad = _dyad(project, code)
@@ -50,6 +52,7 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@fingerprint_once
 def report_json(request: HttpRequest, slug: str, code: str) -> JsonResponse:
     """The report's dict, and whether it is current: ``figures`` holds ``current`` and, when
     not, ``computed_at`` (the report of older data, served while it is recomputed)."""
@@ -61,6 +64,7 @@ def report_json(request: HttpRequest, slug: str, code: str) -> JsonResponse:
 
 @login_required
 @require_GET
+@fingerprint_once
 def report_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The stage over the years as SVG, shown with <img> so the page's CSP is unaffected."""
     project, membership = get_project_for(request.user, slug, need="read")
@@ -77,6 +81,7 @@ def _spec(dyad, membership) -> dict:
 
 @login_required
 @require_GET
+@fingerprint_once
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
     """One row per dyad, one column per distinct period span; each row links to its report."""
     project, membership = get_project_for(request.user, slug, need="read")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
+from cases.lib.cache import fingerprint_once
 from cases.lib.fresh_figures import figures_for
 from cases.models import Assignment, Criterion, Evidence, GoldValue, Membership, Role, Round
 from cases.review.consensus import consensus_for
@@ -75,6 +76,7 @@ def _round_for(request, slug: str, pk: int, need: str = "read"):
 
 
 @login_required
+@fingerprint_once
 def rounds(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug)
     _takes_part(membership)
@@ -112,6 +114,7 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@fingerprint_once
 def trend_chart(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = get_project_for(request.user, slug, need="review")
     return figures_image(figures_for("rounds-trend-chart", project, {}))

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from cases.access import get_project_for
 from cases.codebooks.snapshots import versions_of
+from cases.lib.cache import fingerprint_once
 from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
 from cases.lib.fresh_figures import Figures, figures_for
 from cases.models import Criterion
@@ -35,6 +36,15 @@ def _spec(dyad, pair, codebook_version: int | None) -> dict:
         "pair": list(pair) if pair else None,
         "codebook_version": codebook_version,
     }
+
+
+def _filter_form(request: HttpRequest, project) -> ReviewFilterForm:
+    """The filter bar, its coder pairs made of the coders with submitted items kept as figures
+    (the newest, while they are recomputed). A pair asked for while they are recomputed is
+    checked against the data as they are: its coders may have just submitted their first."""
+    coders = figures_for("submitted-coders", project, {})
+    known = coders.value if coders.current or not request.GET.get("pair") else None
+    return ReviewFilterForm(request.GET, project=project, coders=known)
 
 
 def _codebook_version(request: HttpRequest, project) -> tuple[int | None, list[int], str]:
@@ -185,9 +195,10 @@ def _kappa_matrix(kappas: list[dict]) -> tuple[list[str], list[dict]]:
 
 
 @login_required
+@fingerprint_once
 def agreement(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="review")
-    form = ReviewFilterForm(request.GET, project=project)
+    form = _filter_form(request, project)
     filters = form.filters()
     version, versions, version_problem = _codebook_version(request, project)
     filters["codebook_version"] = version
@@ -233,11 +244,12 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@fingerprint_once
 def chart(request: HttpRequest, slug: str) -> HttpResponse:
     """The chart of the page's figures, drawn once per version of them: current, or the newest
     drawn while the figures are brought up to date (its headers say which)."""
     project, membership = get_project_for(request.user, slug, need="review")
-    filters = ReviewFilterForm(request.GET, project=project).filters()
+    filters = _filter_form(request, project).filters()
     version = _codebook_version(request, project)[0]
     return figures_image(
         figures_for(
