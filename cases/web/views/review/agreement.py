@@ -6,13 +6,18 @@ codes. They come from ``cases.review.reliability``, cached until anything they r
 this module shapes them for the page.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from cases.access import get_project_for
 from cases.codebooks.snapshots import versions_of
-from cases.lib.cache import fingerprint_once
+from cases.lib.cache import CACHE_SECONDS, fingerprint_once
 from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
 from cases.lib.fresh_figures import Figures, figures_for
 from cases.models import Criterion
@@ -203,18 +208,38 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
     version, versions, version_problem = _codebook_version(request, project)
     filters["codebook_version"] = version
     fresh = _figures(project, filters["dyad"], filters["pair"], version)
-    figures = fresh.value
-    lines = _paired(figures["rows"])
+    query = filter_query(filters, codebook_version=version)
     names = dict(
         Criterion.objects.filter(codebook_id=project.codebook_id).values_list("code", "name")
     )
-    criteria = [line for line in lines if line["scope"] == "criterion"]
-    for order, line in enumerate(criteria):
-        line["order"], line["name"] = order, names.get(line["key"], "")
-        line["queue"] = filter_query(filters, criterion=line["key"])
-    criteria, sort = _sorted(criteria, request.GET.get("sort", "code"))
-    overall = next(line for line in lines if line["scope"] == "overall")
-    kappa_coders, kappa_lines = _kappa_matrix(figures["kappas"])
+    sort = request.GET.get("sort", "code")
+    # Rendering the tables of a large codebook costs more than the rest of the page: they are
+    # rendered once per version of the figures and way of reading them, and kept.
+    key = "agreement-html:" + _digest(
+        [
+            project.pk,
+            project.slug,
+            fresh.page,
+            fresh.computed_at,
+            query,
+            sort,
+            sorted(names.items()),
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "cases/review/_agreement_figures.html",
+            {
+                "project": project,
+                "filters": filters,
+                "query": query,
+                "draws": DRAWS,
+                "seed": SEED,
+                **_shaped(fresh.value, filters, names, sort),
+            },
+        )
+        cache.set(key, html, CACHE_SECONDS)
     return render(
         request,
         "cases/review/agreement.html",
@@ -225,22 +250,39 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "problems": [*form.problems(), *([version_problem] if version_problem else [])],
             "codebook_version": version,
             "codebook_versions": versions,
-            "query": filter_query(filters, codebook_version=version),
-            "criteria": criteria,
-            "low_count": sum(1 for line in criteria if line["low"]),
-            "groups": [line for line in lines if line["scope"] == "group"],
-            "overall": overall,
-            "sort": sort,
-            "sort_links": _sort_links(filters, sort),
-            "kappa_coders": kappa_coders,
-            "kappas": kappa_lines,
-            "stages": {**figures["stages"], "text": _three(figures["stages"]["alpha_ordinal"])},
-            "diagnostics": _diagnostics(figures["left_out"], figures["against_consensus"]),
-            "draws": DRAWS,
-            "seed": SEED,
+            "query": query,
+            # Our own template's output, escaped as it was rendered.
+            "figures_html": mark_safe(html),
             "figures": fresh,
         },
     )
+
+
+def _digest(parts: list) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _shaped(figures: dict, filters: dict, names: dict, sort: str) -> dict:
+    """The figures as the page's tables show them, sorted by ``sort``."""
+    lines = _paired(figures["rows"])
+    criteria = [line for line in lines if line["scope"] == "criterion"]
+    for order, line in enumerate(criteria):
+        line["order"], line["name"] = order, names.get(line["key"], "")
+        line["queue"] = filter_query(filters, criterion=line["key"])
+    criteria, sort = _sorted(criteria, sort)
+    kappa_coders, kappa_lines = _kappa_matrix(figures["kappas"])
+    return {
+        "criteria": criteria,
+        "low_count": sum(1 for line in criteria if line["low"]),
+        "groups": [line for line in lines if line["scope"] == "group"],
+        "overall": next(line for line in lines if line["scope"] == "overall"),
+        "sort": sort,
+        "sort_links": _sort_links(filters, sort),
+        "kappa_coders": kappa_coders,
+        "kappas": kappa_lines,
+        "stages": {**figures["stages"], "text": _three(figures["stages"]["alpha_ordinal"])},
+        "diagnostics": _diagnostics(figures["left_out"], figures["against_consensus"]),
+    }
 
 
 @login_required
