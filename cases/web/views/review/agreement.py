@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from cases.access import get_project_for
-from cases.codebooks.snapshots import versions_of
+from cases.codebooks.snapshots import version_numbers
 from cases.lib.cache import CACHE_SECONDS, fingerprint_once
 from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
 from cases.lib.fresh_figures import Figures, figures_for
@@ -55,7 +55,7 @@ def _filter_form(request: HttpRequest, project) -> ReviewFilterForm:
 def _codebook_version(request: HttpRequest, project) -> tuple[int | None, list[int], str]:
     """The codebook version asked for (``?codebook_version=``), the versions there are, and
     what is wrong with the request, if anything (the figures then cover the current criteria)."""
-    known = [v.number for v in versions_of(project.codebook)]
+    known = version_numbers(project.codebook_id)
     raw = request.GET.get("codebook_version", "").strip()
     if not raw:
         return None, known, ""
