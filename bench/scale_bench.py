@@ -153,6 +153,27 @@ def page_plan(slug: str) -> list[dict]:
                 ("assignments", admin, "assignments/"),
             )
         ),
+        # The charts, the report's JSON and the rounds' trend are figures of their own, served
+        # the same way after a write.
+        {
+            "name": "agreement chart (after a write)",
+            "user": reviewer,
+            "url": f"{base}review/agreement.svg",
+            "cold": "write",
+        },
+        {
+            "name": "report JSON (after a write)",
+            "user": reviewer,
+            "url": f"{base}reports/{middle.code}/report.json",
+            "cold": "write",
+        },
+        {
+            "name": "stage chart (after a write)",
+            "user": reviewer,
+            "url": f"{base}reports/{middle.code}/stages.svg",
+            "cold": "write",
+        },
+        {"name": "rounds (after a write)", "user": admin, "url": f"{base}rounds/", "cold": "write"},
     ] + [
         # Every other page a member reads, warm.
         {"name": name, "user": user, "url": path if path.startswith("/") else base + path}

@@ -40,6 +40,13 @@ def versions_of(codebook: Codebook) -> list[CodebookVersion]:
     return [CodebookVersion(codebook=codebook, number=1, snapshot=snapshot_of(codebook))]
 
 
+def version_numbers(codebook_id: int) -> list[int]:
+    """The numbers of ``versions_of``, in one query and without the snapshots: [1] for a
+    codebook that has published none yet."""
+    numbers = CodebookVersion.objects.filter(codebook_id=codebook_id).order_by("number")
+    return list(numbers.values_list("number", flat=True)) or [1]
+
+
 def version_numbered(codebook: Codebook, number: int) -> CodebookVersion | None:
     return next((v for v in versions_of(codebook) if v.number == number), None)
 

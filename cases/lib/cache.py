@@ -17,8 +17,10 @@ members, stage judgments and rounds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
@@ -82,10 +84,51 @@ def _newest_of_project(project: Project, tables) -> list[Any]:
     return found
 
 
+# The fingerprints read while a page is read (``fingerprint_once``): project pk -> digest.
+_READ: ContextVar[dict[int, str] | None] = ContextVar("fingerprints_read", default=None)
+
+
+def fingerprint_once(view: Callable) -> Callable:
+    """A page that reads, and writes nothing its figures read: within it, each project's
+    fingerprint is read once (the figures and the filter bar's choices each key on it; a read
+    is some twenty queries). A write to what a fingerprint reads forgets what was kept
+    (``forget_fingerprints``, from ``cases.lib.fresh_signals``), so a fingerprint read after it
+    is the new one; only GET and HEAD requests keep anything."""
+
+    @functools.wraps(view)
+    def reading(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        token = _READ.set({})
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            _READ.reset(token)
+
+    return reading
+
+
+def forget_fingerprints() -> None:
+    """After a write: the fingerprints kept by a page being read are read again."""
+    kept = _READ.get()
+    if kept:
+        kept.clear()
+
+
 def project_fingerprint(project: Project) -> str:
     """A short hex digest that changes whenever the coding, consensus, evidence, sources,
     periods, codebook, assignments and submissions, members, stage judgments or rounds of
     ``project`` change, and only then: another project's edits leave it as it was."""
+    kept = _READ.get()
+    if kept is not None and project.pk in kept:
+        return kept[project.pk]
+    found = _fingerprint(project)
+    if kept is not None:
+        kept[project.pk] = found
+    return found
+
+
+def _fingerprint(project: Project) -> str:
     items = Evidence.objects.filter(project=project).values("pk")
     periods = Period.objects.filter(dyad__project=project).values("pk")
     rounds = Round.objects.filter(project=project)

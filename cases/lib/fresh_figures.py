@@ -26,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,6 +63,21 @@ class Figures:
 # kind -> recipe(project, spec) -> (parts of the cache key, computation)
 Recipe = Callable[[Project, dict], tuple[list, Callable[[], Any]]]
 RECIPES: dict[str, Recipe] = {}
+
+
+# While a page's figures are computed: its project and the fingerprint they will be kept under.
+# A recipe deriving its figures from another page's (``figures_now``) reads that page's for the
+# same data, and the fingerprint is not read again.
+_COMPUTING: ContextVar[tuple[int, str] | None] = ContextVar("figures_computing", default=None)
+
+
+@contextmanager
+def _computing(project_pk: int, fingerprint: str):
+    token = _COMPUTING.set((project_pk, fingerprint))
+    try:
+        yield
+    finally:
+        _COMPUTING.reset(token)
 
 
 def recipe(kind: str):
@@ -105,9 +122,11 @@ def _store(project_pk: int, page: str, fingerprint: str, value: Any) -> datetime
     return at
 
 
-def _want(project_pk: int, page: str, kind: str, spec: dict) -> None:
-    """Put the page on the project's list of pages to recompute after a write (it is read)."""
-    wanted = cache.get(_wanted_key(project_pk)) or {}
+def _want(project_pk: int, page: str, kind: str, spec: dict, wanted: dict | None = None) -> None:
+    """Put the page on the project's list of pages to recompute after a write (it is read).
+    ``wanted``: the list, when the caller has just read it."""
+    if wanted is None:
+        wanted = cache.get(_wanted_key(project_pk)) or {}
     if page in wanted:
         return
     wanted[page] = (kind, spec)
@@ -127,23 +146,58 @@ def figures_for(kind: str, project: Project, spec: dict) -> Figures:
     parts, compute = RECIPES[kind](project, spec)
     page = page_id(kind, [*parts, language])
     fingerprint = project_fingerprint(project)
-    found = cache.get(_figures_key(project.pk, page, fingerprint))
+    # A read of the cache is a query with the database cache: the keys are read together.
+    current_key, newest_key = (
+        _figures_key(project.pk, page, fingerprint),
+        _newest_key(project.pk, page),
+    )
+    kept = cache.get_many([current_key, newest_key])
+    found = kept.get(current_key)
     if found is not None:
         return Figures(found[1], found[0], True, page)
-    newest = cache.get(_newest_key(project.pk, page))
-    stale = cache.get(_figures_key(project.pk, page, newest)) if newest else None
+    newest = kept.get(newest_key)
+    stale_key, wanted_key = _figures_key(project.pk, page, newest), _wanted_key(project.pk)
+    pending_key = _pending_key(project.pk)
+    kept = cache.get_many([stale_key, wanted_key, pending_key]) if newest else {}
+    stale = kept.get(stale_key)
     if stale is not None:
-        _want(project.pk, page, kind, spec)
-        request_recomputation(project.pk)
-        # The immediate backend has recomputed in the call above; a queue has not yet.
-        found = cache.get(_figures_key(project.pk, page, fingerprint))
-        if found is not None:
-            return Figures(found[1], found[0], True, page)
+        _want(project.pk, page, kind, spec, kept.get(wanted_key) or {})
+        # Most readers of stale figures find their recomputation asked for already (by the
+        # write, or an earlier reader): no attempt to add it again.
+        if pending_key not in kept:
+            request_recomputation(project.pk)
+            # The immediate backend has recomputed in the call above; a queue has not yet.
+            found = cache.get(_figures_key(project.pk, page, fingerprint))
+            if found is not None:
+                return Figures(found[1], found[0], True, page)
         return Figures(stale[1], stale[0], False, page)
-    value = compute()
+    with _computing(project.pk, fingerprint):
+        value = compute()
     at = _store(project.pk, page, fingerprint, value)
     _want(project.pk, page, kind, spec)
     return Figures(value, at, True, page)
+
+
+def figures_now(kind: str, project: Project, spec: dict) -> Any:
+    """Another page's figures for the data as they are now, for a recipe that derives its own
+    from them (a chart from its page's figures): those kept if computed, else computed and kept,
+    so the page itself is current too. Never the figures of older data."""
+    _load_recipes()
+    language = translation.get_language()
+    parts, compute = RECIPES[kind](project, {**spec, "language": language})
+    page = page_id(kind, [*parts, language])
+    computing = _COMPUTING.get()
+    if computing is not None and computing[0] == project.pk:
+        fingerprint = computing[1]
+    else:
+        fingerprint = project_fingerprint(project)
+    found = cache.get(_figures_key(project.pk, page, fingerprint))
+    if found is not None:
+        return found[1]
+    with _computing(project.pk, fingerprint):
+        value = compute()
+    _store(project.pk, page, fingerprint, value)
+    return value
 
 
 def is_current(project: Project, page: str) -> bool:
@@ -195,7 +249,9 @@ def recompute(project_pk: int) -> int:
                     # What the page depends on changed (a reader's role, a rule): its reader
                     # will ask for it again under its new name.
                     continue
-                _store(project_pk, page, fingerprint, compute())
+                with _computing(project_pk, fingerprint):
+                    value = compute()
+                _store(project_pk, page, fingerprint, value)
             computed += 1
         except Exception:
             # A page that cannot be computed any more (its dyad or reader is gone) must not stop
@@ -209,13 +265,17 @@ def recompute(project_pk: int) -> int:
     return computed
 
 
+# The figures of one dyad (spec: its pk as "dyad"): its report, the report's JSON, its chart.
+DYAD_PAGES = ("dyad-report-article", "dyad-report", "dyad-stage-chart")
+
+
 def _in_order(wanted: dict, affected: set) -> list:
     """The project-wide pages first (agreement, comparison), then the reports of the dyads
     written to, then the other reports; the most recently read first within each."""
 
     def rank(entry) -> int:
         kind, spec = entry[1]
-        if kind != "dyad-report-article":
+        if kind not in DYAD_PAGES:
             return 0
         return 1 if spec.get("dyad") in affected else 2
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from cases.lib.cache import forget_fingerprints
 from cases.lib.fresh_figures import request_recomputation
 from cases.models import (
     Assignment,
@@ -124,6 +125,7 @@ def _projects_of(instance) -> list[tuple[int, int | None]]:
 def _written(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # fixtures being loaded
+    forget_fingerprints()
     if isinstance(instance, (Criterion, ScaleValue)):
         _ask_for_codebook(instance.codebook_id)
     else:
@@ -132,6 +134,7 @@ def _written(sender, instance, **kwargs) -> None:
 
 def _round_members_changed(sender, instance, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Round):
+        forget_fingerprints()
         _ask([(instance.project_id, None)])
 
 

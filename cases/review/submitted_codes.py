@@ -13,9 +13,10 @@ from itertools import chain
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Subquery
 
 from cases.codebooks.snapshots import codes_in_version
-from cases.models import Assignment, Coding, Criterion, Dyad, Project, ScaleValue
+from cases.models import Assignment, Coding, Criterion, Dyad, Evidence, Project, ScaleValue
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,28 @@ class SubmittedCodes:
         """Each coder's row in ``submitted``, None for a coder who submitted nothing."""
         row = {name: i for i, name in enumerate(self.coders)}
         return [row.get(name) for name in coders]
+
+
+def coders_with_submissions(project: Project) -> list[str]:
+    """The usernames of the coders with a submitted item in the project, sorted: the review
+    pages' coder pairs."""
+    # A large project has tens of thousands of submitted assignments and a handful of coders:
+    # each user is asked whether one submitted assignment of theirs is in the project, going
+    # down their assignments and stopping at the first (a distinct over every assignment of the
+    # project read them all). The item's project is looked up one row at a time: joined, the
+    # database would read every item of the project first.
+    project_of = Evidence.objects.filter(pk=OuterRef("evidence_id")).order_by().values("project_id")
+    submitted = (
+        Assignment.objects.filter(coder_id=OuterRef("pk"), status=Assignment.Status.SUBMITTED)
+        .annotate(of_project=Subquery(project_of[:1]))
+        .filter(of_project=project.pk)
+    )
+    return list(
+        get_user_model()
+        .objects.filter(Exists(submitted))
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
 
 
 def resolve_dyad(project: Project, dyad: Dyad | str | None) -> Dyad | None:

@@ -154,7 +154,15 @@ def round_agreement(round_: Round) -> list[dict[str, Any]] | None:
 def rounds_trend(project, rounds: list[Round]) -> list[dict[str, Any]]:
     """The overall agreement of each round, in the order given: its name, kind and status,
     and the overall application and value rows (None when it has fewer than two coders).
-    The codes are read once for every round."""
+    The codes are read once for every round. Cached until anything they read changes."""
+    parts, compute = trend_recipe(project, rounds)
+    return cached_for_project("rounds-trend", project, parts, compute)
+
+
+def trend_recipe(project, rounds: list[Round]) -> tuple[list, Any]:
+    """What the trend of ``rounds`` depends on besides the project's data (each round's name,
+    kind, status, coders and items), and its computation: for ``rounds_trend`` and for the
+    figures recomputed in the background (``cases.lib.figure_recipes``)."""
     shapes = _shapes(rounds)
     described = [(r.pk, r.name, r.kind, r.status, *shapes[r.pk]) for r in rounds]
 
@@ -178,6 +186,4 @@ def rounds_trend(project, rounds: list[Round]) -> list[dict[str, Any]]:
             )
         return found
 
-    return cached_for_project(
-        "rounds-trend", project, [described, DRAWS, SEED, FIGURES_VERSION], compute
-    )
+    return [described, DRAWS, SEED, FIGURES_VERSION], compute

@@ -381,3 +381,31 @@ def test_the_cached_article_sits_inside_the_page_without_template_syntax(project
         assert page.count('<article class="report">') == 1
         assert "<title>France–Germany · report" in page
         assert not any(mark in page for mark in ("{#", "#}", "{%", "%}", "{{", "}}"))
+
+
+def test_a_reading_page_reads_the_fingerprint_once_and_again_after_a_write(project):
+    """``fingerprint_once``: within a GET, the second look costs no query; a write made in the
+    request forgets what was kept, so the next look sees the new data; a POST keeps nothing."""
+    from django.test import RequestFactory
+
+    from cases.lib.cache import fingerprint_once
+
+    seen = {}
+
+    @fingerprint_once
+    def page(request):
+        seen["first"] = project_fingerprint(project)
+        with CaptureQueriesContext(connection) as again:
+            seen["again"] = project_fingerprint(project)
+        seen["again_queries"] = len(again)
+        edit_coding(project)
+        seen["after_a_write"] = project_fingerprint(project)
+        return None
+
+    page(RequestFactory().get("/"))
+    assert seen["again"] == seen["first"] and seen["again_queries"] == 0
+    assert seen["after_a_write"] != seen["first"]
+    assert seen["after_a_write"] == project_fingerprint(project)  # outside: read afresh
+
+    page(RequestFactory().post("/"))
+    assert seen["again_queries"] > 0

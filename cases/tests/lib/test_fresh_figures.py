@@ -3,6 +3,8 @@ before it, marked "updating", at once; the database queue's worker recomputes th
 reader is shown the new figures, unmarked. Real commits (``transactional_db``), so the writes'
 commit callbacks enqueue the task as they do in production, and the real worker runs it."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -217,3 +219,120 @@ def test_figures_are_kept_and_recomputed_in_the_language_they_were_read_in(queue
     assert again.context["figures"].current
     assert b"Verdicts by period" in again.content
     assert "Döneme göre hükümler" not in again.content.decode()
+
+
+# --- the charts, the report's JSON and the rounds' trend ---------------------------------------
+
+
+def without_figures(answer) -> dict:
+    data = answer.json()
+    data.pop("figures")
+    return data
+
+
+def test_charts_json_and_trend_are_served_older_and_marked_until_the_worker_recomputes_them(
+    queued,
+):
+    from cases.models import Evidence
+    from cases.reports.stage_chart import dyad_stage_chart
+    from cases.review.charts import agreement_chart_svg, rounds_trend_svg
+    from cases.review.rounds.actions import create_round
+    from cases.review.rounds.figures import rounds_trend
+
+    project = queued
+    create_round(
+        project=project,
+        name="Production 1",
+        kind="production",
+        reference="consensus",
+        coders=list(User.objects.filter(username__in=["carl", "cleo"])),
+        created_by=User.objects.get(username="rita"),
+        items=list(Evidence.objects.filter(project=project)),
+    )
+    run_worker()
+    rita = client_of("rita")
+    slug = project.slug
+    chart = reverse("cases:review_agreement_chart", args=[slug])
+    json_url = reverse("cases:report_json", args=[slug, "FRA-DEU"])
+    stages = reverse("cases:report_chart", args=[slug, "FRA-DEU"])
+    rounds = reverse("cases:rounds", args=[slug])
+    trend = reverse("cases:rounds_trend_chart", args=[slug])
+
+    first = {url: rita.get(url) for url in (chart, json_url, stages, rounds, trend)}
+    for url in (chart, stages, trend):
+        assert first[url]["X-Figures-Current"] == "true"
+        assert "X-Figures-As-Of" not in first[url]  # current figures carry no time
+    assert first[json_url].json()["figures"] == {"current": True, "computed_at": None}
+    assert first[rounds].context["figures"].current
+
+    agree_on_e1(project)
+    stale = {url: rita.get(url) for url in (chart, json_url, stages, rounds, trend)}
+    for url in (chart, stages, trend):
+        assert stale[url]["X-Figures-Current"] == "false"
+        assert stale[url]["X-Figures-As-Of"].endswith("Z")
+        assert stale[url].content == first[url].content  # the figures of before the write
+    marked = stale[json_url].json()["figures"]
+    assert marked["current"] is False and marked["computed_at"].endswith("Z")
+    assert without_figures(stale[json_url]) == without_figures(first[json_url])
+    assert not stale[rounds].context["figures"].current
+    assert b"Updating" in stale[rounds].content
+    assert stale[rounds].context["trend"] == first[rounds].context["trend"]
+
+    run_worker()
+    fresh = {url: rita.get(url) for url in (chart, json_url, stages, rounds, trend)}
+    for url in (chart, stages, trend):
+        assert fresh[url]["X-Figures-Current"] == "true"
+        assert "X-Figures-As-Of" not in fresh[url]
+    assert fresh[json_url].json()["figures"] == {"current": True, "computed_at": None}
+    assert b"Updating" not in fresh[rounds].content
+    # The values of a computation afresh, from the data as they are now.
+    figures = agreement_figures(project, draws=AGREEMENT_DRAWS, seed=AGREEMENT_SEED)
+    assert fresh[chart].content == agreement_chart_svg(figures["rows"])
+    assert fresh[chart].content != first[chart].content
+    membership = Membership.objects.get(project=project, user__username="rita")
+    dyad = Dyad.objects.get(project=project, code="FRA-DEU")
+    built = build_report(project, dyad, membership, visibility=visibility_for(membership))
+    assert without_figures(fresh[json_url]) == json.loads(json.dumps(built))
+    assert fresh[stages].content.decode() == dyad_stage_chart(
+        project, dyad, visibility_for(membership)
+    )
+    every = list(project.rounds.order_by("opened_at", "pk"))
+    assert fresh[rounds].context["figures"].value == rounds_trend(project, every)
+    assert fresh[trend].content == rounds_trend_svg(rounds_trend(project, every))
+
+
+def test_after_a_write_each_reader_is_served_the_older_figures_of_their_own_audience(queued):
+    """Blindness holds for the figures served while recomputed: a coder is served the report
+    and the chart computed for their audience, never a reviewer's."""
+    project = queued
+    carl, rita = client_of("carl"), client_of("rita")
+    json_url = reverse("cases:report_json", args=[project.slug, "FRA-DEU"])
+    stages = reverse("cases:report_chart", args=[project.slug, "FRA-DEU"])
+    before = {who: (c.get(json_url), c.get(stages)) for who, c in (("carl", carl), ("rita", rita))}
+    assert before["carl"][0].json()["audience"] != before["rita"][0].json()["audience"]
+
+    agree_on_e1(project)
+    for who, client in (("carl", carl), ("rita", rita)):
+        data, chart = client.get(json_url), client.get(stages)
+        assert data.json()["figures"]["current"] is False
+        assert without_figures(data) == without_figures(before[who][0])
+        assert chart.content == before[who][1].content
+    membership = Membership.objects.get(project=project, user__username="carl")
+    dyad = Dyad.objects.get(project=project, code="FRA-DEU")
+    own = build_report(project, dyad, membership, visibility=visibility_for(membership))
+    run_worker()
+    assert without_figures(carl.get(json_url)) == json.loads(json.dumps(own))
+
+
+def test_a_chart_read_first_keeps_its_page_figures_current_too(queued):
+    """The chart is drawn from its page's figures for the data as they are: read before the
+    page, it computes them once and keeps them for the page."""
+    project = queued
+    rita = client_of("rita")
+    chart = rita.get(reverse("cases:review_agreement_chart", args=[project.slug]))
+    assert chart["X-Figures-Current"] == "true"
+    page = rita.get(reverse("cases:review_agreement", args=[project.slug]))
+    assert page.context["figures"].current
+    assert page.context["figures"].value == agreement_figures(
+        project, draws=AGREEMENT_DRAWS, seed=AGREEMENT_SEED
+    )

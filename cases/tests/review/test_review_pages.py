@@ -670,8 +670,12 @@ def test_every_review_page_runs_a_bounded_number_of_queries(
     # cache, reads and writes of the cache table: the figures, the pointer to the newest figures
     # of the page and the list of pages the background recomputation keeps up to date.
     pages = [
-        (url("review_agreement"), 64),  # and the codebook's versions for the filter
-        (url("review_agreement_chart"), 63),  # and the codebook's versions
+        # and the codebook's versions for the filter; its first view also keeps the coder pairs
+        # of the filter as figures and its rendered tables
+        (url("review_agreement"), 90),
+        # and the codebook's versions; its first view keeps the page's figures it is drawn from
+        # as well as its own drawing, and the filter's coder pairs
+        (url("review_agreement_chart"), 95),
         # The disagreement queues' ids are background figures (as the agreement's), then the
         # page reads its own items; so are the values derived under the overrides.
         (url("review_disagreements"), 65),

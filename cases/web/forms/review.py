@@ -10,42 +10,13 @@ beyond its form is checked by the writes themselves (``cases.review.adjudication
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy
 
 from cases.lib import limits
-from cases.models import (
-    Assignment,
-    Criterion,
-    Dyad,
-    Evidence,
-    Period,
-    PeriodOverride,
-    Project,
-)
+from cases.models import Criterion, Dyad, Period, PeriodOverride, Project
+from cases.review.submitted_codes import coders_with_submissions
 
 # --- the filter bar ------------------------------------------------------------------------
-
-
-def coders_with_submissions(project: Project) -> list[str]:
-    # A large project has tens of thousands of submitted assignments and a handful of coders:
-    # each user is asked whether one submitted assignment of theirs is in the project, going
-    # down their assignments and stopping at the first (a distinct over every assignment of the
-    # project read them all). The item's project is looked up one row at a time: joined, the
-    # database would read every item of the project first.
-    project_of = Evidence.objects.filter(pk=OuterRef("evidence_id")).order_by().values("project_id")
-    submitted = (
-        Assignment.objects.filter(coder_id=OuterRef("pk"), status=Assignment.Status.SUBMITTED)
-        .annotate(of_project=Subquery(project_of[:1]))
-        .filter(of_project=project.pk)
-    )
-    return list(
-        get_user_model()
-        .objects.filter(Exists(submitted))
-        .order_by("username")
-        .values_list("username", flat=True)
-    )
 
 
 class ReviewFilterForm(forms.Form):
@@ -67,10 +38,13 @@ class ReviewFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, data, *, project: Project):
+    def __init__(self, data, *, project: Project, coders: list[str] | None = None):
+        """``coders``: the coders with submitted items, when the caller has them (kept as
+        figures: the agreement page's); read here otherwise."""
         super().__init__(data)
         self.dyads = list(Dyad.objects.filter(project=project).order_by("code"))
-        coders = coders_with_submissions(project)
+        if coders is None:
+            coders = coders_with_submissions(project)
         self.pairs = [
             (f"{a},{b}", f"{a} & {b}") for i, a in enumerate(coders) for b in coders[i + 1 :]
         ]

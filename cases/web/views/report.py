@@ -6,23 +6,18 @@ decided in ``cases.reports.audience.audience_for``, never here. The pages show c
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from cases.access import get_project_for
-from cases.classification.inputs import UnknownDyad, classify_dyads, find_dyads
+from cases.classification.inputs import UnknownDyad, find_dyads
 from cases.classification.rule import VERSIONS
-from cases.lib.cache import cached_for_project
+from cases.lib.cache import fingerprint_once
 from cases.lib.fresh_figures import figures_for
-from cases.models import Coupling, Evidence, Stage
-from cases.reports.build import cached_report
-from cases.reports.chart import stage_chart_svg
 from cases.reports.compare import compare_table
-from cases.visibility import visibility_for
+from cases.web.views.figures import as_of, figures_image
 
 DYADS_PER_PAGE = 50
 
@@ -36,14 +31,11 @@ def _dyad(project, code: str):
 
 @login_required
 @require_GET
+@fingerprint_once
 def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="read")
     dyad = _dyad(project, code)
-    figures = figures_for(
-        "dyad-report-article",
-        project,
-        {"dyad": dyad.pk, "member": membership.pk if membership else None},
-    )
+    figures = figures_for("dyad-report-article", project, _spec(dyad, membership))
     return render(
         request,
         "cases/reports/report.html",
@@ -60,30 +52,36 @@ def report(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@fingerprint_once
 def report_json(request: HttpRequest, slug: str, code: str) -> JsonResponse:
+    """The report's dict, and whether it is current: ``figures`` holds ``current`` and, when
+    not, ``computed_at`` (the report of older data, served while it is recomputed)."""
     project, membership = get_project_for(request.user, slug, need="read")
-    data = cached_report(project, _dyad(project, code), membership)
+    figures = figures_for("dyad-report", project, _spec(_dyad(project, code), membership))
+    data = {**figures.value, "figures": {"current": figures.current, "computed_at": as_of(figures)}}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required
 @require_GET
+@fingerprint_once
 def report_chart(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The stage over the years as SVG, shown with <img> so the page's CSP is unaffected."""
     project, membership = get_project_for(request.user, slug, need="read")
-    dyad = _dyad(project, code)
-    visibility = visibility_for(membership)
-    svg = cached_for_project(
-        "dyad-chart",
-        project,
-        [dyad.pk, visibility.cache_part, project.rule_version],
-        lambda: _chart(project, dyad, visibility),
+    return figures_image(
+        figures_for("dyad-stage-chart", project, _spec(_dyad(project, code), membership))
     )
-    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _spec(dyad, membership) -> dict:
+    """The recipes' spec of one dyad's report, JSON and chart, for one reader: what the reader
+    may see is derived from their membership in the recipe, and is part of the figures' key."""
+    return {"dyad": dyad.pk, "member": membership.pk if membership else None}
 
 
 @login_required
 @require_GET
+@fingerprint_once
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
     """One row per dyad, one column per distinct period span; each row links to its report."""
     project, membership = get_project_for(request.user, slug, need="read")
@@ -121,32 +119,5 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
                 {"version": v, "name": r.name, "current": r is rule, "own": r is project.rule}
                 for v, r in VERSIONS.items()
             ],
-        },
-    )
-
-
-def _chart(project, dyad, visibility) -> str:
-    """The dyad's rule verdicts per period, drawn up to its latest evidence."""
-    (classified,) = classify_dyads(project, [dyad], visibility=visibility)
-    periods = classified.results
-    latest = Evidence.objects.filter(dyad=dyad).aggregate(last=Max("date_end"))["last"]
-    starts = [p.start_year for p in periods]
-    last_year = max([latest.year] if latest else [], default=max(starts, default=0))
-    return stage_chart_svg(
-        [
-            {
-                "code": p.code,
-                "start_year": p.start_year,
-                "end_year": p.end_year,
-                "stage": p.stage,
-                "coupling": p.coupling,
-            }
-            for p in periods
-        ],
-        last_year,
-        words={
-            **{stage.value: str(stage.label) for stage in Stage},
-            **{coupling.value: str(coupling.label) for coupling in Coupling},
-            "year": gettext("year"),
         },
     )

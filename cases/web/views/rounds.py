@@ -25,10 +25,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cases.access import get_project_for
-from cases.lib.trend_chart import trend_chart_svg
+from cases.lib.cache import fingerprint_once
+from cases.lib.fresh_figures import figures_for
 from cases.models import Assignment, Criterion, Evidence, GoldValue, Membership, Role, Round
 from cases.review.consensus import consensus_for
-from cases.review.reliability import RELIABLE, TENTATIVE
+from cases.review.reliability import TENTATIVE
 from cases.review.rounds.actions import (
     RoundRefused,
     close_round,
@@ -36,10 +37,10 @@ from cases.review.rounds.actions import (
     items_without_gold,
     record_gold,
 )
-from cases.review.rounds.figures import coder_scores, round_agreement, rounds_trend
-from cases.web.chart_words import trend_chart_words
+from cases.review.rounds.figures import coder_scores, round_agreement
 from cases.web.collation import sorted_for_reader
 from cases.web.forms.rounds import NOT_CODED, GoldForm, RoundForm
+from cases.web.views.figures import figures_image
 
 ROUNDS_PER_PAGE, ITEMS_PER_PAGE, DIFFERENCES_PER_PAGE = 20, 25, 50
 
@@ -75,6 +76,7 @@ def _round_for(request, slug: str, pk: int, need: str = "read"):
 
 
 @login_required
+@fingerprint_once
 def rounds(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug)
     _takes_part(membership)
@@ -86,35 +88,36 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
         n_items=Count("items", distinct=True), n_coders=Count("coders", distinct=True)
     ).order_by("-opened_at", "-pk")
     page = Paginator(listed, ROUNDS_PER_PAGE).get_page(request.GET.get("page"))
-    trend = None
+    trend = figures = None
     if membership.can_review:
-        every = list(Round.objects.filter(project=project).order_by("opened_at", "pk"))
+        # Current, or the newest computed while a background task recomputes them.
+        figures = figures_for("rounds-trend", project, {})
         trend = [
             {
                 **line,
                 "application_text": _text((line["application"] or {}).get("alpha")),
                 "value_text": _text((line["value"] or {}).get("alpha")),
             }
-            for line in rounds_trend(project, every)
+            for line in figures.value
         ]
     return render(
         request,
         "cases/rounds/list.html",
-        {"project": project, "membership": membership, "page": page, "trend": trend},
+        {
+            "project": project,
+            "membership": membership,
+            "page": page,
+            "trend": trend,
+            "figures": figures,
+        },
     )
 
 
 @login_required
+@fingerprint_once
 def trend_chart(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = get_project_for(request.user, slug, need="review")
-    every = list(Round.objects.filter(project=project).order_by("opened_at", "pk"))
-    svg = trend_chart_svg(
-        rounds_trend(project, every),
-        tentative=TENTATIVE,
-        reliable=RELIABLE,
-        words=trend_chart_words(TENTATIVE, RELIABLE),
-    )
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return figures_image(figures_for("rounds-trend-chart", project, {}))
 
 
 # --- opening a round -----------------------------------------------------------------------

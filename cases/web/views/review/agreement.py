@@ -6,19 +6,24 @@ codes. They come from ``cases.review.reliability``, cached until anything they r
 this module shapes them for the page.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from cases.access import get_project_for
-from cases.codebooks.snapshots import versions_of
-from cases.lib.charts import alpha_chart_svg
+from cases.codebooks.snapshots import version_numbers
+from cases.lib.cache import CACHE_SECONDS, fingerprint_once
 from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
 from cases.lib.fresh_figures import Figures, figures_for
 from cases.models import Criterion
-from cases.review.reliability import RELIABLE, TENTATIVE
-from cases.web.chart_words import alpha_chart_words
+from cases.review.reliability import TENTATIVE
 from cases.web.forms.review import ReviewFilterForm, filter_query
+from cases.web.views.figures import figures_image
 
 DRAWS, SEED = AGREEMENT_DRAWS, AGREEMENT_SEED
 
@@ -26,21 +31,31 @@ DRAWS, SEED = AGREEMENT_DRAWS, AGREEMENT_SEED
 def _figures(project, dyad, pair, codebook_version: int | None = None) -> Figures:
     """Every figure of the agreement page: current, or the newest computed while a background
     task brings them up to date (``cases.lib.fresh_figures``)."""
-    return figures_for(
-        "review-agreement",
-        project,
-        {
-            "dyad": dyad.code if dyad else None,
-            "pair": list(pair) if pair else None,
-            "codebook_version": codebook_version,
-        },
-    )
+    return figures_for("review-agreement", project, _spec(dyad, pair, codebook_version))
+
+
+def _spec(dyad, pair, codebook_version: int | None) -> dict:
+    """The recipe's spec of the page's figures and of its chart."""
+    return {
+        "dyad": dyad.code if dyad else None,
+        "pair": list(pair) if pair else None,
+        "codebook_version": codebook_version,
+    }
+
+
+def _filter_form(request: HttpRequest, project) -> ReviewFilterForm:
+    """The filter bar, its coder pairs made of the coders with submitted items kept as figures
+    (the newest, while they are recomputed). A pair asked for while they are recomputed is
+    checked against the data as they are: its coders may have just submitted their first."""
+    coders = figures_for("submitted-coders", project, {})
+    known = coders.value if coders.current or not request.GET.get("pair") else None
+    return ReviewFilterForm(request.GET, project=project, coders=known)
 
 
 def _codebook_version(request: HttpRequest, project) -> tuple[int | None, list[int], str]:
     """The codebook version asked for (``?codebook_version=``), the versions there are, and
     what is wrong with the request, if anything (the figures then cover the current criteria)."""
-    known = [v.number for v in versions_of(project.codebook)]
+    known = version_numbers(project.codebook_id)
     raw = request.GET.get("codebook_version", "").strip()
     if not raw:
         return None, known, ""
@@ -185,25 +200,46 @@ def _kappa_matrix(kappas: list[dict]) -> tuple[list[str], list[dict]]:
 
 
 @login_required
+@fingerprint_once
 def agreement(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = get_project_for(request.user, slug, need="review")
-    form = ReviewFilterForm(request.GET, project=project)
+    form = _filter_form(request, project)
     filters = form.filters()
     version, versions, version_problem = _codebook_version(request, project)
     filters["codebook_version"] = version
     fresh = _figures(project, filters["dyad"], filters["pair"], version)
-    figures = fresh.value
-    lines = _paired(figures["rows"])
+    query = filter_query(filters, codebook_version=version)
     names = dict(
         Criterion.objects.filter(codebook_id=project.codebook_id).values_list("code", "name")
     )
-    criteria = [line for line in lines if line["scope"] == "criterion"]
-    for order, line in enumerate(criteria):
-        line["order"], line["name"] = order, names.get(line["key"], "")
-        line["queue"] = filter_query(filters, criterion=line["key"])
-    criteria, sort = _sorted(criteria, request.GET.get("sort", "code"))
-    overall = next(line for line in lines if line["scope"] == "overall")
-    kappa_coders, kappa_lines = _kappa_matrix(figures["kappas"])
+    sort = request.GET.get("sort", "code")
+    # Rendering the tables of a large codebook costs more than the rest of the page: they are
+    # rendered once per version of the figures and way of reading them, and kept.
+    key = "agreement-html:" + _digest(
+        [
+            project.pk,
+            project.slug,
+            fresh.page,
+            fresh.computed_at,
+            query,
+            sort,
+            sorted(names.items()),
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "cases/review/_agreement_figures.html",
+            {
+                "project": project,
+                "filters": filters,
+                "query": query,
+                "draws": DRAWS,
+                "seed": SEED,
+                **_shaped(fresh.value, filters, names, sort),
+            },
+        )
+        cache.set(key, html, CACHE_SECONDS)
     return render(
         request,
         "cases/review/agreement.html",
@@ -214,39 +250,51 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "problems": [*form.problems(), *([version_problem] if version_problem else [])],
             "codebook_version": version,
             "codebook_versions": versions,
-            "query": filter_query(filters, codebook_version=version),
-            "criteria": criteria,
-            "low_count": sum(1 for line in criteria if line["low"]),
-            "groups": [line for line in lines if line["scope"] == "group"],
-            "overall": overall,
-            "sort": sort,
-            "sort_links": _sort_links(filters, sort),
-            "kappa_coders": kappa_coders,
-            "kappas": kappa_lines,
-            "stages": {**figures["stages"], "text": _three(figures["stages"]["alpha_ordinal"])},
-            "diagnostics": _diagnostics(figures["left_out"], figures["against_consensus"]),
-            "draws": DRAWS,
-            "seed": SEED,
+            "query": query,
+            # Our own template's output, escaped as it was rendered.
+            "figures_html": mark_safe(html),
             "figures": fresh,
         },
     )
 
 
+def _digest(parts: list) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _shaped(figures: dict, filters: dict, names: dict, sort: str) -> dict:
+    """The figures as the page's tables show them, sorted by ``sort``."""
+    lines = _paired(figures["rows"])
+    criteria = [line for line in lines if line["scope"] == "criterion"]
+    for order, line in enumerate(criteria):
+        line["order"], line["name"] = order, names.get(line["key"], "")
+        line["queue"] = filter_query(filters, criterion=line["key"])
+    criteria, sort = _sorted(criteria, sort)
+    kappa_coders, kappa_lines = _kappa_matrix(figures["kappas"])
+    return {
+        "criteria": criteria,
+        "low_count": sum(1 for line in criteria if line["low"]),
+        "groups": [line for line in lines if line["scope"] == "group"],
+        "overall": next(line for line in lines if line["scope"] == "overall"),
+        "sort": sort,
+        "sort_links": _sort_links(filters, sort),
+        "kappa_coders": kappa_coders,
+        "kappas": kappa_lines,
+        "stages": {**figures["stages"], "text": _three(figures["stages"]["alpha_ordinal"])},
+        "diagnostics": _diagnostics(figures["left_out"], figures["against_consensus"]),
+    }
+
+
 @login_required
+@fingerprint_once
 def chart(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chart of the page's figures, drawn once per version of them: current, or the newest
+    drawn while the figures are brought up to date (its headers say which)."""
     project, membership = get_project_for(request.user, slug, need="review")
-    filters = ReviewFilterForm(request.GET, project=project).filters()
+    filters = _filter_form(request, project).filters()
     version = _codebook_version(request, project)[0]
-    rows = _figures(project, filters["dyad"], filters["pair"], version).value["rows"]
-    return HttpResponse(_chart(rows), content_type="image/svg+xml")
-
-
-def _chart(rows: list[dict]) -> bytes:
-    """The chart of the page's figures rows: alpha and its interval per criterion."""
-    criteria = [line for line in _paired(rows) if line["scope"] == "criterion"]
-    return alpha_chart_svg(
-        criteria,
-        tentative=TENTATIVE,
-        reliable=RELIABLE,
-        words=alpha_chart_words(TENTATIVE, RELIABLE),
+    return figures_image(
+        figures_for(
+            "review-agreement-chart", project, _spec(filters["dyad"], filters["pair"], version)
+        )
     )
