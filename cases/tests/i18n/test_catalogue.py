@@ -80,12 +80,22 @@ def test_the_glossary_is_kept():
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs GNU gettext")
 def test_makemessages_finds_no_string_the_catalogue_lacks(tmp_path, settings, monkeypatch):
-    copy = tmp_path / "locale" / "tr" / "LC_MESSAGES" / "django.po"
+    # makemessages writes into the locale folder next to the files it reads: run it in a tree of
+    # links to the repository's code whose only locale folder is a copy, so that the
+    # repository's catalogue is never touched by a test.
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for entry in REPO.iterdir():
+        if entry.name not in {"locale", ".git", ".venv"} and not entry.name.startswith("."):
+            (tree / entry.name).symlink_to(entry)
+    copy = tree / "locale" / "tr" / "LC_MESSAGES" / "django.po"
     copy.parent.mkdir(parents=True)
     shutil.copy(PO, copy)
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
-    monkeypatch.chdir(REPO)
-    call_command("makemessages", verbosity=0, **MAKEMESSAGES)
+    before = PO.read_bytes()
+    settings.LOCALE_PATHS = [tree / "locale"]
+    monkeypatch.chdir(tree)
+    call_command("makemessages", verbosity=0, symlinks=True, **MAKEMESSAGES)
+    assert PO.read_bytes() == before
     fresh = catalogue(copy)
     assert [e.msgid for e in fresh.untranslated_entries()] == []
     assert [e.msgid for e in fresh.fuzzy_entries()] == []
