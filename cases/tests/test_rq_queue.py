@@ -158,6 +158,7 @@ def test_a_large_export_is_written_by_the_rq_worker(project, settings):
     assert written.count(b"\n") == 4
 
 
+@pytest.mark.django_db  # a starting worker first tidies stalled readings and old exports
 def test_the_worker_says_so_when_redis_does_not_answer(settings):
     import socket
 
