@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from cases.classification.community import lagging_dyads
-from cases.classification.explain import ENGLISH, Words, explain, verdict_text
+from cases.classification.explain import ENGLISH, Words, explain
 from cases.classification.inputs import (
     carry_forward_codes,
     classify_member_dyads,
@@ -67,8 +67,9 @@ REPORT_FORMAT = "sccoder-report"
 REPORT_VERSION = 1
 # What a report holds within its format (counted up when keys are added, e.g. the author's stage
 # assessments): part of the cache key, so a report cached by earlier code is not served.
-# 3: a community's member dyads beside its verdicts; 4: the page's sentences in its language.
-REPORT_CONTENTS = 4
+# 3: a community's member dyads beside its verdicts; 4: the page's sentences in its language;
+# 5: the author's stage assessments named in the page's words.
+REPORT_CONTENTS = 5
 
 
 def audience_of(membership: Membership | None) -> Audience:
@@ -408,7 +409,10 @@ def _judgments(
     rows = judgments_beside_rule(results, loaded, audience, words)
     for row in rows:
         row["author"] = [
-            {"key": e["key"], "verdict": verdict_text(e["assessed_stage"], e["assessed_coupling"])}
+            {
+                "key": e["key"],
+                "verdict": words.explain.verdict_text(e["assessed_stage"], e["assessed_coupling"]),
+            }
             for e in entries
             if e["period"] == row["period"] and e["assessed_stage"]
         ]
@@ -429,7 +433,8 @@ def _with_author_assessments(
                 "number": e["number"],
                 "stage": e["assessed_stage"],
                 "coupling": e["assessed_coupling"],
-                "verdict": verdict_text(e["assessed_stage"], e["assessed_coupling"]),
+                # In the page's words; the stage and coupling stay the codebook's terms.
+                "verdict": words.explain.verdict_text(e["assessed_stage"], e["assessed_coupling"]),
                 "citation": e["citation"],
                 "quote": e["quote"],
                 **author_beside_rule(

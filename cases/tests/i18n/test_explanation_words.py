@@ -168,3 +168,29 @@ def test_the_classify_command_and_the_period_table_stay_english_under_turkish(sm
         for p in d["periods"]
     }
     assert explanations["P2"] == P2_ENGLISH
+
+
+@pytest.mark.django_db
+def test_the_authors_own_stage_is_named_in_the_pages_words_and_the_json_keeps_english():
+    """The demo's author assessments (KAR-058: nascent): "doğuş" on the Turkish page, the
+    codebook's term in the report's JSON."""
+    from cases.bundles import import_bundle, parse_bundle
+    from cases.tests.cli import REPO
+
+    project = import_bundle(
+        parse_bundle((REPO / "fixtures" / "turkiye-azerbaijan.json").read_bytes())
+    )
+    ada = Membership.objects.get(project=project, user__username="ada")
+    english = build_report(project, "TUR-AZE", ada)
+    (first,) = english["periods"][0]["author_assessments"]
+    assert (first["key"], first["verdict"]) == ("KAR-058", "nascent")
+    client = Client()
+    client.force_login(ada.user)
+    page = html.unescape(
+        client.get(
+            f"/p/{project.slug}/reports/TUR-AZE/", HTTP_ACCEPT_LANGUAGE="tr"
+        ).content.decode()
+    )
+    assert "Yazarın P1 için kendi değerlendirmesi: <strong>doğuş</strong>" in page
+    data = client.get(f"/p/{project.slug}/reports/TUR-AZE/report.json", HTTP_ACCEPT_LANGUAGE="tr")
+    assert data.json()["periods"][0]["author_assessments"][0]["verdict"] == "nascent"
