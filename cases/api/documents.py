@@ -3,7 +3,8 @@
 GET reads what is attached (every member), PUT uploads a file as multipart form data under
 ``file`` (admins, reviewers, coders), DELETE takes it away. A PDF's text is read in the
 background after the upload: ``status`` is ``pending`` or ``reading`` (with ``pages_read`` of
-``page_count``) until it is ``ready``, or ``refused`` with the reason in ``refusal``.
+``page_count``) until it is ``ready``, or ``refused`` with the reason in ``refusal``;
+``stalled`` says that a reading made no progress for too long (its worker died).
 …/document/download/ answers the file itself, after the same access check as every other
 read. ``cases.documents.actions`` decides what is accepted, as it does for the source page.
 """
@@ -32,6 +33,10 @@ class DocumentSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(slug_field="key", read_only=True)
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     page_labels = serializers.SerializerMethodField()
+    stalled = serializers.SerializerMethodField(
+        help_text="Being read, but without progress for longer than the stall limit: the "
+        "worker reading it died (its page offers to read it again; a starting worker does)."
+    )
 
     class Meta:
         model = Document
@@ -44,12 +49,16 @@ class DocumentSerializer(serializers.ModelSerializer):
             "page_count",
             "status",
             "pages_read",
+            "stalled",
             "refusal",
             "labels_from_document",
             "page_labels",
             "uploaded_by",
             "uploaded_at",
         ]
+
+    def get_stalled(self, document) -> bool:
+        return document.is_stalled
 
     def get_page_labels(self, document) -> list[str]:
         return list(document.pages.order_by("index").values_list("label", flat=True))

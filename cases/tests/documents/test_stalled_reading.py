@@ -157,3 +157,18 @@ def test_a_reading_taken_for_dead_that_comes_back_writes_nothing(small_project, 
     # The first reading's progress and pages missed: the second one's stand, once each.
     assert (document.status, document.pages_read, document.read_attempts) == ("ready", 3, 2)
     assert DocumentPage.objects.filter(document=document).count() == 3
+
+
+def test_the_api_says_whether_a_reading_stalled(queued):
+    source = queued
+    document = upload(source)
+    api = f"/api/projects/{source.project.slug}/sources/{source.pk}/document/"
+    die_while_reading(document, minutes_ago=9)
+    seen = client_of("rita").get(api).json()
+    assert (seen["status"], seen["pages_read"], seen["stalled"]) == ("reading", 1, False)
+    die_while_reading(document, minutes_ago=11)
+    seen = client_of("rita").get(api).json()
+    assert (seen["status"], seen["stalled"]) == ("reading", True)
+    run_worker()  # a starting worker reads it again
+    seen = client_of("rita").get(api).json()
+    assert (seen["status"], seen["stalled"]) == ("ready", False)
