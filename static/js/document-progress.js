@@ -24,9 +24,11 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       bar.value = status.percent;
       bar.textContent = status.percent + "%";
-      state.textContent = status.status === "reading"
-        ? "Reading the text: " + status.pages_read + " of " + status.page_count + " pages."
-        : "Waiting for a worker to read the text of its " + status.page_count + " pages.";
+      // The words come from the page, in its language ("{read}", "{count}": filled in here).
+      const label = status.status === "reading" ? reading.dataset.labelReading : reading.dataset.labelWaiting;
+      state.textContent = label
+        .replace("{read}", String(status.pages_read))
+        .replace("{count}", String(status.page_count));
     }
     window.setTimeout(ask, 1000);
   }

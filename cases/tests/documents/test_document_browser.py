@@ -73,10 +73,20 @@ def test_the_document_page_shows_the_reading_and_then_the_document(
     # The worker records its progress as it reads; the page asks and moves the bar.
     Document.objects.update(status="reading", pages_read=120, read_progress_at=timezone.now())
     page.locator("#document-state", has_text="120 of 300 pages").wait_for()
+    assert state.inner_text() == "Reading the text: 120 of 300 pages."
     assert page.locator("#document-progress").get_attribute("value") == "40"
     shots = Path("/tmp/shots")
     shots.mkdir(exist_ok=True)
     page.screenshot(path=str(shots / "extract-reading.png"), full_page=True)
+
+    # The bar's words follow the page's language.
+    page.context.add_cookies([{"name": "sccoder_language", "value": "tr", "url": page.url}])
+    page.reload()
+    Document.objects.update(pages_read=150, read_progress_at=timezone.now())
+    page.locator("#document-state", has_text="150").wait_for()
+    assert state.inner_text() == "Metin okunuyor: 300 sayfanın 150 tanesi."
+    page.context.add_cookies([{"name": "sccoder_language", "value": "en", "url": page.url}])
+    page.reload()
 
     call_command("worker", batch=True, startup_delay=False, verbosity=0)
     page.wait_for_selector("text=Read and take passages")  # the page reloaded itself
