@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext_lazy
 
 from cases.models import Consensus, Coupling, Round, Stage
+from cases.review.reason_words import reason_in_language
 
 register = template.Library()
 
@@ -38,6 +39,13 @@ def term(value):
         if value in choices.values:
             return choices(value).label
     return value
+
+
+@register.filter
+def reason(text):
+    """``{{ cell.reason|reason }}``: why an agreement figure is undefined, in the interface's
+    language (``cases.review.reason_words``)."""
+    return reason_in_language(text)
 
 
 @register.filter

@@ -27,6 +27,10 @@ from cases.web.views.figures import figures_image
 
 DRAWS, SEED = AGREEMENT_DRAWS, AGREEMENT_SEED
 
+# Counted up when _agreement_figures.html changes, so tables rendered by earlier code are not
+# served (2: undefined figures' reasons in the reader's language).
+TABLES_VERSION = 2
+
 
 def _figures(project, dyad, pair, codebook_version: int | None = None) -> Figures:
     """Every figure of the agreement page: current, or the newest computed while a background
@@ -217,6 +221,7 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
     # rendered once per version of the figures and way of reading them, and kept.
     key = "agreement-html:" + _digest(
         [
+            TABLES_VERSION,
             project.pk,
             project.slug,
             fresh.page,
