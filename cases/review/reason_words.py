@@ -11,60 +11,59 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from cases.review.agreement.coefficient import NO_PAIRABLE_UNIT, NO_VALUES
 
-
-def _forms() -> list[tuple[re.Pattern, str]]:
-    # Called per reason, so that gettext answers in the language active at that moment.
-    return [
-        (
-            re.compile(re.escape(NO_PAIRABLE_UNIT) + "$"),
-            gettext("no pairable unit: every unit has fewer than two values"),
-        ),
-        (re.compile(re.escape(NO_VALUES) + "$"), gettext("no values: every cell is missing")),
-        (
-            re.compile(r"no variation: every value is (?P<value>.+)$"),
-            gettext("no variation: every value is %(value)s"),
-        ),
-        (
-            re.compile(r"no variation: every pairable value is (?P<value>.+)$"),
-            gettext("no variation: every pairable value is %(value)s"),
-        ),
-        (
-            re.compile(r"ratio level needs non-negative values, found (?P<value>.+)$"),
-            gettext("ratio level needs non-negative values, found %(value)s"),
-        ),
-        (
-            re.compile(r"fewer than two coders have submitted items$"),
-            gettext("fewer than two coders have submitted items"),
-        ),
-        (
-            re.compile(r"no item has been submitted by every listed coder \((?P<coders>.+)\)$"),
-            gettext("no item has been submitted by every listed coder (%(coders)s)"),
-        ),
-        (
-            re.compile(r"no item on which two coders applied it$"),
-            gettext("no item on which two coders applied it"),
-        ),
-        (
-            re.compile(r"no item on which two coders applied a criterion$"),
-            gettext("no item on which two coders applied a criterion"),
-        ),
-        (
-            re.compile(r"fewer than two coders have recorded stage judgments$"),
-            gettext("fewer than two coders have recorded stage judgments"),
-        ),
-    ]
+# Each known form and its words; the words are lazy, so they are said in the language active
+# when a reason is shown.
+FORMS = [
+    (
+        re.compile(re.escape(NO_PAIRABLE_UNIT) + "$"),
+        gettext_lazy("no pairable unit: every unit has fewer than two values"),
+    ),
+    (re.compile(re.escape(NO_VALUES) + "$"), gettext_lazy("no values: every cell is missing")),
+    (
+        re.compile(r"no variation: every value is (?P<value>.+)$"),
+        gettext_lazy("no variation: every value is %(value)s"),
+    ),
+    (
+        re.compile(r"no variation: every pairable value is (?P<value>.+)$"),
+        gettext_lazy("no variation: every pairable value is %(value)s"),
+    ),
+    (
+        re.compile(r"ratio level needs non-negative values, found (?P<value>.+)$"),
+        gettext_lazy("ratio level needs non-negative values, found %(value)s"),
+    ),
+    (
+        re.compile(r"fewer than two coders have submitted items$"),
+        gettext_lazy("fewer than two coders have submitted items"),
+    ),
+    (
+        re.compile(r"no item has been submitted by every listed coder \((?P<coders>.+)\)$"),
+        gettext_lazy("no item has been submitted by every listed coder (%(coders)s)"),
+    ),
+    (
+        re.compile(r"no item on which two coders applied it$"),
+        gettext_lazy("no item on which two coders applied it"),
+    ),
+    (
+        re.compile(r"no item on which two coders applied a criterion$"),
+        gettext_lazy("no item on which two coders applied a criterion"),
+    ),
+    (
+        re.compile(r"fewer than two coders have recorded stage judgments$"),
+        gettext_lazy("fewer than two coders have recorded stage judgments"),
+    ),
+]
 
 
 def reason_in_language(reason: str | None) -> str | None:
     """``reason`` in the active language where it has a known form, else as it is."""
     if not reason:
         return reason
-    for pattern, words in _forms():
+    for pattern, words in FORMS:
         found = pattern.match(reason)
         if found:
-            return words % found.groupdict() if found.groupdict() else words
+            return str(words) % found.groupdict() if found.groupdict() else str(words)
     return reason

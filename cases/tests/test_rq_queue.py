@@ -16,10 +16,11 @@ from rest_framework.test import APIClient
 
 from cases.bundles import import_bundle
 from cases.lib.figure_recipes import AGREEMENT_DRAWS, AGREEMENT_SEED
-from cases.models import Coding, Document, DocumentPage, ExportJob, Project, Source
+from cases.models import Document, DocumentPage, ExportJob, Project, Source
 from cases.review.reliability import agreement_figures
 from cases.tests.bundle_factory import small_bundle
 from cases.tests.documents.pdfs import matplotlib_pdf
+from cases.tests.lib.test_fresh_figures import agree_on_e1
 from cases.tests.lib.test_shared_cache import settings_with
 from cases.tests.redis_db import claimed_redis_database
 
@@ -62,18 +63,6 @@ def client_of(username: str, api: bool = False):
     client = APIClient() if api else Client()
     client.force_login(User.objects.get(username=username))
     return client
-
-
-def agree_on_e1(project: Project) -> None:
-    """Cleo changes her mind on E1 (3 → 2): now she agrees with Carl."""
-    coding = Coding.objects.get(
-        evidence__project=project,
-        evidence__key="E1",
-        coder__username="cleo",
-        criterion__code="AB-T2-TRANS",
-    )
-    coding.value = 2
-    coding.save()
 
 
 def test_a_write_is_recomputed_by_the_rq_worker(project):
